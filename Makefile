@@ -1,0 +1,50 @@
+# PyTorch Nyumon: `make lab` to learn, `make test` to check everything.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# Jupyter refuses to run as root without this flag (containers, CI, Colab-like VMs).
+AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Two workers: notebooks and unit tests share the machine's cores.
+JOBS   ?= 2
+
+.PHONY: lab test bench build lint format clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e ".[lab]"
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e ".[lab,test]"
+	touch $@ $(VENV)/.installed-lab
+
+## lab: start JupyterLab on 127.0.0.1 with a token, opened on the course.
+lab: $(VENV)/.installed-lab
+	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter_config" $(BIN)/jupyter lab $(AS_ROOT)
+
+## test: lint, unit tests, every notebook (nbval) and the browser tests.
+test: $(VENV)/.installed-test
+	$(BIN)/python tools/build.py --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
+		--nbval-lax --nbval-current-env --nbval-cell-timeout=180 \
+		tests chapters solutions
+
+## bench: print the performance table (figures, never pass/fail).
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench
+
+## build: regenerate notebooks and the README chapter table from chapters/src.
+build: $(VENV)/.installed-test
+	$(BIN)/python tools/build.py
+
+## format: apply ruff's formatter and safe fixes.
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean-venv:
+	rm -rf $(VENV)

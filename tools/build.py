@@ -1,0 +1,201 @@
+"""Generate the course notebooks and the README chapter table from their sources.
+
+One source per chapter, ``chapters/src/NN_topic.nb``, holds both languages side by side;
+this script writes ``chapters/{ja,en}/NN_topic.ipynb`` and ``solutions/{ja,en}/NN_topic.ipynb``,
+and the chapter table of README.md, using the repository URL from ``[tool.nyumon]`` in
+pyproject.toml (the one place an instructor changes it).
+
+    python tools/build.py           # regenerate everything
+    python tools/build.py --check   # exit 1 and list what is stale (used by the tests)
+
+Source format: a line ``@@ KIND [LANG]`` starts a cell. KIND is ``md`` or ``code`` (in both
+notebooks), ``stub`` (chapter only) or ``solution`` (solution notebook only); LANG, ``ja`` or
+``en``, limits the cell to that language. A line ``@@ exercises`` marks where the exercises
+start: the solution notebook holds the setup cell and everything after it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGS = ("ja", "en")
+KINDS = ("md", "code", "stub", "solution")
+TITLE_RE = re.compile(r"^#\s+(.+)$", re.M)
+
+
+@dataclass
+class Cell:
+    kind: str
+    lang: str | None
+    text: str
+    in_exercises: bool
+
+
+def settings() -> dict[str, str]:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return data["tool"]["nyumon"]
+
+
+def parse(path: Path) -> list[Cell]:
+    cells: list[Cell] = []
+    kind = lang = None
+    lines: list[str] = []
+    in_exercises = False
+
+    def flush() -> None:
+        if kind is not None:
+            cells.append(Cell(kind, lang, "\n".join(lines).strip("\n"), in_exercises))
+
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.startswith("@@"):
+            lines.append(line)
+            continue
+        flush()
+        words = line[2:].split()
+        if words == ["exercises"]:
+            kind, lines, in_exercises = None, [], True
+            continue
+        if not words or words[0] not in KINDS or len(words) > 2 or (
+            len(words) == 2 and words[1] not in LANGS
+        ):
+            raise SystemExit(f"{path}:{number}: bad cell marker {line!r}")
+        kind, lang, lines = words[0], (words[1] if len(words) == 2 else None), []
+    flush()
+    return cells
+
+
+def colab_url(cfg: dict[str, str], relpath: str) -> str:
+    repo = cfg["repository"].removeprefix("https://github.com/")
+    return f"https://colab.research.google.com/github/{repo}/blob/{cfg['branch']}/{relpath}"
+
+
+def badge(cfg: dict[str, str], relpath: str) -> str:
+    return (
+        f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+        f"({colab_url(cfg, relpath)})"
+    )
+
+
+SETUP_COMMENT = {
+    "ja": "Colab で開いたときだけ、講座の補助パッケージをインストールします",
+    "en": "Only on Colab: install the course helpers",
+}
+
+
+def setup_cell(cfg: dict[str, str], lang: str) -> str:
+    spec = f"{cfg['distribution']} @ git+{cfg['repository']}@{cfg['branch']}"
+    return (
+        "import sys\n\n"
+        f'if "google.colab" in sys.modules:  # {SETUP_COMMENT[lang]}\n'
+        f'    %pip install -q "{spec}"\n'
+        "from widgets import setup\n\n"
+        f'device = setup("{lang}")'
+    )
+
+
+def nb_cell(kind: str, text: str, index: int) -> dict:
+    cell = {"cell_type": "markdown" if kind == "md" else "code", "id": f"c{index:03d}",
+            "metadata": {}, "source": text.splitlines(keepends=True)}
+    if cell["cell_type"] == "code":
+        cell.update(execution_count=None, outputs=[])
+    return cell
+
+
+def notebook(cells: list[tuple[str, str]]) -> str:
+    nb = {
+        "cells": [nb_cell(kind, text, i) for i, (kind, text) in enumerate(cells)],
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(nb, ensure_ascii=False, indent=1) + "\n"
+
+
+SOLUTION_TITLE = {"ja": "# 解答: {title}", "en": "# Solutions: {title}"}
+
+
+def render(cfg: dict[str, str], src: Path, lang: str, solution: bool) -> str:
+    folder = "solutions" if solution else "chapters"
+    relpath = f"{folder}/{lang}/{src.stem}.ipynb"
+    mine = [c for c in parse(src) if c.lang in (None, lang)]
+    if not mine or mine[0].kind != "md":
+        raise SystemExit(f"{src}: the first cell must be the title in markdown")
+    title_cell = mine[0].text
+    if solution:
+        title = TITLE_RE.search(title_cell).group(1)
+        title_cell = SOLUTION_TITLE[lang].format(title=title)
+        body = [c for c in mine[1:] if c.in_exercises and c.kind != "stub"]
+    else:
+        body = [c for c in mine[1:] if c.kind != "solution"]
+    cells = [("md", f"{badge(cfg, relpath)}\n\n{title_cell}"), ("code", setup_cell(cfg, lang))]
+    cells += [("md" if c.kind == "md" else "code", c.text) for c in body]
+    return notebook(cells)
+
+
+def readme_table(cfg: dict[str, str], sources: list[Path]) -> str:
+    rows = ["| # | 日本語 | English |", "|---|---|---|"]
+    for src in sources:
+        titles = {}
+        for lang in LANGS:
+            first = next(c for c in parse(src) if c.lang in (None, lang))
+            titles[lang] = TITLE_RE.search(first.text).group(1)
+        cols = [
+            f"[{titles[lang]}](chapters/{lang}/{src.stem}.ipynb) "
+            + badge(cfg, f"chapters/{lang}/{src.stem}.ipynb")
+            for lang in LANGS
+        ]
+        rows.append(f"| {src.stem[:2]} | {cols[0]} | {cols[1]} |")
+    return "\n".join(rows)
+
+
+README_START, README_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
+
+
+def outputs(cfg: dict[str, str]) -> dict[Path, str]:
+    sources = sorted((ROOT / "chapters" / "src").glob("*.nb"))
+    files: dict[Path, str] = {}
+    for src in sources:
+        for lang in LANGS:
+            files[ROOT / "chapters" / lang / f"{src.stem}.ipynb"] = render(cfg, src, lang, False)
+            if any(c.in_exercises for c in parse(src)):
+                files[ROOT / "solutions" / lang / f"{src.stem}.ipynb"] = render(cfg, src, lang, True)
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    head, _, rest = text.partition(README_START)
+    _, _, tail = rest.partition(README_END)
+    files[readme] = f"{head}{README_START}\n{readme_table(cfg, sources)}\n{README_END}{tail}"
+    return files
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="report stale files, write nothing")
+    args = parser.parse_args()
+    cfg = settings()
+    stale = []
+    for path, text in outputs(cfg).items():
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            stale.append(path.relative_to(ROOT))
+            if not args.check:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+    if args.check and stale:
+        print("Stale generated files (run `python tools/build.py`):", *stale, sep="\n  ")
+        return 1
+    for path in stale:
+        print("wrote", path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

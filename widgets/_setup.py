@@ -1,0 +1,71 @@
+"""``setup``: language, seeds, plotting defaults and the device, in one call."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import torch
+
+from ._i18n import LANGUAGES, Message, set_lang
+from ._validate import require_int
+
+READY = Message(
+    ja="準備完了: 表示言語 {language}・乱数シード {seed}・デバイス {device}",
+    en="Ready: language {language}, random seed {seed}, device {device}",
+)
+NO_SEED = Message(ja="なし", en="none")
+
+
+def pick_device() -> torch.device:
+    """CUDA if present, then Apple's MPS, else the CPU."""
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python's ``random``, NumPy and PyTorch (all devices) with one number."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def configure_matplotlib() -> None:
+    """Defaults under which Japanese labels render and figures fit a notebook."""
+    import matplotlib as mpl
+    import matplotlib_fontja
+
+    matplotlib_fontja.japanize()
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (6.4, 4.0),
+            "figure.dpi": 100,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.unicode_minus": False,
+        }
+    )
+
+
+def setup(lang: str = "ja", seed: int | None = 0, *, quiet: bool = False) -> torch.device:
+    """Prepare a chapter: helper language, random seeds, plotting; return the device.
+
+    Args:
+        lang: ``"ja"`` or ``"en"``: the language of every message the helpers show.
+        seed: seeds Python, NumPy and PyTorch so results repeat; ``None`` leaves them alone.
+        quiet: skip the one-line summary.
+    """
+    code = set_lang(lang)
+    if seed is not None:
+        seed = require_int("seed", seed, low=0, high=2**32 - 1)
+        seed_everything(seed)
+    configure_matplotlib()
+    device = pick_device()
+    if not quiet:
+        shown_seed = NO_SEED() if seed is None else seed
+        print(READY(language=LANGUAGES[code], seed=shown_seed, device=device))
+    return device
