@@ -20,9 +20,10 @@ import argparse
 import json
 import re
 import sys
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("ja", "en")
@@ -62,8 +63,11 @@ def parse(path: Path) -> list[Cell]:
         if words == ["exercises"]:
             kind, lines, in_exercises = None, [], True
             continue
-        if not words or words[0] not in KINDS or len(words) > 2 or (
-            len(words) == 2 and words[1] not in LANGS
+        if (
+            not words
+            or words[0] not in KINDS
+            or len(words) > 2
+            or (len(words) == 2 and words[1] not in LANGS)
         ):
             raise SystemExit(f"{path}:{number}: bad cell marker {line!r}")
         kind, lang, lines = words[0], (words[1] if len(words) == 2 else None), []
@@ -101,8 +105,12 @@ def setup_cell(cfg: dict[str, str], lang: str) -> str:
 
 
 def nb_cell(kind: str, text: str, index: int) -> dict:
-    cell = {"cell_type": "markdown" if kind == "md" else "code", "id": f"c{index:03d}",
-            "metadata": {}, "source": text.splitlines(keepends=True)}
+    cell = {
+        "cell_type": "markdown" if kind == "md" else "code",
+        "id": f"c{index:03d}",
+        "metadata": {},
+        "source": text.splitlines(keepends=True),
+    }
     if cell["cell_type"] == "code":
         cell.update(execution_count=None, outputs=[])
     return cell
@@ -168,7 +176,9 @@ def outputs(cfg: dict[str, str]) -> dict[Path, str]:
         for lang in LANGS:
             files[ROOT / "chapters" / lang / f"{src.stem}.ipynb"] = render(cfg, src, lang, False)
             if any(c.in_exercises for c in parse(src)):
-                files[ROOT / "solutions" / lang / f"{src.stem}.ipynb"] = render(cfg, src, lang, True)
+                files[ROOT / "solutions" / lang / f"{src.stem}.ipynb"] = render(
+                    cfg, src, lang, True
+                )
     readme = ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
     head, _, rest = text.partition(README_START)

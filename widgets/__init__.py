@@ -8,7 +8,7 @@ __all__ = [
     "CourseError",
     "CourseTypeError",
     "CourseValueError",
-    "get_lang",
     "Verdict",
+    "get_lang",
     "setup",
 ]

@@ -40,7 +40,9 @@ def type_name(value: object) -> str:
     return type(value).__name__
 
 
-def require_int(name: str, value: object, *, low: int | None = None, high: int | None = None) -> int:
+def require_int(
+    name: str, value: object, *, low: int | None = None, high: int | None = None
+) -> int:
     """An ``int`` (bools refused) within ``[low, high]``."""
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise CourseTypeError(WRONG_TYPE, name=name, expected=INTEGER(), got=type_name(value))
