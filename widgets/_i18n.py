@@ -46,7 +46,7 @@ class Message:
         if placeholders(self.ja) != placeholders(self.en):
             raise ValueError(f"placeholders differ: {self.ja!r} / {self.en!r}")
 
-    def __call__(self, lang: str | None = None, **fmt: object) -> str:
+    def __call__(self, lang: str | None = None, /, **fmt: object) -> str:
         text = self.ja if (lang or get_lang()) == "ja" else self.en
         return text.format(**fmt) if fmt else text
 

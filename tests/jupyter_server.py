@@ -1,0 +1,100 @@
+"""Start the course's real JupyterLab (with ``jupyter_config/``) for server and browser tests."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Lab:
+    url: str  # http://127.0.0.1:PORT
+    token: str
+    port: int
+    pid: int
+    log: Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def lab_command(port: int) -> list[str]:
+    """The command `make lab` runs, with a fixed port and no browser."""
+    cmd = [sys.executable, "-m", "jupyterlab", f"--port={port}", "--no-browser"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    return cmd
+
+
+def logged_token(log: Path) -> str:
+    """The token in the `http://127.0.0.1:PORT/lab?token=...` line Jupyter prints."""
+    match = re.search(r"http://127\.0\.0\.1:\d+/lab\?token=([0-9a-f]+)", log.read_text())
+    return match.group(1) if match else ""
+
+
+@contextmanager
+def running_lab(tmp: Path, *, lang: str = "en", token: str | None = None):
+    """JupyterLab on a free loopback port; stopped on exit.
+
+    With ``token=None`` a random token is passed in JUPYTER_TOKEN; with ``token=""`` none is
+    passed, as with `make lab`, and Jupyter must generate one (read back from its log).
+    HOME and the Jupyter user directories point into ``tmp`` so nothing a test does lands
+    in the repository or the developer's own settings.
+    """
+    if token is None:
+        token = secrets.token_hex(16)
+    port = free_port()
+    home = tmp / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "JUPYTER_CONFIG_PATH": str(ROOT / "jupyter_config"),
+        "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "LANG": "ja_JP.UTF-8" if lang == "ja" else "C.UTF-8",
+    }
+    env.pop("JUPYTER_TOKEN", None)
+    if token:
+        env["JUPYTER_TOKEN"] = token
+    log = tmp / "jupyterlab.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(lab_command(port), env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited early:\n{log.read_text()[-3000:]}")
+            token = token or logged_token(log)
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"JupyterLab did not start:\n{log.read_text()[-3000:]}"
+                    ) from None
+                time.sleep(0.3)
+        yield Lab(url=url, token=token, port=port, pid=proc.pid, log=log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

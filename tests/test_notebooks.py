@@ -1,0 +1,132 @@
+"""Notebook conventions: generated from sources, committed clean, ja/en code identical."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+import tokenize
+from pathlib import Path
+
+import pytest
+import tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted(
+    p for folder in ("chapters", "solutions") for p in (ROOT / folder).glob("*/*.ipynb")
+)
+JA = [p for p in NOTEBOOKS if p.parent.name == "ja"]
+
+
+def ids(paths):
+    return [str(p.relative_to(ROOT)) for p in paths]
+
+
+def code_cells(path: Path) -> list[str]:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def code_tokens(source: str) -> list[str]:
+    """Tokens of a cell, without comments and string literals (and IPython magics)."""
+    source = re.sub(r"^\s*[%!].*$", "", source, flags=re.M)
+    skip = {tokenize.COMMENT, tokenize.STRING, tokenize.NL, tokenize.NEWLINE}
+    skip |= {
+        getattr(tokenize, n)
+        for n in ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END")
+        if hasattr(tokenize, n)
+    }
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    return [t.string for t in tokens if t.type not in skip]
+
+
+def test_there_are_notebooks_in_both_languages():
+    assert JA, "no notebooks found"
+    assert {p.parent.name for p in NOTEBOOKS} == {"ja", "en"}
+
+
+def test_generated_files_are_up_to_date():
+    done = subprocess.run(
+        [sys.executable, "tools/build.py", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_committed_clean(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert "widgets" not in nb["metadata"], "widget state saved in the notebook"
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+@pytest.mark.parametrize("ja", JA, ids=ids(JA))
+def test_english_twin_has_the_same_code(ja):
+    en = ja.parent.parent / "en" / ja.name
+    assert en.exists(), f"{en} is missing"
+    ja_cells, en_cells = code_cells(ja), code_cells(en)
+    assert len(ja_cells) == len(en_cells), "different number of code cells"
+    for number, (a, b) in enumerate(zip(ja_cells, en_cells, strict=True)):
+        assert code_tokens(a) == code_tokens(b), f"code cell {number} differs:\n{a}\n---\n{b}"
+
+
+def test_parity_check_sees_a_real_difference():
+    assert code_tokens("x = f(1)  # コメント") == code_tokens("x = f(1)  # comment")
+    assert code_tokens('print("日本語")') == code_tokens('print("English")')
+    assert code_tokens("x = f(1)") != code_tokens("x = f(2)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_first_code_cell_is_the_colab_setup(path):
+    first = code_cells(path)[0]
+    lang = path.parent.name
+    assert 'if "google.colab" in sys.modules:' in first
+    assert "%pip install" in first
+    assert f'device = setup("{lang}")' in first
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_cells_are_short(path):
+    lengths = sorted(len(c.strip().splitlines()) for c in code_cells(path))
+    assert lengths[len(lengths) // 2] <= 6, (
+        f"median code cell is {lengths[len(lengths) // 2]} lines"
+    )
+    assert lengths[-1] <= 30, f"a code cell has {lengths[-1]} lines"
+
+
+def repository() -> dict[str, str]:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["nyumon"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_badge_and_install_cell_use_the_configured_repository(path):
+    cfg = repository()
+    repo = cfg["repository"].removeprefix("https://github.com/")
+    relpath = path.relative_to(ROOT).as_posix()
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    first_md = "".join(nb["cells"][0]["source"])
+    assert f"colab.research.google.com/github/{repo}/blob/{cfg['branch']}/{relpath}" in first_md
+    assert f"git+{cfg['repository']}@{cfg['branch']}" in code_cells(path)[0]
+
+
+def test_readme_links_every_chapter_in_both_languages():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    repo = repository()["repository"].removeprefix("https://github.com/")
+    for path in NOTEBOOKS:
+        if path.parts[-3] == "chapters":
+            relpath = path.relative_to(ROOT).as_posix()
+            assert f"]({relpath})" in readme
+            assert f"github/{repo}/blob/" in readme and relpath in readme
+
+
+SEED_TYPOS = ("tranforms", "Sequentila", "improt ")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_no_seed_typos(path):
+    text = path.read_text(encoding="utf-8")
+    for typo in SEED_TYPOS:
+        assert typo not in text

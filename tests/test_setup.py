@@ -1,0 +1,153 @@
+"""``setup`` and the bilingual message layer."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import random
+
+import matplotlib as mpl
+import numpy as np
+import pytest
+import torch
+
+import widgets
+from widgets import CourseTypeError, CourseValueError, get_lang, setup
+from widgets._i18n import Message, normalize_lang, placeholders
+
+
+@pytest.fixture(autouse=True)
+def restore_language():
+    before = get_lang()
+    yield
+    widgets._i18n.set_lang(before)
+
+
+def test_returns_the_device_to_use():
+    device = setup("en", quiet=True)
+    assert isinstance(device, torch.device)
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    if not torch.cuda.is_available() and torch.backends.mps.is_available():
+        expected = "mps"
+    assert device.type == expected
+
+
+@pytest.mark.parametrize(
+    "lang,code",
+    [("ja", "ja"), ("en", "en"), ("EN", "en"), ("ja_JP", "ja"), ("en-US", "en"), (" ja ", "ja")],
+)
+def test_language_is_normalized(lang, code):
+    setup(lang, quiet=True)
+    assert get_lang() == code
+
+
+def test_seeds_python_numpy_and_torch():
+    setup("en", seed=123, quiet=True)
+    first = (random.random(), np.random.rand(), torch.rand(1).item())
+    setup("en", seed=123, quiet=True)
+    assert (random.random(), np.random.rand(), torch.rand(1).item()) == first
+    setup("en", seed=124, quiet=True)
+    assert torch.rand(1).item() != first[2]
+
+
+def test_seed_none_leaves_generators_alone():
+    torch.manual_seed(5)
+    expected = torch.rand(1).item()
+    torch.manual_seed(5)
+    setup("en", seed=None, quiet=True)
+    assert torch.rand(1).item() == expected
+
+
+def test_prints_a_summary_in_the_chosen_language(capsys):
+    setup("ja", seed=7)
+    out = capsys.readouterr().out
+    assert "準備完了" in out and "7" in out
+    setup("en", seed=None)
+    out = capsys.readouterr().out
+    assert out.startswith("Ready") and "none" in out
+
+
+def test_japanese_labels_render_without_missing_glyphs():
+    setup("ja", quiet=True)
+    from matplotlib import font_manager
+
+    family = mpl.rcParams["font.family"][0]
+    font = font_manager.findfont(family, fallback_to_default=False)
+    from matplotlib.ft2font import FT2Font
+
+    face = FT2Font(font)
+    charmap = face.get_charmap()
+    for char in "損失の推移学習率":
+        assert ord(char) in charmap, f"{font} lacks {char}"
+
+
+@pytest.mark.parametrize("lang", ["fr", "", None, 3, "japanese"])
+def test_unknown_language_lists_the_supported_ones(lang):
+    with pytest.raises(CourseValueError) as info:
+        setup(lang, quiet=True)
+    text = str(info.value)
+    assert '"ja"' in text and '"en"' in text
+    assert "対応していません" in text and "not supported" in text  # before setup: both languages
+
+
+@pytest.mark.parametrize(
+    "seed,error",
+    [
+        (-1, CourseValueError),
+        (2**32, CourseValueError),
+        (1.5, CourseTypeError),
+        ("0", CourseTypeError),
+        (True, CourseTypeError),
+    ],
+)
+def test_bad_seeds(seed, error):
+    with pytest.raises(error, match="seed"):
+        setup("en", seed=seed, quiet=True)
+
+
+def test_errors_follow_the_language():
+    setup("ja", quiet=True)
+    with pytest.raises(CourseTypeError, match="整数"):
+        setup("ja", seed="x", quiet=True)
+    with pytest.raises(CourseTypeError, match="integer"):
+        setup("en", seed="x", quiet=True)
+
+
+def test_ipython_shows_the_message_without_a_traceback():
+    error = CourseValueError(Message(ja="だめです {x}", en="bad {x}"), x=1)
+    lines = error._render_traceback_()
+    assert len(lines) == 1 and "CourseValueError" in lines[0] and str(error) in lines[0]
+
+
+def test_normalize_rejects_non_strings():
+    with pytest.raises(CourseValueError):
+        normalize_lang(["ja"])
+
+
+def test_message_requires_the_same_placeholders():
+    with pytest.raises(ValueError):
+        Message(ja="{a} です", en="{b}")
+    assert Message(ja="{a} です", en="{a}")("en", a=1) == "1"
+
+
+def all_messages():
+    for info in pkgutil.iter_modules(widgets.__path__):
+        module = importlib.import_module(f"widgets.{info.name}")
+        for name, value in vars(module).items():
+            if isinstance(value, Message):
+                yield f"{info.name}.{name}", value
+
+
+def test_every_helper_message_exists_in_both_languages():
+    found = dict(all_messages())
+    assert len(found) >= 10
+    for name, message in found.items():
+        assert message.ja.strip() and message.en.strip(), name
+        assert message.ja != message.en or not any(c.isalpha() for c in message.ja), name
+        assert placeholders(message.ja) == placeholders(message.en), name
+
+
+def test_public_api_is_explicit():
+    assert sorted(widgets.__all__) == widgets.__all__
+    for name in widgets.__all__:
+        assert hasattr(widgets, name), name
