@@ -88,7 +88,7 @@ def badge(cfg: dict[str, str], relpath: str) -> str:
 
 
 SETUP_COMMENT = {
-    "ja": "Colab で開いたときだけ、講座の補助パッケージをインストールします",
+    "ja": "Colab のときだけ、講座の補助パッケージを入れます",
     "en": "Only on Colab: install the course helpers",
 }
 
