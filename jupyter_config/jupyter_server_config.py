@@ -15,7 +15,7 @@ c = get_config()  # noqa: F821 (provided by Jupyter when it loads this file)
 # Where the course is, and what opens first.
 c.ServerApp.root_dir = str(ROOT)
 c.ServerApp.preferred_dir = str(ROOT)
-c.ServerApp.default_url = "/lab/tree/README.md"
+c.LabApp.default_url = "/lab/tree/README.md"
 
 # Network: loopback only, no remote access, no cross-origin requests.
 c.ServerApp.ip = "127.0.0.1"

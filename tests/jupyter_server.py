@@ -41,8 +41,8 @@ def lab_command(port: int) -> list[str]:
 
 
 def logged_token(log: Path) -> str:
-    """The token in the `http://127.0.0.1:PORT/lab?token=...` line Jupyter prints."""
-    match = re.search(r"http://127\.0\.0\.1:\d+/lab\?token=([0-9a-f]+)", log.read_text())
+    """The token in the `http://127.0.0.1:PORT/lab/...?token=...` line Jupyter prints."""
+    match = re.search(r"http://127\.0\.0\.1:\d+/lab\S*\?token=([0-9a-f]+)", log.read_text())
     return match.group(1) if match else ""
 
 

@@ -85,7 +85,9 @@ def test_cookie_session_needs_the_xsrf_token(lab):
 def test_make_lab_prints_a_tokenized_localhost_url(tmp_path):
     with running_lab(tmp_path, token="") as lab:
         log = lab.log.read_text()
-    assert re.search(rf"http://127\.0\.0\.1:{lab.port}/lab\?token=[0-9a-f]{{32,}}", log), log
+    # It opens the course: README.md (rendered, see lab-settings/overrides.json).
+    url = rf"http://127\.0\.0\.1:{lab.port}/lab/tree/README\.md\?token=[0-9a-f]{{32,}}"
+    assert re.search(url, log), log
 
 
 def test_config_disables_no_safeguard():

@@ -39,6 +39,62 @@ class Cell:
     in_exercises: bool
 
 
+BLOCK_START = re.compile(r"^(#|[-*+] |\d+[.)] |\||```|~~~|\$\$|<|---|===)")
+
+
+def is_wide(char: str) -> bool:
+    """CJK characters and full-width punctuation: no space between them and a neighbour."""
+    return ord(char) >= 0x2E80
+
+
+def is_punct(char: str) -> bool:
+    """Japanese punctuation and full-width forms (、。「」（）…), never spaced."""
+    return 0x3000 <= ord(char) <= 0x303F or 0xFF00 <= ord(char) <= 0xFFEF
+
+
+def join_wrapped_lines(text: str) -> str:
+    """Join the lines of each paragraph, as a Markdown renderer would, minus its spaces.
+
+    A renderer turns a line break inside a paragraph into a space, which shows as a stray
+    gap in Japanese. Sources may wrap lines freely; here a wrapped line is joined to the
+    one before it, with no space where both sides are wide (CJK) characters.
+    """
+    out: list[str] = []
+    fenced = False
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            fenced = not fenced
+            out.append(line)
+            continue
+        prev = out[-1] if out else ""
+        quote = stripped.startswith(">") and prev.lstrip().startswith(">")
+        body = stripped[1:].strip() if quote else stripped
+        joinable = (
+            not fenced
+            and prev.strip()
+            and body
+            and (quote or not stripped.startswith(">"))
+            and not BLOCK_START.match(body)
+            and not BLOCK_START.match(prev.strip().lstrip(">").strip() or "#")
+        ) or (
+            not fenced
+            and body
+            and prev.strip()
+            and re.match(r"^\s*([-*+]|\d+[.)]) ", prev)
+            and line.startswith("  ")
+            and not BLOCK_START.match(body)
+        )
+        if joinable and not prev.rstrip().endswith("  ") and not prev.strip().startswith("#"):
+            left, right = prev.rstrip()[-1], body[0]
+            tight = (is_wide(left) and is_wide(right)) or is_punct(left) or is_punct(right)
+            glue = "" if tight else " "
+            out[-1] = prev.rstrip() + glue + body
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def settings() -> dict[str, str]:
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     return data["tool"]["nyumon"]
@@ -145,8 +201,11 @@ def render(cfg: dict[str, str], src: Path, lang: str, solution: bool) -> str:
         body = [c for c in mine[1:] if c.in_exercises and c.kind != "stub"]
     else:
         body = [c for c in mine[1:] if c.kind != "solution"]
+    title_cell = join_wrapped_lines(title_cell)
     cells = [("md", f"{badge(cfg, relpath)}\n\n{title_cell}"), ("code", setup_cell(cfg, lang))]
-    cells += [("md" if c.kind == "md" else "code", c.text) for c in body]
+    cells += [
+        ("md", join_wrapped_lines(c.text)) if c.kind == "md" else ("code", c.text) for c in body
+    ]
     return notebook(cells)
 
 
