@@ -85,7 +85,7 @@ def join_wrapped_lines(text: str) -> str:
             and line.startswith("  ")
             and not BLOCK_START.match(body)
         )
-        if joinable and not prev.rstrip().endswith("  ") and not prev.strip().startswith("#"):
+        if joinable and not prev.endswith("  ") and not prev.strip().startswith("#"):
             left, right = prev.rstrip()[-1], body[0]
             tight = (is_wide(left) and is_wide(right)) or is_punct(left) or is_punct(right)
             glue = "" if tight else " "
