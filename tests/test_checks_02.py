@@ -1,0 +1,214 @@
+"""Chapter 02 exercise checks: a right answer passes, typical mistakes get their own hint."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from widgets import check_grad_by_hand, check_per_sample_grads, check_sgd_step, setup
+from widgets._checks_02 import (
+    ACC_ALIASED,
+    ACC_LENGTH,
+    ACC_SUMMED,
+    HAND_CHAIN,
+    HAND_POWER,
+    HAND_SHAPE,
+    HAND_VALUE,
+    HAND_WRONG,
+    NOT_A_FUNCTION,
+    NOT_A_TENSOR,
+    STEP_GRAD_LEFT,
+    STEP_IN_PLACE,
+    STEP_LEAF,
+    STEP_REBOUND,
+    STEP_SIGN,
+    STEP_UNCHANGED,
+)
+from widgets._verdict import OK, TODO, WRONG
+
+
+@pytest.fixture(autouse=True)
+def english():
+    setup("en", quiet=True)
+    yield
+    setup("ja", quiet=True)
+
+
+def hint_of(verdict, message, **fmt):
+    assert verdict.status == WRONG, verdict
+    assert not verdict
+    head = (message(**fmt) if fmt else message()).split("{")[0]  # up to the first blank
+    assert head in verdict.hint, (verdict.hint, head)
+
+
+# 1. grad_by_hand --------------------------------------------------------------------
+
+
+def right_by_hand(x):
+    return 6 * (2 * x + 1) ** 2
+
+
+def with_autograd(x):
+    x = x.clone().requires_grad_(True)
+    ((2 * x + 1) ** 3).sum().backward()
+    return x.grad
+
+
+@pytest.mark.parametrize("answer", [right_by_hand, with_autograd])
+def test_grad_by_hand_right(answer):
+    verdict = check_grad_by_hand(answer)
+    assert verdict.status == OK and verdict
+    assert "Matches torch's x.grad on 22 inputs" in verdict.detail
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (lambda x: 3 * (2 * x + 1) ** 2, HAND_CHAIN),  # forgot the inner derivative 2
+        (lambda x: (2 * x + 1) ** 3, HAND_VALUE),  # the value, not the derivative
+        (lambda x: 6 * (2 * x + 1), HAND_POWER),  # u³ → 3u, square lost
+        (lambda x: ((2 * x + 1) ** 3).sum(), HAND_SHAPE),  # the scalar L
+        (lambda x: 6 * (2 * x + 1) ** 2 + 1, HAND_WRONG),
+    ],
+)
+def test_grad_by_hand_wrong(answer, message):
+    hint_of(check_grad_by_hand(answer), message)
+
+
+def test_grad_by_hand_not_a_tensor_and_not_a_function():
+    hint_of(check_grad_by_hand(lambda x: x.tolist()), NOT_A_TENSOR, got="list")
+    hint_of(
+        check_grad_by_hand(right_by_hand(torch.ones(2))),
+        NOT_A_FUNCTION,
+        name="grad_by_hand",
+        got="Tensor",
+    )
+
+
+def test_grad_by_hand_stub_and_crash():
+    def stub(x):
+        return ...
+
+    assert check_grad_by_hand(stub).status == TODO
+    assert check_grad_by_hand(lambda x: None).status == TODO
+    assert check_grad_by_hand(None).status == TODO
+    crashed = check_grad_by_hand(lambda x: x @ torch.ones(7))
+    assert crashed.status == WRONG and "RuntimeError" in crashed.hint
+
+
+# 2. per-sample gradients ------------------------------------------------------------
+
+
+def loop(fix):
+    w = torch.tensor(1.5, requires_grad=True)
+    grads = []
+    for x, y in zip([1.0, 2.0, 3.0], [2.0, 3.0, 7.0], strict=True):
+        if fix == "zero_before" and w.grad is not None:
+            w.grad.zero_()
+        ((w * x - y) ** 2).backward()
+        grads.append(w.grad if fix.startswith("tensor") else w.grad.item())
+        if fix in ("none_after", "tensor_none_after"):
+            w.grad = None
+        elif fix == "tensor_zero_after":
+            w.grad.zero_()
+    return grads
+
+
+@pytest.mark.parametrize("fix", ["none_after", "zero_before", "tensor_none_after"])
+def test_per_sample_right(fix):
+    verdict = check_per_sample_grads(loop(fix))
+    assert verdict.status == OK and "[-1.0, 0.0, -15.0]" in verdict.detail
+
+
+def test_per_sample_accepts_a_tensor():
+    assert check_per_sample_grads(torch.tensor([-1.0, 0.0, -15.0]))
+
+
+def test_per_sample_wrong():
+    hint_of(check_per_sample_grads(loop("buggy")), ACC_SUMMED)  # the chapter's stub
+    hint_of(check_per_sample_grads(loop("tensor_zero_after")), ACC_ALIASED, value=0.0)
+    hint_of(check_per_sample_grads([-1.0, 0.0]), ACC_LENGTH, got=2, want=3)
+    assert "do not match" in check_per_sample_grads([1.0, 0.0, 15.0]).hint
+    assert "cannot be turned into numbers" in check_per_sample_grads(["a", 1, 2]).hint
+    assert check_per_sample_grads(None).status == TODO
+
+
+# 3. sgd_step ------------------------------------------------------------------------
+
+
+def sgd_right(w, lr):
+    with torch.no_grad():
+        w -= lr * w.grad
+    w.grad = None
+
+
+def sgd_zero(w, lr):
+    with torch.no_grad():
+        w.sub_(lr * w.grad)
+        w.grad.zero_()
+
+
+def sgd_no_no_grad(w, lr):
+    w -= lr * w.grad
+    w.grad = None
+
+
+def sgd_rebind(w, lr):
+    w = w - lr * w.grad
+    return w
+
+
+def sgd_plus(w, lr):
+    with torch.no_grad():
+        w += lr * w.grad
+    w.grad = None
+
+
+def sgd_keeps_grad(w, lr):
+    with torch.no_grad():
+        w -= lr * w.grad
+
+
+def sgd_stops_grad(w, lr):
+    with torch.no_grad():
+        w -= lr * w.grad
+    w.requires_grad_(False)
+    w.grad = None
+
+
+@pytest.mark.parametrize("answer", [sgd_right, sgd_zero])
+def test_sgd_step_right(answer):
+    assert check_sgd_step(answer).status == OK
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (sgd_no_no_grad, STEP_IN_PLACE),
+        (sgd_rebind, STEP_REBOUND),
+        (sgd_plus, STEP_SIGN),
+        (sgd_keeps_grad, STEP_GRAD_LEFT),
+        (sgd_stops_grad, STEP_LEAF),
+        (lambda w, lr: w.grad, STEP_UNCHANGED),
+    ],
+)
+def test_sgd_step_wrong(answer, message):
+    hint_of(check_sgd_step(answer), message)
+
+
+def test_sgd_step_stub_is_not_yet():
+    def sgd_step(w, lr):
+        # TODO: update w
+        ...
+
+    verdict = check_sgd_step(sgd_step)
+    assert verdict.status == TODO and "body is still empty" in verdict.hint
+    assert check_sgd_step(...).status == TODO
+    hint_of(check_sgd_step(3), NOT_A_FUNCTION, name="sgd_step", got="int")
+
+
+def test_messages_speak_japanese_too():
+    setup("ja", quiet=True)
+    verdict = check_sgd_step(sgd_no_no_grad)
+    assert "torch.no_grad()" in verdict.hint and "エラー" in verdict.hint
+    assert "連鎖律" in check_grad_by_hand(lambda x: 3 * (2 * x + 1) ** 2).hint
