@@ -3,8 +3,13 @@
 from ._checks_00 import check_shrink, check_torch_version
 from ._checks_01 import check_flatten, check_image_batch, check_mean_brightness, check_products
 from ._checks_02 import check_grad_by_hand, check_per_sample_grads, check_sgd_step
+from ._dot import DotGraph, show_dot
 from ._env import EnvReport, env_report
 from ._graph import show_graph
+from ._homework_common import skip_unfinished
+from ._homework_conv import check_conv2d
+from ._homework_graph import check_draw_graph, check_same_losses
+from ._homework_tensor import check_backward, check_tensor_ops
 from ._i18n import CourseError, CourseTypeError, CourseValueError, get_lang
 from ._setup import setup
 from ._verdict import Verdict
@@ -13,19 +18,27 @@ __all__ = [
     "CourseError",
     "CourseTypeError",
     "CourseValueError",
+    "DotGraph",
     "EnvReport",
     "Verdict",
+    "check_backward",
+    "check_conv2d",
+    "check_draw_graph",
     "check_flatten",
     "check_grad_by_hand",
     "check_image_batch",
     "check_mean_brightness",
     "check_per_sample_grads",
     "check_products",
+    "check_same_losses",
     "check_sgd_step",
     "check_shrink",
+    "check_tensor_ops",
     "check_torch_version",
     "env_report",
     "get_lang",
     "setup",
+    "show_dot",
     "show_graph",
+    "skip_unfinished",
 ]

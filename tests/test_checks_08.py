@@ -1,0 +1,388 @@
+"""Chapter 08's homework checks: a right answer passes, typical wrong ones get their hint."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from widgets import (
+    CourseTypeError,
+    CourseValueError,
+    check_backward,
+    check_conv2d,
+    check_draw_graph,
+    check_same_losses,
+    check_tensor_ops,
+    show_dot,
+    skip_unfinished,
+)
+from widgets._i18n import set_lang
+
+
+@pytest.fixture(autouse=True)
+def english():
+    set_lang("en")
+    yield
+    set_lang("ja")
+
+
+def unbroadcast(grad, shape):
+    while grad.ndim > len(shape):
+        grad = grad.sum(axis=0)
+    for axis, size in enumerate(shape):
+        if size == 1 and grad.shape[axis] != 1:
+            grad = grad.sum(axis=axis, keepdims=True)
+    return grad
+
+
+class Tensor:
+    """A right answer to tasks 8.1–8.3 (the solution notebook has its own copy)."""
+
+    __array_ufunc__ = None
+
+    def __init__(self, data, _prev=(), _op=""):
+        self.data = np.asarray(data, dtype=np.float64)
+        self.grad = np.zeros_like(self.data)
+        self._backward = lambda: None
+        self._prev, self._op = tuple(_prev), _op
+
+    def wrap(self, x):
+        return x if isinstance(x, Tensor) else type(self)(x)
+
+    def _result(self, data, prev, op, rules):
+        out = type(self)(data, prev, op)
+
+        def _backward():
+            for t, rule in zip(prev, rules, strict=True):
+                self.add_grad(t, unbroadcast(rule(out.grad), t.data.shape))
+
+        out._backward = _backward
+        return out
+
+    def add_grad(self, t, g):
+        t.grad += g
+
+    def __add__(self, other):
+        other = self.wrap(other)
+        return self._result(self.data + other.data, (self, other), "+", [lambda g: g] * 2)
+
+    def __mul__(self, other):
+        o = self.wrap(other)
+        rules = [lambda g: g * o.data, lambda g: g * self.data]
+        return self._result(self.data * o.data, (self, o), "*", rules)
+
+    def __pow__(self, n):
+        rule = lambda g: g * n * self.data ** (n - 1)  # noqa: E731
+        return self._result(self.data**n, (self,), f"**{n}", [rule])
+
+    def exp(self):
+        e = np.exp(self.data)
+        return self._result(e, (self,), "exp", [lambda g: g * e])
+
+    def tanh(self):
+        t = np.tanh(self.data)
+        return self._result(t, (self,), "tanh", [lambda g: g * (1 - t**2)])
+
+    def relu(self):
+        return self._result(
+            np.maximum(self.data, 0), (self,), "relu", [lambda g: g * (self.data > 0)]
+        )
+
+    def sum(self):
+        return self._result(
+            self.data.sum(), (self,), "sum", [lambda g: g * np.ones_like(self.data)]
+        )
+
+    def __matmul__(self, other):
+        o = self.wrap(other)
+        rules = [lambda g: g @ o.data.T, lambda g: self.data.T @ g]
+        return self._result(self.data @ o.data, (self, o), "@", rules)
+
+    def __neg__(self):
+        return self * -1.0
+
+    def __sub__(self, other):
+        return self + (-self.wrap(other))
+
+    def __rsub__(self, other):
+        return self.wrap(other) + (-self)
+
+    def __truediv__(self, other):
+        return self * self.wrap(other) ** -1.0
+
+    def __rtruediv__(self, other):
+        return self.wrap(other) * self**-1.0
+
+    __radd__, __rmul__ = __add__, __mul__
+
+    def topo_order(self):
+        order, seen = [], set()
+
+        def visit(t):
+            if id(t) not in seen:
+                seen.add(id(t))
+                for child in t._prev:
+                    visit(child)
+                order.append(t)
+
+        visit(self)
+        return order
+
+    def backward(self):
+        self.grad = np.ones_like(self.data)
+        for t in reversed(self.topo_order()):
+            t._backward()
+
+    def draw_graph(self):
+        lines = ["digraph {", "rankdir=LR; node [shape=record];"]
+        for t in self.topo_order():
+            lines.append(f'n{id(t)} [label="{{ data {t.data:.4g} | grad {t.grad:.4g} }}"];')
+            if t._op:
+                lines += [f'o{id(t)} [label="{t._op}"];', f"o{id(t)} -> n{id(t)};"]
+            lines += [f"n{id(c)} -> o{id(t)};" for c in t._prev]
+        return show_dot("\n".join([*lines, "}"]))
+
+
+class Overwrites(Tensor):
+    def add_grad(self, t, g):
+        t.grad = g
+
+
+class NoReflectedSub(Tensor):
+    def __rsub__(self, other):  # as if undefined: Python then raises TypeError
+        return NotImplemented
+
+
+class SwappedRsub(Tensor):
+    def __rsub__(self, other):
+        return self - other
+
+
+class WrongSubSign(Tensor):
+    def __sub__(self, other):
+        o = self.wrap(other)
+        return self._result(self.data - o.data, (self, o), "-", [lambda g: g] * 2)
+
+
+class NoTopoOrder(Tensor):
+    def backward(self):
+        self.grad = np.ones_like(self.data)
+        stack = [self]
+        while stack:  # depth first, a node's _backward once per path: too many calls
+            t = stack.pop()
+            t._backward()
+            stack.extend(t._prev)
+
+
+class NoUnbroadcast(Tensor):
+    def __add__(self, other):
+        other = self.wrap(other)
+        out = type(self)(self.data + other.data, (self, other), "+")
+
+        def _backward():
+            self.grad = self.grad + out.grad
+            other.grad = other.grad + out.grad
+
+        out._backward = _backward
+        return out
+
+
+class NoRootGrad(Tensor):
+    def backward(self):
+        for t in reversed(self.topo_order()):
+            t._backward()
+
+
+class NoGradInPicture(Tensor):
+    def draw_graph(self):
+        lines = ["digraph {"]
+        for t in self.topo_order():
+            lines.append(f'n{id(t)} [label="{t._op} {t.data:.4g}"];')
+            lines += [f"n{id(c)} -> n{id(t)};" for c in t._prev]
+        return show_dot("\n".join([*lines, "}"]))
+
+
+class NoArrows(Tensor):
+    def draw_graph(self):
+        lines = super().draw_graph().source.splitlines()
+        return show_dot("\n".join(line for line in lines if "->" not in line))
+
+
+class Stub(Tensor):
+    def __mul__(self, other):
+        raise NotImplementedError("Task 8.1: multiply")
+
+    def backward(self):
+        raise NotImplementedError("Task 8.2: backward")
+
+
+# How long the checks take is a bench figure (bench/bench_homework.py), not a test:
+# timings flake on a busy machine.
+
+
+def test_right_tensor_passes_every_check():
+    for check in (check_tensor_ops, check_backward, check_draw_graph):
+        verdict = check(Tensor)
+        assert verdict, str(verdict)
+
+
+@pytest.mark.parametrize(
+    ("check", "answer", "hint"),
+    [
+        (check_tensor_ops, NoReflectedSub, "__rsub__"),
+        (check_tensor_ops, SwappedRsub, "swapped"),
+        (check_backward, Overwrites, "factor of 2"),
+        (check_backward, WrongSubSign, "Wrong sign"),
+        (check_backward, NoTopoOrder, "topological"),
+        (check_backward, NoUnbroadcast, "unbroadcast"),
+        (check_backward, NoRootGrad, "ones_like"),
+        (check_draw_graph, NoGradInPicture, "gradient"),
+        (check_draw_graph, NoArrows, "arrow"),
+    ],
+)
+def test_typical_mistakes_get_their_hint(check, answer, hint):
+    verdict = check(answer)
+    assert verdict.status == "wrong", str(verdict)
+    assert hint in verdict.hint, str(verdict)
+
+
+@pytest.mark.parametrize("check", [check_tensor_ops, check_backward, check_draw_graph])
+def test_stub_says_not_yet(check):
+    verdict = check(Stub)
+    assert verdict.status == "todo", str(verdict)
+    assert "Task 8." in verdict.hint
+
+
+@pytest.mark.parametrize("check", [check_tensor_ops, check_backward, check_draw_graph])
+def test_an_instance_instead_of_the_class_is_wrong_not_a_crash(check):
+    verdict = check(Tensor(1.0))
+    assert verdict.status == "wrong" and "class" in verdict.hint
+
+
+def conv2d_loops(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, taps=None):
+    n, _, h, w = x.shape
+    c_out, c_group, kh, kw = weight.shape
+    taps = dilation if taps is None else taps
+    h_out = (h + 2 * padding - dilation * (kh - 1) - 1) // stride + 1
+    w_out = (w + 2 * padding - dilation * (kw - 1) - 1) // stride + 1
+    x = F.pad(x, (padding,) * 4)
+    out = x.new_zeros(n, c_out, h_out, w_out)
+    for o in range(c_out):
+        g = o // (c_out // groups)
+        xs = x[:, g * c_group : (g + 1) * c_group]
+        for i in range(h_out):
+            for j in range(w_out):
+                top, left = i * stride, j * stride
+                rows = slice(top, top + taps * (kh - 1) + 1, taps)
+                cols = slice(left, left + taps * (kw - 1) + 1, taps)
+                out[:, o, i, j] = (xs[:, :, rows, cols] * weight[o]).sum(dim=(1, 2, 3))
+    return out if bias is None else out + bias.view(1, -1, 1, 1)
+
+
+def conv2d_unfold(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    n, _, h, _ = x.shape
+    c_out, _, kh, kw = weight.shape
+    cols = F.unfold(x, (kh, kw), dilation=dilation, padding=padding, stride=stride)
+    cols = cols.view(n, groups, -1, cols.shape[-1])
+    out = weight.view(groups, c_out // groups, -1) @ cols
+    h_out = (h + 2 * padding - dilation * (kh - 1) - 1) // stride + 1
+    out = out.reshape(n, c_out, h_out, -1)
+    return out if bias is None else out + bias.view(1, -1, 1, 1)
+
+
+def ignores_dilation(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return conv2d_loops(x, weight, bias, stride, padding, dilation, groups, taps=1)
+
+
+def wrong_groups(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    c_out = weight.shape[0]
+    order = [o for g in range(groups) for o in range(g, c_out, groups)]  # o % groups
+    shuffled = conv2d_unfold(x, weight[order], None, stride, padding, dilation, groups)
+    out = shuffled[:, torch.argsort(torch.tensor(order))]
+    return out if bias is None else out + bias.view(1, -1, 1, 1)
+
+
+def wrong_size(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    out = conv2d_unfold(x, weight, bias, stride, padding, dilation, groups)
+    return out[..., :-1, :] if padding else out
+
+
+def through_numpy(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    out = conv2d_unfold(x.detach(), weight.detach(), bias, stride, padding, dilation, groups)
+    return torch.tensor(out.numpy())
+
+
+def float32_output(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return conv2d_unfold(x, weight, bias, stride, padding, dilation, groups).float()
+
+
+def conv2d_stub(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    raise NotImplementedError("Task 8.5: conv2d")
+
+
+@pytest.mark.parametrize("conv2d", [conv2d_loops, conv2d_unfold])
+def test_right_conv2d_passes(conv2d):
+    verdict = check_conv2d(conv2d)
+    assert verdict, str(verdict)
+
+
+@pytest.mark.parametrize(
+    ("conv2d", "hint"),
+    [
+        (ignores_dilation, "Dilation is ignored"),
+        (wrong_groups, "each group's output channels"),
+        (wrong_size, "(H + 2p − d(k−1) − 1)//s + 1"),
+        (through_numpy, "cut the graph"),
+        (float32_output, "new_zeros"),
+    ],
+)
+def test_typical_conv2d_mistakes_get_their_hint(conv2d, hint):
+    verdict = check_conv2d(conv2d)
+    assert verdict.status == "wrong", str(verdict)
+    assert hint in verdict.hint, str(verdict)
+
+
+def test_conv2d_stub_says_not_yet_and_non_functions_are_wrong():
+    assert check_conv2d(conv2d_stub).status == "todo"
+    assert check_conv2d(...).status == "todo"
+    assert "function" in check_conv2d(3).hint
+
+
+def test_same_losses():
+    theirs = [0.9, 0.5, 0.25]
+    assert check_same_losses([0.9, 0.5, 0.25 + 1e-9], theirs)
+    assert "very first" in check_same_losses([1.0, 0.5, 0.25], theirs).hint
+    assert "step 2" in check_same_losses([0.9, 0.5, 0.3], theirs).hint
+    assert "numbers of losses" in check_same_losses([0.9, 0.5], theirs).hint
+    assert check_same_losses(None, theirs).status == "todo"
+
+
+@pytest.mark.parametrize("bad", [[], [float("nan")], ["x"], 3, [1.0, float("inf")]])
+def test_same_losses_refuses_what_is_not_a_list_of_numbers(bad):
+    verdict = check_same_losses(bad, [1.0])
+    assert verdict.status == "wrong" and "finite numbers" in verdict.hint
+
+
+@pytest.mark.parametrize(
+    ("bad", "error"),
+    [(None, CourseTypeError), (b"digraph {}", CourseTypeError), ("  ", CourseValueError)],
+)
+def test_show_dot_refuses_bad_input(bad, error):
+    with pytest.raises(error):
+        show_dot(bad)
+
+
+def test_show_dot_draws_svg_and_keeps_the_source():
+    graph = show_dot("digraph { a -> b }")
+    assert graph.source == "digraph { a -> b }"
+    assert "<svg" in graph._repr_svg_()
+
+
+def test_skip_unfinished_reports_the_task_and_lets_other_errors_through(capsys):
+    with skip_unfinished():
+        raise NotImplementedError("Task 8.9: something")
+    assert "Task 8.9: something" in capsys.readouterr().out
+    with pytest.raises(ZeroDivisionError), skip_unfinished():
+        _ = 1 / 0
