@@ -3,6 +3,10 @@
 from ._checks_00 import check_shrink, check_torch_version
 from ._checks_01 import check_flatten, check_image_batch, check_mean_brightness, check_products
 from ._checks_02 import check_grad_by_hand, check_per_sample_grads, check_sgd_step
+from ._checks_03 import check_digit_folder, check_one_hot, check_split
+from ._checks_04 import check_conv_out, check_mlp, check_param_count
+from ._data import data_dir, load_mnist
+from ._data_folder import sample_image_folder
 from ._dot import DotGraph, show_dot
 from ._env import EnvReport, env_report
 from ._graph import show_graph
@@ -23,20 +27,29 @@ __all__ = [
     "Verdict",
     "check_backward",
     "check_conv2d",
+    "check_conv_out",
+    "check_digit_folder",
     "check_draw_graph",
     "check_flatten",
     "check_grad_by_hand",
     "check_image_batch",
     "check_mean_brightness",
+    "check_mlp",
+    "check_one_hot",
+    "check_param_count",
     "check_per_sample_grads",
     "check_products",
     "check_same_losses",
     "check_sgd_step",
     "check_shrink",
+    "check_split",
     "check_tensor_ops",
     "check_torch_version",
+    "data_dir",
     "env_report",
     "get_lang",
+    "load_mnist",
+    "sample_image_folder",
     "setup",
     "show_dot",
     "show_graph",

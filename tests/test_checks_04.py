@@ -1,0 +1,94 @@
+"""Chapter 04 checks: ✓ on a right answer, and the matching hint on typical wrong ones."""
+
+from __future__ import annotations
+
+import pytest
+from torch import nn
+
+from widgets import check_conv_out, check_mlp, check_param_count
+from widgets._checks_04 import conv1d_length, conv_settings, formula
+from widgets._i18n import set_lang
+
+
+@pytest.fixture(autouse=True)
+def english():
+    set_lang("en")
+    yield
+    set_lang("ja")
+
+
+def test_settings_are_valid_and_the_formula_matches_torch():
+    for args in conv_settings(200, seed=1):
+        assert conv1d_length(*args) == formula(*args) >= 1
+
+
+def test_conv_right():
+    verdict = check_conv_out(lambda n, k, s, p, d: (n + 2 * p - d * (k - 1) - 1) // s + 1)
+    assert verdict and "60" in str(verdict)
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (lambda n, k, s, p, d: (n + 2 * p - (k - 1) - 1) // s + 1, "dilation × (kernel_size − 1)"),
+        (lambda n, k, s, p, d: (n + 2 * p - d * (k - 1) - 1) / s + 1, "divide with //"),
+        (lambda n, k, s, p, d: (n + p - d * (k - 1) - 1) // s + 1, "2 × padding"),
+        (lambda n, k, s, p, d: (n + 2 * p - d * (k - 1) - 1) // s, "final + 1"),
+    ],
+)
+def test_conv_typical_mistakes(answer, hint):
+    verdict = check_conv_out(answer)
+    assert not verdict and hint in verdict.hint
+
+
+def test_conv_stub_and_crash():
+    assert check_conv_out(None).status == "todo"
+    verdict = check_conv_out(lambda n, k: n)
+    assert not verdict and "TypeError" in verdict.hint
+
+
+def test_count_right():
+    assert check_param_count(101_770)
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (784 * 128 + 128 * 10, "also has out biases"),
+        (784 * 128 + 128, "first layer alone"),
+        (669_706, "in × out + out"),
+        ("101770", "integer"),
+    ],
+)
+def test_count_typical_mistakes(answer, hint):
+    verdict = check_param_count(answer)
+    assert not verdict and hint in verdict.hint
+
+
+def mlp(*layers):
+    return nn.Sequential(nn.Flatten(), *layers)
+
+
+def test_mlp_right():
+    assert check_mlp(mlp(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10)))
+
+
+@pytest.mark.parametrize(
+    ("model", "hint"),
+    [
+        (mlp(nn.Linear(784, 128), nn.Linear(128, 10)), "nn.ReLU()"),
+        (nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10)), "nn.Flatten()"),
+        (mlp(nn.Linear(784, 64), nn.ReLU(), nn.Linear(64, 10)), "784 → 128 → 10"),
+        (mlp(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 1)), "(8, 10)"),
+        (nn.Sequential, "instance"),
+    ],
+)
+def test_mlp_typical_mistakes(model, hint):
+    verdict = check_mlp(model)
+    assert not verdict and hint in verdict.hint
+
+
+def test_messages_in_japanese():
+    set_lang("ja")
+    verdict = check_param_count(784 * 128 + 128 * 10)
+    assert "バイアス" in verdict.hint and "もう一息" in str(verdict)
