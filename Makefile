@@ -24,7 +24,8 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 lab: $(VENV)/.installed-lab
 	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter_config" $(BIN)/jupyter lab $(AS_ROOT)
 
-## test: lint, unit tests, every notebook (nbval) and the browser tests.
+## test: lint, unit tests, every notebook (nbval), the browser tests, then the widget
+## tests again under ipywidgets 7.7.1 (what Colab ships).
 test: $(VENV)/.installed-test
 	$(BIN)/python tools/build.py --check
 	$(BIN)/ruff check .
@@ -32,6 +33,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=180 \
 		tests chapters solutions
+	$(BIN)/python tools/test_ipywidgets7.py
 
 ## bench: print the performance table (figures, never pass/fail).
 bench: $(VENV)/.installed-test

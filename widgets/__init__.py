@@ -15,6 +15,7 @@ from ._homework_conv import check_conv2d
 from ._homework_graph import check_draw_graph, check_same_losses
 from ._homework_tensor import check_backward, check_tensor_ops
 from ._i18n import CourseError, CourseTypeError, CourseValueError, get_lang
+from ._live_loss import LiveLoss, live_loss
 from ._setup import setup
 from ._verdict import Verdict
 
@@ -24,6 +25,7 @@ __all__ = [
     "CourseValueError",
     "DotGraph",
     "EnvReport",
+    "LiveLoss",
     "Verdict",
     "check_backward",
     "check_conv2d",
@@ -48,6 +50,7 @@ __all__ = [
     "data_dir",
     "env_report",
     "get_lang",
+    "live_loss",
     "load_mnist",
     "sample_image_folder",
     "setup",

@@ -1,0 +1,154 @@
+"""Cost of ``live_loss`` in a training loop: the same small-MLP loop with and without it.
+
+The live_loss run draws for real: a fake display receives every redraw, rendered to PNG
+and base64-encoded exactly as in a notebook. livelossplot (if installed) redraws on every
+update; it is timed on fewer steps and its cost per update is extrapolated.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable, Iterator
+
+import torch
+from torch import nn
+
+from bench import Row
+from widgets import LiveLoss, live_loss
+from widgets._loss_outputs import NotebookOutput
+
+STEPS, REPEATS, LIVELOSSPLOT_STEPS = 2000, 3, 20
+
+
+class FakeHandle:
+    def update(self, bundle: dict, raw: bool) -> None:
+        self.last = bundle
+
+
+def fake_display(bundle: dict, raw: bool, display_id: bool) -> FakeHandle:
+    return FakeHandle()
+
+
+def make_loop() -> Callable[[int, Callable[[int, float, float], None]], None]:
+    """A 64→128→10 MLP on a fixed batch of 64 with Adam, like the chapters' first models."""
+    torch.manual_seed(0)
+    X, y = torch.randn(64, 64), torch.randint(0, 10, (64,))
+    model = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+
+    def loop(steps: int, report: Callable[[int, float, float], None]) -> None:
+        for step in range(steps):
+            logits = model(X)
+            loss = loss_fn(logits, y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            acc = (logits.argmax(1) == y).float().mean()
+            report(step, loss.item(), acc.item())  # a learner computes these either way
+
+    return loop
+
+
+def no_plot(step: int, loss: float, acc: float) -> None:
+    pass
+
+
+def seconds(run: Callable[[], None]) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def with_live_loss(loop, steps: int) -> tuple[float, LiveLoss]:
+    plot = live_loss("bench", output=NotebookOutput(fake_display))
+
+    def report(step: int, loss: float, acc: float) -> None:
+        plot.update(step, train=loss, acc=acc)
+
+    def run() -> None:
+        with plot:
+            loop(steps, report)
+
+    return seconds(run), plot
+
+
+def livelossplot_report() -> Callable[[int, float, float], None] | None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        from livelossplot import PlotLosses
+        from livelossplot.outputs import MatplotlibPlot
+    except ImportError:
+        return None
+
+    def show(fig) -> None:  # what the inline backend does on plt.show(): a PNG, then close
+        fig.tight_layout()
+        fig.savefig(io.BytesIO(), format="png")
+        plt.close(fig)
+
+    output = MatplotlibPlot(before_plots=lambda fig, axes, n: None, after_plots=show)
+    plot = PlotLosses(outputs=[output], mode="notebook")
+
+    def report(step: int, loss: float, acc: float) -> None:
+        plot.update({"loss": loss, "acc": acc})
+        plot.send()
+
+    return report
+
+
+def rows() -> Iterator[Row]:
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a tiny model gains nothing from more; steadier on a busy machine
+    try:
+        yield from measure()
+    finally:
+        torch.set_num_threads(threads)
+
+
+def measure() -> Iterator[Row]:
+    loop = make_loop()
+    loop(200, no_plot)  # warm up torch
+    warm = live_loss(output="none")
+    warm.update(0, train=1.0, acc=0.5)
+    first = seconds(warm.to_png)  # matplotlib's first figure: fonts, caches
+    bare, drawn = [], []
+    for _ in range(REPEATS):  # interleaved, best of each: the machine is shared
+        bare.append(seconds(lambda: loop(STEPS, no_plot)))
+        drawn.append(with_live_loss(loop, STEPS))
+    base = min(bare)
+    elapsed, plot = min(drawn, key=lambda run: run[0])
+    step_ms = base / STEPS * 1e3
+    yield Row(f"MLP loop, {STEPS} steps, no plot", f"{base:.2f} s", f"{step_ms:.2f} ms/step")
+    yield Row(
+        "same loop + live_loss.update every step (ratio)",
+        f"{elapsed / base:.3f}×",
+        f"goal ≤ 1.05×; {plot.redraws} redraw(s) to PNG, the final one "
+        f"{plot._cost * 1e3:.0f} ms; best of {REPEATS}",
+    )
+    yield Row("live_loss first render in a process (one-off)", f"{first * 1e3:.0f} ms", "")
+    plot = live_loss(output="none")
+    for step in range(STEPS):
+        plot.update(step, train=1.0, acc=0.5)
+    per_update = seconds(lambda: [plot.update(STEPS + i, train=1.0) for i in range(10_000)])
+    yield Row("live_loss.update when no redraw is due", f"{per_update * 100:.1f} µs", "")
+    yield Row(
+        "live_loss redraw (2 panels, 2,000 points)", f"{seconds(plot.to_png) * 1e3:.0f} ms", ""
+    )
+    report = livelossplot_report()
+    if report is None:
+        yield Row(
+            "same loop + livelossplot per update", "not installed", "pip install livelossplot"
+        )
+        return
+    elapsed = seconds(lambda: loop(LIVELOSSPLOT_STEPS, report))
+    per_step = elapsed / LIVELOSSPLOT_STEPS
+    ratio = (base + per_step * STEPS) / base
+    yield Row(
+        "same loop + livelossplot per update (ratio, extrapolated)",
+        f"{ratio:.0f}×",
+        f"{per_step * 1e3:.0f} ms per update, timed on {LIVELOSSPLOT_STEPS} steps",
+    )
