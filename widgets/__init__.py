@@ -5,6 +5,8 @@ from ._checks_01 import check_flatten, check_image_batch, check_mean_brightness,
 from ._checks_02 import check_grad_by_hand, check_per_sample_grads, check_sgd_step
 from ._checks_03 import check_digit_folder, check_one_hot, check_split
 from ._checks_04 import check_conv_out, check_mlp, check_param_count
+from ._checks_05 import check_accuracy, check_logits_loss, check_train_step
+from ._checks_06 import check_checkpoint, check_cnn_block, check_probabilities
 from ._data import data_dir, load_mnist
 from ._data_folder import sample_image_folder
 from ._dot import DotGraph, show_dot
@@ -17,6 +19,7 @@ from ._homework_tensor import check_backward, check_tensor_ops
 from ._i18n import CourseError, CourseTypeError, CourseValueError, get_lang
 from ._live_loss import LiveLoss, live_loss
 from ._setup import setup
+from ._training import show_confusion, show_predictions
 from ._verdict import Verdict
 
 __all__ = [
@@ -27,7 +30,10 @@ __all__ = [
     "EnvReport",
     "LiveLoss",
     "Verdict",
+    "check_accuracy",
     "check_backward",
+    "check_checkpoint",
+    "check_cnn_block",
     "check_conv2d",
     "check_conv_out",
     "check_digit_folder",
@@ -35,11 +41,13 @@ __all__ = [
     "check_flatten",
     "check_grad_by_hand",
     "check_image_batch",
+    "check_logits_loss",
     "check_mean_brightness",
     "check_mlp",
     "check_one_hot",
     "check_param_count",
     "check_per_sample_grads",
+    "check_probabilities",
     "check_products",
     "check_same_losses",
     "check_sgd_step",
@@ -47,6 +55,7 @@ __all__ = [
     "check_split",
     "check_tensor_ops",
     "check_torch_version",
+    "check_train_step",
     "data_dir",
     "env_report",
     "get_lang",
@@ -54,7 +63,9 @@ __all__ = [
     "load_mnist",
     "sample_image_folder",
     "setup",
+    "show_confusion",
     "show_dot",
     "show_graph",
+    "show_predictions",
     "skip_unfinished",
 ]

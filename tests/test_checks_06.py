@@ -1,0 +1,118 @@
+"""Chapter 06 exercise checks: a right answer passes, typical mistakes get the matching hint."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import torch
+from torch import nn
+
+from widgets import check_checkpoint, check_cnn_block, check_probabilities
+from widgets._i18n import get_lang, set_lang
+
+
+@pytest.fixture(autouse=True)
+def english():
+    before = get_lang()
+    set_lang("en")
+    yield
+    set_lang(before)
+
+
+def block(*, padding=1, pool=True, out=32, order="cbrp"):
+    layers = {
+        "c": nn.Conv2d(16, out, 3, padding=padding),
+        "b": nn.BatchNorm2d(out),
+        "r": nn.ReLU(),
+        "p": nn.MaxPool2d(2),
+    }
+    return nn.Sequential(*(layers[k] for k in order if k != "p" or pool))
+
+
+def test_cnn_block():
+    verdict = check_cnn_block(block())
+    assert verdict and "(4, 32, 14, 14)" in verdict.detail
+    cases = {
+        "padding=1": block(padding=0),
+        "nn.MaxPool2d(2)": block(pool=False),
+        "16 → 32": block(out=64),
+        "No nn.BatchNorm2d": nn.Sequential(
+            nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)
+        ),
+        "≥ 0": block(order="crbp"),  # BatchNorm after ReLU brings negatives back
+        "nn.Module": "conv",
+    }
+    for hint, answer in cases.items():
+        verdict = check_cnn_block(answer)
+        assert verdict.status == "wrong" and hint in verdict.hint, (hint, verdict)
+    assert check_cnn_block(None).status == "todo"
+
+
+def test_cnn_block_order_when_values_are_positive():
+    # pooling before ReLU gives the same non-negative output: only the order check sees it
+    verdict = check_cnn_block(block(order="cbpr"))
+    assert verdict.status == "wrong" and "Conv → BatchNorm → ReLU → MaxPool" in verdict.hint
+
+
+def trained_model() -> nn.Module:
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 26 * 26, 10)
+    )
+    model[1].running_mean.fill_(0.5)
+    model[1].running_var.fill_(2.0)
+    return model
+
+
+def test_probabilities():
+    model, images = trained_model(), torch.rand(8, 1, 28, 28)
+    with torch.no_grad():
+        right = torch.softmax(model.eval()(images), dim=1)
+        logits = model.eval()(images)
+        # a copy: a forward pass in train mode also updates BatchNorm's running statistics
+        train_mode = torch.softmax(copy.deepcopy(model).train()(images), dim=1)
+    model.train()  # the learner's model may be left in any mode
+    assert check_probabilities(model, images, right)
+    cases = {
+        "model.eval()": train_mode,
+        "torch.softmax(logits, dim=1)": logits,
+        "dim=1 (the class axis)": torch.softmax(logits, dim=0),
+        "(8, 10)": right[:4],
+        "a tensor": right.tolist(),
+    }
+    for hint, answer in cases.items():
+        verdict = check_probabilities(model, images, answer)
+        assert verdict.status == "wrong" and hint in verdict.hint, (hint, verdict)
+    assert check_probabilities(model, images, None).status == "todo"
+
+
+def test_checkpoint(tmp_path):
+    model = trained_model()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    path = tmp_path / "ckpt.pt"
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": 2}, path)
+    verdict = check_checkpoint(path, model)
+    assert verdict and "epoch=2" in verdict.detail
+
+    def saved(obj, name):
+        torch.save(obj, tmp_path / name)
+        return tmp_path / name
+
+    good = {"model": model.state_dict(), "optimizer": optimizer.state_dict()}
+    cases = {
+        "Save model.state_dict() instead": saved(model, "whole.pt"),
+        "'optimizer'": saved({"model": model.state_dict(), "epoch": 2}, "no_opt.pt"),
+        "not an optimizer.state_dict()": saved(
+            {**good, "optimizer": {"lr": 1}, "epoch": 2}, "bad.pt"
+        ),
+        "load_state_dict could not": saved(
+            {**good, "model": nn.Linear(2, 2).state_dict(), "epoch": 2}, "other.pt"
+        ),
+        "number of finished epochs": saved({**good, "epoch": "two"}, "epoch.pt"),
+        "holds a list": saved([1, 2], "list.pt"),
+        "There is no file": tmp_path / "missing.pt",
+    }
+    for hint, answer in cases.items():
+        verdict = check_checkpoint(answer, model)
+        assert verdict.status == "wrong" and hint in verdict.hint, (hint, verdict)
