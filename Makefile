@@ -4,7 +4,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 # Jupyter refuses to run as root without this flag (containers, CI, Colab-like VMs).
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
-# Two workers: notebooks and unit tests share the machine's cores.
+# Two workers: notebooks and unit tests share the machine's cores. One thread per worker:
+# the course's small models run several times slower when two workers' threads compete.
 JOBS   ?= 2
 
 .PHONY: lab test bench build lint format clean-venv
@@ -30,7 +31,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/python tools/build.py --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=180 \
 		tests chapters solutions
 	$(BIN)/python tools/test_ipywidgets7.py
