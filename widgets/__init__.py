@@ -7,6 +7,7 @@ from ._checks_03 import check_digit_folder, check_one_hot, check_split
 from ._checks_04 import check_conv_out, check_mlp, check_param_count
 from ._checks_05 import check_accuracy, check_logits_loss, check_train_step
 from ._checks_06 import check_checkpoint, check_cnn_block, check_probabilities
+from ._checks_07 import check_diverging_lr, check_fewest_hidden, check_regression_fix
 from ._data import data_dir, load_mnist
 from ._data_folder import sample_image_folder
 from ._dot import DotGraph, show_dot
@@ -18,6 +19,7 @@ from ._homework_graph import check_draw_graph, check_same_losses
 from ._homework_tensor import check_backward, check_tensor_ops
 from ._i18n import CourseError, CourseTypeError, CourseValueError, get_lang
 from ._live_loss import LiveLoss, live_loss
+from ._playground_widget import Playground, playground
 from ._setup import setup
 from ._training import show_confusion, show_predictions
 from ._verdict import Verdict
@@ -29,6 +31,7 @@ __all__ = [
     "DotGraph",
     "EnvReport",
     "LiveLoss",
+    "Playground",
     "Verdict",
     "check_accuracy",
     "check_backward",
@@ -37,7 +40,9 @@ __all__ = [
     "check_conv2d",
     "check_conv_out",
     "check_digit_folder",
+    "check_diverging_lr",
     "check_draw_graph",
+    "check_fewest_hidden",
     "check_flatten",
     "check_grad_by_hand",
     "check_image_batch",
@@ -49,6 +54,7 @@ __all__ = [
     "check_per_sample_grads",
     "check_probabilities",
     "check_products",
+    "check_regression_fix",
     "check_same_losses",
     "check_sgd_step",
     "check_shrink",
@@ -61,6 +67,7 @@ __all__ = [
     "get_lang",
     "live_loss",
     "load_mnist",
+    "playground",
     "sample_image_folder",
     "setup",
     "show_confusion",

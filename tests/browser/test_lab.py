@@ -1,0 +1,150 @@
+"""What only a browser can show: JupyterLab renders the course, runs it, and the widgets respond.
+
+Screenshots of each check go to the git-ignored ``test-output/browser/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from tests.browser.conftest import screenshot
+from tests.jupyter_server import ROOT
+
+pytestmark = pytest.mark.browser
+LANGS = ("ja", "en")
+OPENED = [f"chapters/{lang}/{name}" for lang in LANGS
+          for name in ("01_tensors.ipynb", "07_playground.ipynb")]  # fmt: skip
+ERRORS_JS = """() => [...document.querySelectorAll(
+    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],'
+    + '.jp-RenderedText[data-mime-type*="error"]')]
+    .map(e => e.innerText).filter(t => /Traceback|Error/.test(t))"""
+ALL_RAN_JS = """() => {
+    const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+        .map(e => e.textContent);
+    return prompts.length > 0 && prompts.every(t => /\\[\\d+\\]/.test(t));
+}"""
+LABELS = {"ja": ("学習率", "隠れユニット数"), "en": ("learning rate", "hidden units")}
+DONE = re.compile("完了|done")
+
+
+def digest(paths) -> dict[str, str]:
+    return {p: hashlib.sha256((ROOT / p).read_bytes()).hexdigest() for p in paths}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def committed_notebooks_stay_untouched():
+    before = digest(OPENED)
+    yield
+    assert digest(OPENED) == before, "a committed notebook changed during the browser tests"
+    assert not list((ROOT / "chapters").glob("*/.ipynb_checkpoints"))
+
+
+def dismiss_news(page) -> None:
+    """The config turns the news question off; close it anyway if it shows."""
+    button = page.locator(".jp-Notification-Toast button", has_text=re.compile("^No$"))
+    if button.count():
+        button.first.click()
+
+
+def accept_kernel_dialog(page, wait: float) -> None:
+    """JupyterLab sometimes asks which kernel to start; the notebook's own (Python 3) is right."""
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+    try:
+        dialog.wait_for(timeout=wait * 1000)
+    except PlaywrightTimeout:
+        return
+    dialog.locator(".jp-mod-accept").click()
+
+
+def open_and_run_all(page, lab, path: str) -> None:
+    # A workspace of its own, so no tab restored from an earlier test takes the commands.
+    workspace = re.sub(r"\W", "-", path)
+    page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{path}?token={lab.token}")
+    page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=60_000)
+    accept_kernel_dialog(page, wait=3)
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
+    dismiss_news(page)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
+    accept_kernel_dialog(page, wait=2)
+    try:
+        page.wait_for_function(ALL_RAN_JS, timeout=120_000, polling=500)
+    except PlaywrightTimeout:
+        screenshot(page, "timeout_" + path.replace("/", "_"))
+        raise
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
+
+
+def assert_no_error_outputs(page) -> None:
+    errors = page.evaluate(ERRORS_JS)
+    assert errors == [], "\n---\n".join(errors)
+
+
+def test_make_lab_opens_the_readme_then_chapter_01_runs_clean(page, lab, copies):
+    page.goto(f"{lab.url}/?token={lab.token}")  # what `make lab` opens: default_url
+    page.wait_for_selector(".jp-RenderedMarkdown h1", timeout=60_000)
+    dismiss_news(page)
+    assert "PyTorch" in page.locator(".jp-RenderedMarkdown").first.inner_text()
+    assert page.locator(".jp-RenderedMarkdown table").count() >= 1  # the chapter table
+    screenshot(page, "readme")
+    for lang in LANGS:
+        open_and_run_all(page, lab, copies(f"chapters/{lang}/01_tensors.ipynb"))
+        assert_no_error_outputs(page)
+        screenshot(page, f"01_tensors_{lang}")
+
+
+def wait_text(locator, pattern: re.Pattern, timeout: float = 90) -> str:
+    deadline = time.monotonic() + timeout
+    while not pattern.search(text := locator.inner_text()):
+        assert time.monotonic() < deadline, f"{pattern.pattern!r} never appeared in {text!r}"
+        time.sleep(0.25)
+    return text
+
+
+def wait_change(read, before: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while (now := read()) == before:
+        assert time.monotonic() < deadline, f"still {before!r} after {timeout} s"
+        time.sleep(0.2)
+    return now
+
+
+def move_slider(playground, label: str) -> tuple[str, str]:
+    """Focus the slider's handle and press → like a person; return readout before, after."""
+    slider = playground.locator(".widget-slider", has=playground.page.locator(
+        ".widget-label", has_text=label)).first  # fmt: skip
+    readout = slider.locator(".widget-readout")
+    before = readout.inner_text()
+    slider.locator(".noUi-handle").focus()
+    playground.page.keyboard.press("ArrowRight")
+    return before, wait_change(readout.inner_text, before, timeout=10)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_chapter_07_widgets_render_and_respond_to_sliders(page, lab, copies, lang):
+    open_and_run_all(page, lab, copies(f"chapters/{lang}/07_playground.ipynb"))
+    assert_no_error_outputs(page)
+    notebook = page.locator(".jp-Notebook")
+    text = notebook.inner_text()
+    assert "Error displaying widget" not in text and "Loading widget" not in text
+    images = notebook.locator(".widget-image")
+    assert images.count() == 9  # one per playground cell
+    assert all(images.nth(i).evaluate("img => img.naturalWidth > 0") for i in range(9))
+
+    first = page.locator(".jp-OutputArea-output", has=page.locator(".widget-image")).first
+    first.scroll_into_view_if_needed()
+    status = first.locator(".widget-html").first
+    wait_text(status, DONE)  # the first run has finished: later redraws come from the slider
+    image = first.locator(".widget-image")
+    for label in LABELS[lang]:
+        src = image.get_attribute("src")
+        before, after = move_slider(first, label)
+        assert after != before
+        wait_change(lambda: image.get_attribute("src"), src)  # the plot redrew
+        wait_text(status, re.compile(r"(ステップ|step) [1-9]"))  # a new run is training
+    screenshot(page, f"07_playground_{lang}")

@@ -1,0 +1,294 @@
+"""The playground's plain-Python layer: data, config checks, training runs, sessions, export."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import re
+import threading
+import time
+
+import pytest
+import torch
+
+from widgets._i18n import CourseTypeError, CourseValueError, set_lang
+from widgets._playground_config import PRESETS, Config, make_config
+from widgets._playground_export import export_code
+from widgets._playground_session import DIVERGED, DONE, PAUSED, RUNNING, Session
+from widgets._playground_tasks import TASKS, make_data
+from widgets._playground_train import Run, single_threaded
+
+
+@pytest.fixture(autouse=True)
+def english():
+    set_lang("en")
+    yield
+    set_lang("ja")
+
+
+@pytest.mark.parametrize("task", sorted(TASKS))
+def test_every_task_gives_2d_points_with_one_target(task):
+    x_train, y_train, x_test, y_test = make_data(make_config(task=task, points=100))
+    assert x_train.shape[1] == 2 and y_train.shape == (len(x_train), 1)
+    assert x_test.shape[1] == 2 and y_test.shape == (len(x_test), 1)
+    assert torch.isfinite(x_train).all() and torch.isfinite(y_train).all()
+    if task != "xor4":
+        assert len(x_test) == 20 and len(x_train) == 80
+    if task != "regression":
+        assert set(y_train.flatten().tolist()) == {0.0, 1.0}
+
+
+def test_same_seed_same_run_and_the_global_rng_is_left_alone():
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    a, b = (
+        train(make_config(task="xor", layers=2), 30),
+        train(make_config(task="xor", layers=2), 30),
+    )
+    assert torch.equal(torch.rand(3), expected)
+    for p, q in zip(a.model.parameters(), b.model.parameters(), strict=True):
+        assert torch.equal(p, q)
+
+
+def test_exported_model_starts_from_the_playground_weights():
+    config = make_config(task="circle", layers=2, hidden=5)
+    head = export_code(config).split("loss_fn =")[0]  # data and model, before training
+    scope: dict = {}
+    exec(compile(head, "<export>", "exec"), scope)
+    for p, q in zip(scope["model"].parameters(), Run(config).model.parameters(), strict=True):
+        assert torch.equal(p, q)
+
+
+def test_same_seed_same_data_other_seed_other_data():
+    a, b = make_data(make_config(task="spiral")), make_data(make_config(task="spiral"))
+    c = make_data(make_config(task="spiral", seed=1))
+    assert torch.equal(a[0], b[0]) and not torch.equal(a[0], c[0])
+
+
+def test_regression_is_seed_001_surface_and_scale_divides_by_10():
+    raw = make_data(make_config(task="regression", noise=0.0, scale=False))
+    scaled = make_data(make_config(task="regression", noise=0.0, scale=True))
+    x, y = raw[0], raw[1]
+    assert torch.allclose(y, 2 * x.norm(dim=1, keepdim=True), atol=1e-5)
+    assert torch.allclose(scaled[0], x / 10) and torch.allclose(scaled[1], y / 10)
+
+
+BAD = [
+    (dict(lr=0), CourseValueError),
+    (dict(lr=-0.1), CourseValueError),
+    (dict(lr=float("nan")), CourseValueError),
+    (dict(lr=float("inf")), CourseValueError),
+    (dict(lr="0.1"), CourseTypeError),
+    (dict(lr=True), CourseTypeError),
+    (dict(hidden=0), CourseValueError),
+    (dict(hidden=2.5), CourseTypeError),
+    (dict(layers=0), CourseValueError),
+    (dict(layers=7), CourseValueError),
+    (dict(task="moons"), CourseValueError),
+    (dict(task=None), CourseValueError),
+    (dict(activation="gelu"), CourseValueError),
+    (dict(optimizer="lbfgs"), CourseValueError),
+    (dict(batch_size=0), CourseValueError),
+    (dict(noise=-0.1), CourseValueError),
+    (dict(noise=float("nan")), CourseValueError),
+    (dict(test_fraction=1.0), CourseValueError),
+    (dict(points=5), CourseValueError),
+    (dict(seed=-1), CourseValueError),
+    (dict(scale="yes"), CourseTypeError),
+    (dict(loss="hinge"), CourseValueError),
+    (dict(bogus=1), CourseValueError),
+    (dict(preset="tf"), CourseValueError),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "error"), BAD, ids=[str(k) for k, _ in BAD])
+def test_bad_settings_give_a_clear_error_in_both_languages(kwargs, error):
+    name = next(iter(kwargs))
+    with pytest.raises(error) as english:
+        make_config(**kwargs)
+    assert name in str(english.value) and re.search(r"[A-Za-z]{4}", str(english.value))
+    set_lang("ja")
+    with pytest.raises(error) as japanese:
+        make_config(**kwargs)
+    assert re.search(r"[ぁ-んァ-ン一-龥]", str(japanese.value)), str(japanese.value)
+
+
+def test_presets_reproduce_the_seed_setups():
+    xor = make_config(preset="seed_xor")
+    assert (xor.task, xor.hidden, xor.activation, xor.optimizer, xor.lr, xor.loss) == (
+        "xor4",
+        3,
+        "sigmoid",
+        "sgd",
+        0.1,
+        "mse",
+    )
+    reg = make_config(preset="seed_regression")
+    assert (reg.hidden, reg.activation, reg.optimizer, reg.lr, reg.scale) == (
+        3,
+        "sigmoid",
+        "sgd",
+        0.01,
+        False,
+    )
+    assert set(PRESETS) == {"seed_xor", "good_xor", "seed_regression", "good_regression"}
+
+
+def train(config: Config, steps: int) -> Run:
+    run = Run(config)
+    run.train(steps)
+    run.evaluate()
+    return run
+
+
+def test_good_xor_preset_learns_within_a_few_hundred_steps_seed_one_does_not():
+    good, seed = (
+        train(make_config(preset="good_xor"), 300),
+        train(make_config(preset="seed_xor"), 300),
+    )
+    assert good.history.train[-1] < 1e-3 < seed.history.train[-1]
+    assert good.history.accuracy[-1] == 1.0
+
+
+def test_seed_regression_stalls_and_the_better_preset_does_not():
+    seed = train(make_config(preset="seed_regression"), 300)
+    good = train(make_config(preset="good_regression"), 300)
+    assert seed.history.train[-1] > 10  # stuck in the original units
+    assert good.history.train[-1] < 2 and good.history.accuracy[-1] > 0.9  # R²
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam", "rmsprop"])
+def test_each_optimizer_lowers_the_loss_on_gaussians(optimizer):
+    lr = {"sgd": 0.5, "momentum": 0.1, "adam": 0.03, "rmsprop": 0.01}[optimizer]
+    run = train(make_config(task="gaussians", optimizer=optimizer, lr=lr), 100)
+    assert run.history.train[-1] < 0.5 * run.history.train[0]
+
+
+def test_huge_learning_rate_is_reported_as_diverged():
+    run = Run(make_config(preset="seed_regression", lr=10.0))
+    for _ in range(20):
+        run.train(1)
+        run.evaluate()
+    assert run.diverged
+
+
+def test_minibatches_cover_the_training_set_each_epoch():
+    run = Run(make_config(task="circle", batch_size=32))
+    seen = [run.next_batch()[0] for _ in range(10)]  # 320 training points / 32
+    assert torch.cat(seen).shape == run.x_train.shape
+    assert torch.equal(torch.cat(seen).sort(dim=0).values, run.x_train.sort(dim=0).values)
+    assert run.epochs == 0 and train(run.config, 10).epochs == 1.0
+
+
+def updates(session_kwargs=None, **config):
+    seen: list[tuple[int, int]] = []
+    options = dict(debounce=0.05, interval=0.0) | (session_kwargs or {})
+    session = Session(
+        make_config(**config), on_update=lambda s: seen.append((id(s.run), s.run.steps)), **options
+    )
+    return session, seen
+
+
+def test_a_session_trains_in_the_background_and_stops_by_itself():
+    session, seen = updates(dict(max_steps=200), task="gaussians")
+    session.start()
+    assert session.wait(30)
+    assert session.status == DONE and session.run.steps == 200
+    assert session.run.history.train[-1] < session.run.history.train[0]
+    assert seen[0][1] == 0 and seen[-1][1] == 200
+
+
+def test_changing_a_setting_cancels_the_run_and_a_new_one_trains():
+    session, _ = updates(dict(max_steps=100000), task="xor", lr=0.001)
+    session.start()
+    time.sleep(0.2)
+    old = session.run
+    session.set(lr=0.05)
+    steps_at_cancel = old.steps
+    time.sleep(0.8)
+    session.stop()
+    assert old.steps <= steps_at_cancel + 2000  # at most the chunk in flight
+    new = session.run
+    assert new is not old and new.config.lr == 0.05 and new.steps > 0
+    assert new.history.train[-1] < new.history.train[0]
+
+
+def test_quick_changes_are_debounced_into_one_new_run():
+    session, seen = updates(dict(max_steps=50, debounce=0.2), task="gaussians")
+    for hidden in (2, 3, 4, 5):
+        session.set(hidden=hidden)
+    assert session.wait(30)
+    runs = {run for run, _ in seen}
+    assert len(runs) == 1 and session.run.config.hidden == 5
+
+
+def test_divergence_stops_the_run_and_the_session_stays_usable():
+    session, _ = updates(dict(max_steps=500), task="xor", lr=10.0, optimizer="adam")
+    session.start()
+    assert session.wait(30) and session.status == DIVERGED
+    assert session.run.steps < 500
+    session.set(lr=0.05, optimizer="adam")
+    assert session.wait(30) and session.status == DONE
+
+
+def test_pause_and_run_continue_the_same_run():
+    session, _ = updates(dict(max_steps=100000), task="gaussians")
+    session.start()
+    time.sleep(0.2)
+    session.pause()
+    time.sleep(0.2)
+    run, steps = session.run, session.run.steps
+    time.sleep(0.3)
+    assert session.status == PAUSED and run.steps == steps
+    session.proceed()
+    time.sleep(0.3)
+    assert session.status == RUNNING and run.steps > steps and session.run is run
+    session.stop()
+    assert session.wait(10)
+
+
+def test_no_trainer_thread_is_left_behind():
+    session, _ = updates(dict(max_steps=30), task="gaussians")
+    session.start()
+    session.wait(30)
+    time.sleep(0.05)
+    names = [t for t in threading.enumerate() if t.daemon and "_loop" in str(t)]
+    assert names == []
+
+
+def run_export(code: str) -> list[str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), single_threaded():  # as the playground trains
+        exec(compile(code, "<export>", "exec"), {})
+    return out.getvalue().splitlines()
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        dict(task="circle"),
+        dict(preset="good_xor"),
+        dict(preset="good_regression"),
+        dict(task="spiral", layers=2, optimizer="momentum", lr=0.1, batch_size=16),
+    ],
+    ids=["circle", "good_xor", "good_regression", "spiral"],
+)
+def test_exported_code_runs_and_its_loss_falls(settings):
+    config = make_config(**settings)
+    lines = run_export(export_code(config, steps=200))
+    losses = [float(line) for line in lines if re.fullmatch(r"[0-9.]+", line)]
+    assert len(losses) >= 2 and losses[-1] < losses[0]
+    test_loss = float(next(line for line in lines if line.startswith("test loss")).split()[-1])
+    assert math.isfinite(test_loss)
+
+
+def test_exported_data_matches_the_playground_data():
+    config = make_config(task="spiral", noise=0.1, seed=3)
+    code = export_code(config, steps=1)
+    scope: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(code, "<export>", "exec"), scope)
+    x_train, _, x_test, _ = make_data(config)
+    assert torch.equal(scope["x_train"], x_train) and torch.equal(scope["x_test"], x_test)

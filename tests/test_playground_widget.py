@@ -1,0 +1,177 @@
+"""The playground's widget layer, driven without a browser (ipywidgets 8 and 7.7.1)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import ipywidgets
+import pytest
+
+from widgets import CourseTypeError, CourseValueError, Playground, playground
+from widgets._i18n import set_lang
+
+pytestmark = pytest.mark.widgets
+PNG = b"\x89PNG"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    set_lang("en")
+    yield
+    set_lang("ja")
+
+
+def until(condition, timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+@pytest.fixture
+def made():
+    made: list[Playground] = []
+    yield made
+    for pg in made:
+        pg.stop()
+
+
+def test_focused_playground_shows_only_the_chosen_controls(made):
+    pg = playground(task="xor", controls=("lr", "hidden"), max_steps=50)
+    made.append(pg)
+    assert list(pg.controls) == ["lr", "hidden"]
+    assert isinstance(pg.controls["lr"], ipywidgets.FloatLogSlider)
+    assert pg.controls["hidden"].value == 8 and bytes(pg.image.value).startswith(PNG)
+    assert "step 0" in pg.status.value
+
+
+def test_full_playground_has_every_setting_and_the_buttons(made):
+    pg = playground(max_steps=50)
+    made.append(pg)
+    assert {
+        "task",
+        "lr",
+        "hidden",
+        "layers",
+        "activation",
+        "optimizer",
+        "batch_size",
+        "noise",
+        "test_fraction",
+        "seed",
+        "preset",
+    } <= set(pg.controls)
+    assert set(pg.buttons) == {"run", "pause", "reset", "export"}
+
+
+def test_display_trains_a_preview_then_stops_within_its_budget(made):
+    pg = playground(task="gaussians", max_steps=300, preview_steps=50)
+    made.append(pg)
+    bundle = pg._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == pg.box.model_id
+    assert bundle["image/png"] and "step 50" in bundle["text/plain"]
+    assert pg.wait(60) and pg.session.run.steps == 300
+    assert "done" in pg.status.value
+
+
+def test_moving_a_slider_starts_a_new_run_whose_loss_falls(made):
+    pg = playground(task="circle", max_steps=200, preview_steps=0)
+    made.append(pg)
+    pg.start()
+    assert pg.wait(60)
+    first, picture = pg.session.run, pg.image.value
+    pg.controls["hidden"].value = 4
+    assert "applying" in pg.status.value
+    assert pg.wait(60)
+    run = pg.session.run
+    assert run is not first and run.config.hidden == 4 and run.steps == 200
+    assert run.history.train[-1] < run.history.train[0]
+    assert pg.image.value != picture and bytes(pg.image.value).startswith(PNG)
+
+
+def test_preset_sets_the_other_controls(made):
+    pg = playground(max_steps=20, preview_steps=0)
+    made.append(pg)
+    pg.controls["preset"].value = "seed_xor"
+    assert pg.controls["task"].value == "xor4" and pg.controls["hidden"].value == 3
+    assert pg.controls["activation"].value == "sigmoid" and pg.controls["lr"].value == 0.1
+    assert pg.wait(60) and pg.session.run.config.loss == "mse"
+
+
+def test_learning_rate_10_shows_diverged_and_the_widget_still_works(made):
+    pg = playground(task="xor", optimizer="adam", max_steps=500, preview_steps=0)
+    made.append(pg)
+    pg.controls["lr"].value = 10.0
+    assert pg.wait(60) and "diverged" in pg.status.value
+    pg.controls["lr"].value = 0.1
+    assert pg.wait(60) and "done" in pg.status.value
+
+
+def test_buttons_pause_run_and_reset(made):
+    pg = playground(task="gaussians", max_steps=100000, preview_steps=0)
+    made.append(pg)
+    pg.buttons["run"].click()
+    assert until(lambda: pg.session.run.steps > 0)
+    pg.buttons["pause"].click()
+    time.sleep(0.6)  # the chunk in flight finishes
+    run, steps = pg.session.run, pg.session.run.steps
+    time.sleep(0.3)
+    assert "paused" in pg.status.value and run.steps == steps > 0
+    pg.buttons["reset"].click()
+    time.sleep(0.3)
+    assert pg.session.run is not run and run.steps == steps
+    pg.stop()
+    assert pg.wait(10)
+
+
+def test_export_button_shows_runnable_code(made):
+    pg = playground(task="spiral", layers=2, max_steps=10, preview_steps=0)
+    made.append(pg)
+    assert pg.code.layout.display == "none"
+    pg.buttons["export"].click()
+    assert pg.code.layout.display != "none"
+    assert "nn.Linear(8, 8)" in pg.code.value and "def spiral(" in pg.code.value
+    compile(pg.code.value, "<export>", "exec")
+
+
+def test_wider_initial_values_widen_the_sliders(made):
+    pg = playground(hidden=128, lr=1e-5, max_steps=10, preview_steps=0)
+    made.append(pg)
+    assert pg.controls["hidden"].value == 128 and pg.controls["lr"].value == pytest.approx(1e-5)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        (dict(lr=0), CourseValueError),
+        (dict(hidden=0), CourseValueError),
+        (dict(task="moons"), CourseValueError),
+        (dict(controls="lr"), CourseTypeError),
+        (dict(controls=("lr", "speed")), CourseValueError),
+        (dict(max_steps=0), CourseValueError),
+        (dict(lr=float("nan")), CourseValueError),
+    ],
+)
+def test_bad_arguments_raise_course_errors(kwargs, error):
+    with pytest.raises(error):
+        playground(**kwargs)
+
+
+def test_set_refuses_bad_values_and_keeps_the_old_config(made):
+    pg = playground(max_steps=10, preview_steps=0)
+    made.append(pg)
+    with pytest.raises(CourseValueError):
+        pg.set(lr=-1)
+    assert pg.config.lr == 0.03
+
+
+def test_no_trainer_threads_remain_after_the_budget(made):
+    pg = playground(task="gaussians", max_steps=40, preview_steps=10)
+    made.append(pg)
+    pg._repr_mimebundle_()
+    assert pg.wait(60)
+    time.sleep(0.05)
+    assert not [t for t in threading.enumerate() if "_loop" in t.name]

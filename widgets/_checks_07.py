@@ -1,0 +1,92 @@
+"""Exercise checks for chapter 07 (the playground): each trains a small run to compare."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ._i18n import Message
+from ._playground_config import make_config
+from ._playground_train import Run
+from ._verdict import Verdict, exercise, failed, passed
+
+
+def best_accuracy(steps: int, every: int = 100, **settings) -> tuple[Run, float]:
+    run = Run(make_config(**settings))
+    best = 0.0
+    while run.steps < steps and not run.diverged:
+        run.train(every)
+        run.evaluate()
+        best = max(best, run.history.accuracy[-1])
+    return run, best
+
+
+DIVERGE_TITLE = Message(ja="発散する学習率", en="A learning rate that diverges")
+DID_NOT_DIVERGE = Message(
+    ja="学習率 {lr} では 300 ステップ発散しませんでした（最後の損失 {loss:.3g}）。もっと大きくしてみましょう。",
+    en="With learning rate {lr} training did not diverge in 300 steps (last loss {loss:.3g}). Try larger.",
+)
+DIVERGED_AT = Message(ja="{steps} ステップで発散しました。", en="Diverged after {steps} steps.")
+
+
+@exercise(DIVERGE_TITLE)
+def check_diverging_lr(lr: object) -> Verdict:
+    """Exercise 1: an Adam learning rate at which XOR training blows up."""
+    run, _ = best_accuracy(300, every=10, task="xor", lr=lr)
+    if not run.diverged:
+        return failed(DID_NOT_DIVERGE(lr=lr, loss=run.history.train[-1]))
+    return passed(DIVERGED_AT(steps=run.steps))
+
+
+HIDDEN_TITLE = Message(ja="円に必要な隠れユニット数", en="Hidden units the circle needs")
+TOO_FEW = Message(
+    ja="隠れユニット {hidden} 個では最高 {acc:.0%} で、95% に届きません。",
+    en="With {hidden} hidden units the best test accuracy is {acc:.0%}, short of 95%.",
+)
+NOT_FEWEST = Message(
+    ja="{fewer} 個でも {acc:.0%} に届きます。もっと少なくできます。",
+    en="{fewer} units already reach {acc:.0%}: you can use fewer.",
+)
+ENOUGH = Message(
+    ja="{hidden} 個で {acc:.0%}、{fewer} 個では {low:.0%} でした。",
+    en="{hidden} units reach {acc:.0%}; {fewer} reach only {low:.0%}.",
+)
+
+
+@exercise(HIDDEN_TITLE)
+def check_fewest_hidden(hidden: object) -> Verdict:
+    """Exercise 2: the fewest tanh units (one layer) with ≥95% test accuracy on the circle."""
+    _, acc = best_accuracy(2000, task="circle", hidden=hidden)
+    if acc < 0.95:
+        return failed(TOO_FEW(hidden=hidden, acc=acc))
+    if hidden == 1:
+        return passed(ENOUGH(hidden=1, acc=acc, fewer=0, low=0.5))
+    _, low = best_accuracy(2000, task="circle", hidden=hidden - 1)
+    if low >= 0.95:
+        return failed(NOT_FEWEST(fewer=hidden - 1, acc=low))
+    return passed(ENOUGH(hidden=hidden, acc=acc, fewer=hidden - 1, low=low))
+
+
+FIX_TITLE = Message(ja="シードの回帰を直す", en="Fixing the seed's regression")
+NOT_A_DICT = Message(
+    ja='変更を辞書で渡してください（例: {{"lr": 0.03}}）。',
+    en='Pass the changes as a dict (e.g. {{"lr": 0.03}}).',
+)
+STILL_STUCK = Message(
+    ja="1000 ステップ後の MSE は {mse:.3g} で、1 を下回りません。",
+    en="After 1000 steps the MSE is {mse:.3g}, not below 1.",
+)
+FIXED = Message(
+    ja="1000 ステップ後の MSE は {mse:.3g} です。", en="After 1000 steps the MSE is {mse:.3g}."
+)
+
+
+@exercise(FIX_TITLE)
+def check_regression_fix(changes: object) -> Verdict:
+    """Exercise 3: changes to the seed_regression preset that bring the MSE below 1."""
+    if not isinstance(changes, Mapping):
+        return failed(NOT_A_DICT())
+    run, _ = best_accuracy(1000, preset="seed_regression", **changes)
+    mse = run.history.train[-1]
+    if run.diverged or not mse < 1:
+        return failed(STILL_STUCK(mse=mse))
+    return passed(FIXED(mse=mse))
