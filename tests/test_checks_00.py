@@ -5,17 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from widgets import check_shrink, check_torch_version, env_report, get_lang
+from widgets import check_shrink, check_torch_version, env_report
 from widgets._i18n import set_lang
 from widgets._verdict import OK, TODO, WRONG
-
-
-@pytest.fixture(autouse=True)
-def english():
-    before = get_lang()
-    set_lang("en")
-    yield
-    set_lang(before)
 
 
 def test_torch_version_right():

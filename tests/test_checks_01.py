@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 import torch
 
 from widgets import check_flatten, check_image_batch, check_mean_brightness, check_products
 from widgets._i18n import set_lang
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_lang("en")
-    yield
-    set_lang("ja")
 
 
 def status(verdict) -> str:

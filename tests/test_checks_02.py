@@ -27,13 +27,6 @@ from widgets._checks_02 import (
 from widgets._verdict import OK, TODO, WRONG
 
 
-@pytest.fixture(autouse=True)
-def english():
-    setup("en", quiet=True)
-    yield
-    setup("ja", quiet=True)
-
-
 def hint_of(verdict, message, **fmt):
     assert verdict.status == WRONG, verdict
     assert not verdict

@@ -11,14 +11,6 @@ from PIL import Image
 from torch.utils.data import Dataset, random_split
 
 from widgets import check_digit_folder, check_one_hot, check_split, sample_image_folder
-from widgets._i18n import set_lang
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_lang("en")
-    yield
-    set_lang("ja")
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,6 @@ from widgets._checks_04 import conv1d_length, conv_settings, formula
 from widgets._i18n import set_lang
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_lang("en")
-    yield
-    set_lang("ja")
-
-
 def test_settings_are_valid_and_the_formula_matches_torch():
     for args in conv_settings(200, seed=1):
         assert conv1d_length(*args) == formula(*args) >= 1

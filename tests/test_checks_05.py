@@ -17,17 +17,9 @@ from widgets import (
     show_confusion,
     show_predictions,
 )
-from widgets._i18n import get_lang, set_lang
+from widgets._i18n import set_lang
 
 matplotlib.use("Agg")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    before = get_lang()
-    set_lang("en")
-    yield
-    set_lang(before)
 
 
 def right_step(model, X, y, loss_fn, optimizer):

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import copy
 
-import pytest
 import torch
 from torch import nn
 
 from widgets import check_checkpoint, check_cnn_block, check_probabilities
-from widgets._i18n import get_lang, set_lang
-
-
-@pytest.fixture(autouse=True)
-def english():
-    before = get_lang()
-    set_lang("en")
-    yield
-    set_lang(before)
 
 
 def block(*, padding=1, pool=True, out=32, order="cbrp"):

@@ -18,14 +18,6 @@ from widgets import (
     show_dot,
     skip_unfinished,
 )
-from widgets._i18n import set_lang
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_lang("en")
-    yield
-    set_lang("ja")
 
 
 def unbroadcast(grad, shape):

@@ -14,17 +14,10 @@ import pytest
 import torch
 
 import widgets
-from widgets import EnvReport, env_report, get_lang
+from widgets import EnvReport, env_report
 from widgets import _env_probe as probe
 from widgets._env import TESTED_RANGES, minor_version
 from widgets._i18n import set_lang
-
-
-@pytest.fixture(autouse=True)
-def restore_language():
-    before = get_lang()
-    yield
-    set_lang(before)
 
 
 @pytest.fixture

@@ -18,13 +18,6 @@ from widgets._trace import trace
 HAS_DOT = shutil.which("dot") is not None
 
 
-@pytest.fixture(autouse=True)
-def english():
-    setup("en", quiet=True)
-    yield
-    setup("ja", quiet=True)
-
-
 @pytest.fixture(params=["wasm", "system"])
 def renderer(request, monkeypatch, tmp_path):
     """Render once with `dot` hidden from PATH, once with the system Graphviz."""

@@ -14,19 +14,11 @@ from hypothesis import strategies as st
 
 from widgets import CourseTypeError, CourseValueError, LiveLoss, live_loss
 from widgets._history import History
-from widgets._i18n import get_lang, set_lang
+from widgets._i18n import set_lang
 from widgets._live_loss import DRAW_SHARE
 from widgets._loss_outputs import NotebookOutput, TextOutput
 
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    before = get_lang()
-    set_lang("en")
-    yield
-    set_lang(before)
 
 
 class FakeClock:

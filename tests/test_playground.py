@@ -20,13 +20,6 @@ from widgets._playground_tasks import TASKS, make_data
 from widgets._playground_train import Run, single_threaded
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_lang("en")
-    yield
-    set_lang("ja")
-
-
 @pytest.mark.parametrize("task", sorted(TASKS))
 def test_every_task_gives_2d_points_with_one_target(task):
     x_train, y_train, x_test, y_test = make_data(make_config(task=task, points=100))

@@ -9,17 +9,9 @@ import ipywidgets
 import pytest
 
 from widgets import CourseTypeError, CourseValueError, Playground, playground
-from widgets._i18n import set_lang
 
 pytestmark = pytest.mark.widgets
 PNG = b"\x89PNG"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_lang("en")
-    yield
-    set_lang("ja")
 
 
 def until(condition, timeout: float = 30) -> bool:

@@ -17,13 +17,6 @@ from widgets import CourseTypeError, CourseValueError, get_lang, setup
 from widgets._i18n import Message, normalize_lang, placeholders
 
 
-@pytest.fixture(autouse=True)
-def restore_language():
-    before = get_lang()
-    yield
-    widgets._i18n.set_lang(before)
-
-
 def test_returns_the_device_to_use():
     device = setup("en", quiet=True)
     assert isinstance(device, torch.device)
