@@ -42,6 +42,26 @@ def code_tokens(source: str) -> list[str]:
     return [t.string for t in tokens if t.type not in skip]
 
 
+CHAPTERS = (
+    "00_getting_started",
+    "01_tensors",
+    "02_autograd",
+    "03_datasets",
+    "04_networks",
+    "05_optimization",
+    "06_cnn",
+    "07_playground",
+    "08_autograd_from_scratch",
+)
+
+
+def test_every_chapter_of_the_plan_exists_with_solutions():
+    for folder in ("chapters", "solutions"):
+        for lang in ("ja", "en"):
+            found = {p.stem for p in (ROOT / folder / lang).glob("*.ipynb")}
+            assert found == set(CHAPTERS), (folder, lang, sorted(found ^ set(CHAPTERS)))
+
+
 def test_there_are_notebooks_in_both_languages():
     assert JA, "no notebooks found"
     assert {p.parent.name for p in NOTEBOOKS} == {"ja", "en"}
