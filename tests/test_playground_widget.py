@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import ipywidgets
 import pytest
 
+from tests.polling import settled, until
 from widgets import CourseTypeError, CourseValueError, Playground, playground
 
 pytestmark = pytest.mark.widgets
 PNG = b"\x89PNG"
-
-
-def until(condition, timeout: float = 30) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 @pytest.fixture
@@ -108,13 +99,12 @@ def test_buttons_pause_run_and_reset(made):
     pg.buttons["run"].click()
     assert until(lambda: pg.session.run.steps > 0)
     pg.buttons["pause"].click()
-    time.sleep(0.6)  # the chunk in flight finishes
-    run, steps = pg.session.run, pg.session.run.steps
-    time.sleep(0.3)
-    assert "paused" in pg.status.value and run.steps == steps > 0
+    run = pg.session.run
+    steps = settled(lambda: run.steps)  # the chunk in flight finishes, then nothing moves
+    assert "paused" in pg.status.value and steps > 0
     pg.buttons["reset"].click()
-    time.sleep(0.3)
-    assert pg.session.run is not run and run.steps == steps
+    assert until(lambda: pg.session.run is not run)
+    assert run.steps == steps
     pg.stop()
     assert pg.wait(10)
 
@@ -165,5 +155,4 @@ def test_no_trainer_threads_remain_after_the_budget(made):
     made.append(pg)
     pg._repr_mimebundle_()
     assert pg.wait(60)
-    time.sleep(0.05)
-    assert not [t for t in threading.enumerate() if "_loop" in t.name]
+    assert until(lambda: not [t for t in threading.enumerate() if "_loop" in t.name], timeout=10)

@@ -146,3 +146,25 @@ def test_public_api_is_explicit():
     assert sorted(widgets.__all__) == widgets.__all__
     for name in widgets.__all__:
         assert hasattr(widgets, name), name
+
+
+def test_helpers_draw_japanese_even_after_rcparams_were_reset():
+    """No setup(), rcParams reset by the learner: figures still find Japanese glyphs."""
+    import warnings
+
+    from widgets import live_loss
+    from widgets._playground_config import make_config
+    from widgets._playground_train import Run
+    from widgets._playground_view import draw
+
+    widgets._i18n.set_lang("ja")
+    mpl.rcdefaults()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*missing from font")
+        plot = live_loss("損失の推移", output="none")
+        plot.update(0, train=1.0, acc=0.5)
+        assert plot.to_png().startswith(b"\x89PNG")
+        mpl.rcdefaults()
+        run = Run(make_config(task="xor"))
+        run.train(5)
+        assert draw(run, "学習中").startswith(b"\x89PNG")

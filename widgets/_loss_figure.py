@@ -17,6 +17,7 @@ import numpy as np
 
 from ._history import ACCURACY, LOSS, X_LABELS, History, fmt
 from ._i18n import Message, get_lang
+from ._setup import japanese_font
 
 PANEL_TITLES = {LOSS: Message(ja="損失", en="loss"), ACCURACY: Message(ja="正解率", en="accuracy")}
 PANEL_WIDTH, HEIGHT, DPI = 5.0, 3.4, 90
@@ -82,9 +83,7 @@ class LossFigure:
         from matplotlib.figure import Figure
 
         if self.figure is None:
-            import matplotlib_fontja
-
-            matplotlib_fontja.japanize()  # Japanese titles render even without setup()
+            japanese_font()  # Japanese titles render even without setup()
             self.figure = Figure(dpi=DPI)
             FigureCanvasAgg(self.figure)
         fig, n = self.figure, len(grouped)

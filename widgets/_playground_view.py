@@ -8,9 +8,10 @@ import math
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ._i18n import Message, get_lang
+from ._i18n import Message
 from ._playground_session import DIVERGED, DONE, FAILED, PAUSED, RUNNING, STOPPED, WAITING
 from ._playground_train import Run
+from ._setup import japanese_font
 
 STATUS = {
     RUNNING: Message(ja="学習中", en="training"),
@@ -63,10 +64,7 @@ def readout(status: str, run: Run | None, error: BaseException | None = None) ->
 
 def draw(run: Run, status: str, *, dpi: int = 72) -> bytes:
     """Loss curves (left) and the decision boundary or regression surface (right)."""
-    if get_lang() == "ja":  # Japanese labels need a Japanese font even without setup()
-        import matplotlib_fontja
-
-        matplotlib_fontja.japanize()
+    japanese_font()  # Japanese labels render even without setup()
     fig = Figure(figsize=(10, 4), dpi=dpi)  # fixed margins: automatic layout is the slow part
     FigureCanvasAgg(fig)
     loss_ax = fig.add_axes((0.08, 0.13, 0.38, 0.8))

@@ -34,12 +34,29 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+JAPANESE_FONT = "IPAexGothic"  # the font matplotlib-fontja ships
+
+
+def japanese_font() -> None:
+    """Make matplotlib draw Japanese text, unless its font is already in use.
+
+    Every helper that draws calls this, whatever the language, so Japanese labels never
+    miss glyphs: not without setup(), not after a learner resets rcParams, not when a
+    background thread draws while the language changes.
+    """
+    import matplotlib as mpl
+
+    if JAPANESE_FONT not in mpl.rcParams["font.family"]:
+        import matplotlib_fontja
+
+        matplotlib_fontja.japanize()
+
+
 def configure_matplotlib() -> None:
     """Defaults under which Japanese labels render and figures fit a notebook."""
     import matplotlib as mpl
-    import matplotlib_fontja
 
-    matplotlib_fontja.japanize()
+    japanese_font()
     mpl.rcParams.update(
         {
             "figure.figsize": (6.4, 4.0),

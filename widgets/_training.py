@@ -11,6 +11,7 @@ import math
 import torch
 
 from ._i18n import CourseTypeError, CourseValueError, Message
+from ._setup import japanese_font
 from ._validate import WRONG_TYPE, require_int, type_name
 
 TENSOR = Message(ja="torch.Tensor", en="a torch.Tensor")
@@ -113,6 +114,7 @@ def show_predictions(
             )
     best, pred = probs.max(dim=1)
     nrows = math.ceil(len(images) / ncols)
+    japanese_font()
     fig, axes = plt.subplots(nrows, ncols, figsize=(1.3 * ncols, 1.55 * nrows), squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
@@ -145,6 +147,7 @@ def show_confusion(matrix: torch.Tensor) -> None:
     total = counts.sum().item()
     accuracy = counts.diagonal().sum().item() / total if total else 0.0
     classes = counts.shape[0]
+    japanese_font()
     fig, ax = plt.subplots(figsize=(5.2, 4.6))
     ax.imshow(counts.numpy(), cmap="Blues")
     ax.grid(False)
