@@ -168,3 +168,23 @@ def test_helpers_draw_japanese_even_after_rcparams_were_reset():
         run = Run(make_config(task="xor"))
         run.train(5)
         assert draw(run, "学習中").startswith(b"\x89PNG")
+
+
+def test_importing_setup_leaves_the_heavy_helpers_unloaded():
+    """A chapter's first cell should not pay for torchvision, ipywidgets or the playground."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from widgets import setup; "
+        "print(sorted(m for m in ('torchvision', 'ipywidgets', 'widgets._playground_widget') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_unknown_names_raise_attribute_error():
+    with pytest.raises(AttributeError, match="no_such_helper"):
+        _ = widgets.no_such_helper
+    assert "setup" in dir(widgets) and "playground" in dir(widgets)

@@ -1,78 +1,78 @@
-"""Helpers for the PyTorch Nyumon course: ``from widgets import setup``."""
+"""Helpers for the PyTorch Nyumon course: ``from widgets import setup``.
 
-from ._checks_00 import check_shrink, check_torch_version
-from ._checks_01 import check_flatten, check_image_batch, check_mean_brightness, check_products
-from ._checks_02 import check_grad_by_hand, check_per_sample_grads, check_sgd_step
-from ._checks_03 import check_digit_folder, check_one_hot, check_split
-from ._checks_04 import check_conv_out, check_mlp, check_param_count
-from ._checks_05 import check_accuracy, check_logits_loss, check_train_step
-from ._checks_06 import check_checkpoint, check_cnn_block, check_probabilities
-from ._checks_07 import check_diverging_lr, check_fewest_hidden, check_regression_fix
-from ._data import data_dir, load_mnist
-from ._data_folder import sample_image_folder
-from ._dot import DotGraph, show_dot
-from ._env import EnvReport, env_report
-from ._graph import show_graph
-from ._homework_common import skip_unfinished
-from ._homework_conv import check_conv2d
-from ._homework_graph import check_draw_graph, check_same_losses
-from ._homework_tensor import check_backward, check_tensor_ops
-from ._i18n import CourseError, CourseTypeError, CourseValueError, get_lang
-from ._live_loss import LiveLoss, live_loss
-from ._playground_widget import Playground, playground
-from ._setup import setup
-from ._training import show_confusion, show_predictions
-from ._verdict import Verdict
+The names below are the whole public API. Each is imported from its private module on first
+use, so ``from widgets import setup`` does not pay for torchvision, ipywidgets or the
+playground until a chapter needs them.
+"""
 
-__all__ = [
-    "CourseError",
-    "CourseTypeError",
-    "CourseValueError",
-    "DotGraph",
-    "EnvReport",
-    "LiveLoss",
-    "Playground",
-    "Verdict",
-    "check_accuracy",
-    "check_backward",
-    "check_checkpoint",
-    "check_cnn_block",
-    "check_conv2d",
-    "check_conv_out",
-    "check_digit_folder",
-    "check_diverging_lr",
-    "check_draw_graph",
-    "check_fewest_hidden",
-    "check_flatten",
-    "check_grad_by_hand",
-    "check_image_batch",
-    "check_logits_loss",
-    "check_mean_brightness",
-    "check_mlp",
-    "check_one_hot",
-    "check_param_count",
-    "check_per_sample_grads",
-    "check_probabilities",
-    "check_products",
-    "check_regression_fix",
-    "check_same_losses",
-    "check_sgd_step",
-    "check_shrink",
-    "check_split",
-    "check_tensor_ops",
-    "check_torch_version",
-    "check_train_step",
-    "data_dir",
-    "env_report",
-    "get_lang",
-    "live_loss",
-    "load_mnist",
-    "playground",
-    "sample_image_folder",
-    "setup",
-    "show_confusion",
-    "show_dot",
-    "show_graph",
-    "show_predictions",
-    "skip_unfinished",
-]
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "CourseError": "_i18n",
+    "CourseTypeError": "_i18n",
+    "CourseValueError": "_i18n",
+    "DotGraph": "_dot",
+    "EnvReport": "_env",
+    "LiveLoss": "_live_loss",
+    "Playground": "_playground_widget",
+    "Verdict": "_verdict",
+    "check_accuracy": "_checks_05",
+    "check_backward": "_homework_tensor",
+    "check_checkpoint": "_checks_06",
+    "check_cnn_block": "_checks_06",
+    "check_conv2d": "_homework_conv",
+    "check_conv_out": "_checks_04",
+    "check_digit_folder": "_checks_03",
+    "check_diverging_lr": "_checks_07",
+    "check_draw_graph": "_homework_graph",
+    "check_fewest_hidden": "_checks_07",
+    "check_flatten": "_checks_01",
+    "check_grad_by_hand": "_checks_02",
+    "check_image_batch": "_checks_01",
+    "check_logits_loss": "_checks_05",
+    "check_mean_brightness": "_checks_01",
+    "check_mlp": "_checks_04",
+    "check_one_hot": "_checks_03",
+    "check_param_count": "_checks_04",
+    "check_per_sample_grads": "_checks_02",
+    "check_probabilities": "_checks_06",
+    "check_products": "_checks_01",
+    "check_regression_fix": "_checks_07",
+    "check_same_losses": "_homework_graph",
+    "check_sgd_step": "_checks_02",
+    "check_shrink": "_checks_00",
+    "check_split": "_checks_03",
+    "check_tensor_ops": "_homework_tensor",
+    "check_torch_version": "_checks_00",
+    "check_train_step": "_checks_05",
+    "data_dir": "_data",
+    "env_report": "_env",
+    "get_lang": "_i18n",
+    "live_loss": "_live_loss",
+    "load_mnist": "_data",
+    "playground": "_playground_widget",
+    "sample_image_folder": "_data_folder",
+    "setup": "_setup",
+    "show_confusion": "_training",
+    "show_dot": "_dot",
+    "show_graph": "_graph",
+    "show_predictions": "_training",
+    "skip_unfinished": "_homework_common",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
