@@ -9,7 +9,7 @@ import torch
 
 from ._env import EnvReport, env_report
 from ._i18n import Message
-from ._verdict import STUB_LEFT, TODO, Verdict, exercise, failed, is_stub, passed
+from ._verdict import Verdict, exercise, failed, is_stub, not_yet, passed
 
 WHOLE_REPORT = Message(
     ja="渡したのはレポート全体です。フィールドはドットで取り出します: report.フィールド名",
@@ -104,7 +104,7 @@ def check_shrink(shrink: Callable[[torch.Tensor], torch.Tensor]) -> Verdict:
                 return failed(IN_PLACE())
             raise
         if is_stub(y):
-            return Verdict(TODO, "", hint=STUB_LEFT())
+            return not_yet()
         if not isinstance(y, torch.Tensor):
             return failed(NOT_TENSOR(x=x0, got=type(y).__name__))
         steps = halvings(x0)

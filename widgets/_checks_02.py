@@ -7,7 +7,7 @@ from collections.abc import Callable
 import torch
 
 from ._i18n import Message
-from ._verdict import STUB_LEFT, TODO, Verdict, exercise, failed, is_stub, passed
+from ._verdict import Verdict, exercise, failed, is_stub, not_yet, passed
 
 NOT_A_FUNCTION = Message(
     ja="答えには関数そのもの（{name} のように括弧なし）を渡してください（{got} でした）。",
@@ -32,10 +32,6 @@ STUB_FUNCTION = Message(
     ja="関数の中身がまだ書かれていません（pass や ... のままです）。中身を書いてから実行してください。",
     en="The function body is still empty (just pass or ...). Write it, then run the cell again.",
 )
-
-
-def not_yet(function: bool = False) -> Verdict:
-    return Verdict(TODO, "", hint=STUB_FUNCTION() if function else STUB_LEFT())
 
 
 def close(a: torch.Tensor, b: torch.Tensor) -> bool:
@@ -249,7 +245,7 @@ def check_sgd_step(sgd_step: Callable[..., object]) -> Verdict:
     if not callable(sgd_step):
         return failed(NOT_A_FUNCTION(name="sgd_step", got=type(sgd_step).__name__))
     if untouched_stub(sgd_step):
-        return not_yet(function=True)
+        return not_yet(STUB_FUNCTION())
     w = torch.tensor([1.0, -2.0, 3.0], requires_grad=True)
     for _ in range(2):  # a second step catches a .grad left over from the first
         if (verdict := one_step(sgd_step, w, lr=0.1)) is not None:

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from ._i18n import Message
-from ._verdict import STUB_LEFT, TODO, Verdict, exercise, failed, passed
+from ._verdict import Verdict, exercise, failed, not_yet, passed
 
 # 1. The convolution output size ------------------------------------------------------
 
@@ -166,7 +166,7 @@ def check_mlp(model: object) -> Verdict:
     except Exception as error:  # the learner's forward: explain, never raise
         return failed(MLP_CRASHED(error=f"{type(error).__name__}: {error}"))
     if out is None:
-        return Verdict(TODO, "", hint=STUB_LEFT())
+        return not_yet()
     if not isinstance(out, torch.Tensor) or tuple(out.shape) != (8, 10):
         return failed(MLP_SHAPE(shape=tuple(getattr(out, "shape", ()))))
     count = sum(p.numel() for p in model.parameters())

@@ -14,7 +14,7 @@ from functools import wraps
 import numpy as np
 
 from ._i18n import Message
-from ._verdict import TODO, Verdict, exercise
+from ._verdict import Verdict, exercise, not_yet
 
 NOT_DONE = Message(
     ja="まだ実装されていない部分があります: {task}",
@@ -35,7 +35,7 @@ def homework(title: Message) -> Callable[[Callable[..., Verdict]], Callable[...,
             try:
                 return check(*answers, **kw)
             except NotImplementedError as stub:
-                return Verdict(TODO, "", hint=NOT_DONE(task=stub_text(stub)))
+                return not_yet(NOT_DONE(task=stub_text(stub)))
 
         return exercise(title)(run)
 

@@ -79,6 +79,11 @@ def failed(hint: object, detail: object = "") -> Verdict:
     return Verdict(WRONG, "", str(detail), str(hint))
 
 
+def not_yet(hint: object = None) -> Verdict:
+    """What a check returns when the answer is still a stub (default hint: fill in the cell)."""
+    return Verdict(TODO, "", hint=str(STUB_LEFT() if hint is None else hint))
+
+
 def is_stub(value: object) -> bool:
     """True for the placeholders a stub cell leaves: ``None`` and ``...``."""
     return value is None or value is Ellipsis
@@ -96,7 +101,7 @@ def exercise(title: Message) -> Callable[[Callable[..., Verdict]], Callable[...,
         def run(*answers: object, **kw: object) -> Verdict:
             values = (*answers, *kw.values())
             if not values or any(is_stub(a) for a in values):
-                return Verdict(TODO, title(), hint=STUB_LEFT())
+                return replace(not_yet(), title=title())
             try:
                 verdict = check(*answers, **kw)
             except Exception as error:  # a learner's odd answer must not kill the check
