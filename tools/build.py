@@ -17,6 +17,7 @@ start: the solution notebook holds the setup cell and everything after it.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import sys
@@ -100,7 +101,8 @@ def settings() -> dict[str, str]:
     return data["tool"]["nyumon"]
 
 
-def parse(path: Path) -> list[Cell]:
+@functools.cache  # each source is read once per run, however many notebooks it feeds
+def parse(path: Path) -> tuple[Cell, ...]:
     cells: list[Cell] = []
     kind = lang = None
     lines: list[str] = []
@@ -128,7 +130,7 @@ def parse(path: Path) -> list[Cell]:
             raise SystemExit(f"{path}:{number}: bad cell marker {line!r}")
         kind, lang, lines = words[0], (words[1] if len(words) == 2 else None), []
     flush()
-    return cells
+    return tuple(cells)
 
 
 def colab_url(cfg: dict[str, str], relpath: str) -> str:
