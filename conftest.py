@@ -1,0 +1,3 @@
+"""pytest set-up for everything under the repository: tests/, chapters/ and solutions/."""
+
+pytest_plugins = ["tests.nbval_kernel"]
