@@ -184,7 +184,9 @@ def notebook(cells: list[tuple[str, str]]) -> str:
         "nbformat": 4,
         "nbformat_minor": 5,
     }
-    return json.dumps(nb, ensure_ascii=False, indent=1) + "\n"
+    # nbformat's own layout (sorted keys, indent 1, final newline): what JupyterLab writes
+    # when a learner saves, so a saved course notebook is byte-identical when unchanged.
+    return json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
 SOLUTION_TITLE = {"ja": "# 解答: {title}", "en": "# Solutions: {title}"}
