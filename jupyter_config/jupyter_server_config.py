@@ -5,6 +5,7 @@
 # Security stays on: a token is required, XSRF checks are on, and the server listens on
 # the loopback interface only. Do not change these three for a classroom server; use
 # JupyterHub instead.
+import json
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -39,3 +40,44 @@ c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
 # are defaults only: what a learner changes in the Settings editor wins, and is stored
 # in their home directory.
 c.LabApp.app_settings_dir = str(HERE / "lab-settings")
+
+
+# Course notebooks (chapters/ja|en and solutions/ja|en) are saved as the course ships them:
+# the learner's cells and edits are kept; outputs, execution counts, widget state and
+# per-machine kernel details are not. So `git pull` brings course updates without conflicts
+# over outputs, `make test` still checks the course as written, and a chapter that was only
+# run is byte-identical on disk. Like Colab's "omit code cell output when saving"; a copy
+# saved anywhere else keeps its outputs.
+COURSE_FOLDERS = {"chapters", "solutions"}
+RUN_STATE = ("execution", "collapsed", "scrolled")  # cell metadata JupyterLab adds when run
+
+
+def is_course_notebook(path):
+    parts = path.strip("/").split("/")
+    return len(parts) >= 3 and parts[-3] in COURSE_FOLDERS and parts[-2] in {"ja", "en"}
+
+
+def save_course_notebooks_without_outputs(model, path, contents_manager, **kwargs):
+    if model.get("type") != "notebook" or not is_course_notebook(path):
+        return
+    nb = model["content"]
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+        meta = cell.get("metadata", {})
+        for key in RUN_STATE:
+            meta.pop(key, None)
+        meta.get("jupyter", {}).pop("outputs_hidden", None)
+        if meta.get("jupyter") == {}:
+            del meta["jupyter"]
+    meta = nb.setdefault("metadata", {})
+    meta.pop("widgets", None)
+    on_disk = Path(contents_manager.root_dir, path.strip("/"))
+    if on_disk.is_file():  # keep the course's kernel metadata, not this machine's versions
+        shipped = json.loads(on_disk.read_text(encoding="utf-8")).get("metadata", {})
+        for key in ("kernelspec", "language_info"):
+            if key in shipped:
+                meta[key] = shipped[key]
+
+
+c.ContentsManager.pre_save_hook = save_course_notebooks_without_outputs

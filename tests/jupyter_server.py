@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -47,13 +48,14 @@ def logged_token(log: Path) -> str:
 
 
 @contextmanager
-def running_lab(tmp: Path, *, lang: str = "en", token: str | None = None):
+def running_lab(tmp: Path, *, lang: str = "en", token: str | None = None, root: Path | None = None):
     """JupyterLab on a free loopback port; stopped on exit.
 
     With ``token=None`` a random token is passed in JUPYTER_TOKEN; with ``token=""`` none is
     passed, as with `make lab`, and Jupyter must generate one (read back from its log).
     HOME and the Jupyter user directories point into ``tmp`` so nothing a test does lands
-    in the repository or the developer's own settings.
+    in the repository or the developer's own settings. ``root`` serves another folder than
+    the repository (the rest of the course configuration stays).
     """
     if token is None:
         token = secrets.token_hex(16)
@@ -73,7 +75,10 @@ def running_lab(tmp: Path, *, lang: str = "en", token: str | None = None):
         env["JUPYTER_TOKEN"] = token
     log = tmp / "jupyterlab.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen(lab_command(port), env=env, stdout=out, stderr=subprocess.STDOUT)
+        command = lab_command(port)
+        if root is not None:
+            command += [f"--ServerApp.root_dir={root}", f"--ServerApp.preferred_dir={root}"]
+        proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 90
@@ -98,3 +103,15 @@ def running_lab(tmp: Path, *, lang: str = "en", token: str | None = None):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def api(lab: Lab, path: str, *, method: str = "GET", body: dict | None = None) -> dict:
+    """One authenticated JSON request to the server's REST API."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        f"{lab.url}{path}", data=data, method=method,
+        headers={"Authorization": f"token {lab.token}", "Content-Type": "application/json"},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=20) as response:
+        text = response.read()
+    return json.loads(text) if text else {}

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import urllib.request
 
 import pytest
 
-from tests.jupyter_server import ROOT, running_lab
+from tests.jupyter_server import ROOT, api, running_lab
 
 pytestmark = pytest.mark.server
 OVERRIDES = json.loads((ROOT / "jupyter_config/lab-settings/overrides.json").read_text())
@@ -19,17 +18,6 @@ def lab(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("lab-config")
     with running_lab(tmp) as lab:
         yield lab, tmp
-
-
-def api(lab, path: str, *, method: str = "GET", body: dict | None = None) -> dict:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(
-        f"{lab.url}{path}", data=data, method=method,
-        headers={"Authorization": f"token {lab.token}", "Content-Type": "application/json"},
-    )  # fmt: skip
-    with urllib.request.urlopen(request, timeout=20) as response:
-        text = response.read()
-    return json.loads(text) if text else {}
 
 
 def defaults(lab, plugin: str) -> dict:

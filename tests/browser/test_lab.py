@@ -93,9 +93,26 @@ def test_make_lab_opens_the_readme_then_chapter_01_runs_clean(page, lab, copies)
     assert page.locator(".jp-RenderedMarkdown table").count() >= 1  # the chapter table
     screenshot(page, "readme")
     for lang in LANGS:
-        open_and_run_all(page, lab, copies(f"chapters/{lang}/01_tensors.ipynb"))
+        chapter = f"chapters/{lang}/01_tensors.ipynb"
+        copy = copies(chapter)
+        open_and_run_all(page, lab, copy)
         assert_no_error_outputs(page)
         screenshot(page, f"01_tensors_{lang}")
+        # Saved after a full run, a course notebook is as shipped: no outputs, nothing to commit.
+        save_notebook(page, ROOT / copy)
+        assert (ROOT / copy).read_bytes() == (ROOT / chapter).read_bytes()
+
+
+def save_notebook(page, path, timeout: float = 30) -> None:
+    """File → Save, as a learner would; wait until the file on disk was rewritten."""
+    before = path.stat().st_mtime_ns
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^File$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Save( Notebook)?$")).first.click()
+    deadline = time.monotonic() + timeout
+    while path.stat().st_mtime_ns == before:
+        assert time.monotonic() < deadline, f"{path.name} was not saved within {timeout} s"
+        time.sleep(0.2)
+    time.sleep(0.5)  # let the write finish before the file is compared
 
 
 def wait_text(locator, pattern: re.Pattern, timeout: float = 90) -> str:
