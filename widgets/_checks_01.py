@@ -107,14 +107,14 @@ def check_products(A: torch.Tensor, B: torch.Tensor, C: object, D: object) -> Ve
 
 # 3. Flatten each image ------------------------------------------------------------
 
-FLAT_TITLE = Message(ja="画像を 1 列に並べる", en="Flatten each image")
+FLAT_TITLE = Message(ja="画像を 1 枚 1 行に平らにする", en="Flatten each image")
 FLAT_ALL = Message(
     ja="バッチ全体が 1 本のベクトルになっています。画像ごとに平らにしたいので reshape(N, -1) です。",
     en="The whole batch became one vector. Flatten each image instead: reshape(N, -1).",
 )
 FLAT_SHAPE = Message(
-    ja="形が {want} ではありません。1 枚目の軸 N は残し、残りを -1 にまとめます。",
-    en="The shape is not {want}. Keep the first axis N and let -1 gather the rest.",
+    ja="形が {want} ではありません。先頭の軸 N（枚数）は残し、残りを -1 にまとめます。",
+    en="The shape is not {want}. Keep the first axis N (the number of images) and let -1 gather the rest.",
 )
 FLAT_ORDER = Message(
     ja="形は合っていますが、値の並びが元の画像と違います。permute や転置をせずに reshape しましょう。",
