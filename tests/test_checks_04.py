@@ -36,6 +36,8 @@ def test_conv_typical_mistakes(answer, hint):
 
 def test_conv_stub_and_crash():
     assert check_conv_out(None).status == "todo"
+    verdict = check_conv_out(lambda length, kernel_size, stride, padding, dilation: None)
+    assert verdict.status == "todo" and "None" in verdict.hint
     verdict = check_conv_out(lambda n, k: n)
     assert not verdict and "TypeError" in verdict.hint
 

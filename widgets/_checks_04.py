@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from ._i18n import Message
-from ._verdict import Verdict, exercise, failed, not_yet, passed
+from ._verdict import Verdict, exercise, failed, is_stub, not_yet, passed
 
 # 1. The convolution output size ------------------------------------------------------
 
@@ -64,6 +64,8 @@ def check_conv_out(conv_out: object) -> Verdict:
     settings = conv_settings(60)
     for args in settings:
         got = conv_out(*args)
+        if is_stub(got):  # the untouched stub: `return None`
+            return not_yet()
         shown = ", ".join(map(str, args))
         if isinstance(got, bool) or not isinstance(got, int):
             return failed(CONV_NOT_INT(args=shown, got=got))
