@@ -60,7 +60,7 @@ def test_same_seed_same_data_other_seed_other_data():
     assert torch.equal(a[0], b[0]) and not torch.equal(a[0], c[0])
 
 
-def test_regression_is_seed_001_surface_and_scale_divides_by_10():
+def test_regression_is_the_source_surface_and_scale_divides_by_10():
     raw = make_data(make_config(task="regression", noise=0.0, scale=False))
     scaled = make_data(make_config(task="regression", noise=0.0, scale=True))
     x, y = raw[0], raw[1]
@@ -108,8 +108,8 @@ def test_bad_settings_give_a_clear_error_in_both_languages(kwargs, error):
     assert re.search(r"[ぁ-んァ-ン一-龥]", str(japanese.value)), str(japanese.value)
 
 
-def test_presets_reproduce_the_seed_setups():
-    xor = make_config(preset="seed_xor")
+def test_presets_reproduce_the_source_material_setups():
+    xor = make_config(preset="original_xor")
     assert (xor.task, xor.hidden, xor.activation, xor.optimizer, xor.lr, xor.loss) == (
         "xor4",
         3,
@@ -118,7 +118,7 @@ def test_presets_reproduce_the_seed_setups():
         0.1,
         "mse",
     )
-    reg = make_config(preset="seed_regression")
+    reg = make_config(preset="original_regression")
     assert (reg.hidden, reg.activation, reg.optimizer, reg.lr, reg.scale) == (
         3,
         "sigmoid",
@@ -126,7 +126,7 @@ def test_presets_reproduce_the_seed_setups():
         0.01,
         False,
     )
-    assert set(PRESETS) == {"seed_xor", "good_xor", "seed_regression", "good_regression"}
+    assert set(PRESETS) == {"original_xor", "good_xor", "original_regression", "good_regression"}
 
 
 def train(config: Config, steps: int) -> Run:
@@ -136,19 +136,19 @@ def train(config: Config, steps: int) -> Run:
     return run
 
 
-def test_good_xor_preset_learns_within_a_few_hundred_steps_seed_one_does_not():
-    good, seed = (
+def test_good_xor_preset_learns_within_a_few_hundred_steps_original_does_not():
+    good, original = (
         train(make_config(preset="good_xor"), 300),
-        train(make_config(preset="seed_xor"), 300),
+        train(make_config(preset="original_xor"), 300),
     )
-    assert good.history.train[-1] < 1e-3 < seed.history.train[-1]
+    assert good.history.train[-1] < 1e-3 < original.history.train[-1]
     assert good.history.accuracy[-1] == 1.0
 
 
-def test_seed_regression_stalls_and_the_better_preset_does_not():
-    seed = train(make_config(preset="seed_regression"), 300)
+def test_original_regression_stalls_and_the_better_preset_does_not():
+    original = train(make_config(preset="original_regression"), 300)
     good = train(make_config(preset="good_regression"), 300)
-    assert seed.history.train[-1] > 10  # stuck in the original units
+    assert original.history.train[-1] > 10  # stuck in the original units
     assert good.history.train[-1] < 2 and good.history.accuracy[-1] > 0.9  # R²
 
 
@@ -160,7 +160,7 @@ def test_each_optimizer_lowers_the_loss_on_gaussians(optimizer):
 
 
 def test_huge_learning_rate_is_reported_as_diverged():
-    run = Run(make_config(preset="seed_regression", lr=10.0))
+    run = Run(make_config(preset="original_regression", lr=10.0))
     for _ in range(20):
         run.train(1)
         run.evaluate()

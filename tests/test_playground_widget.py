@@ -78,7 +78,7 @@ def test_moving_a_slider_starts_a_new_run_whose_loss_falls(made):
 def test_preset_sets_the_other_controls(made):
     pg = playground(max_steps=20, preview_steps=0)
     made.append(pg)
-    pg.controls["preset"].value = "seed_xor"
+    pg.controls["preset"].value = "original_xor"
     assert pg.controls["task"].value == "xor4" and pg.controls["hidden"].value == 3
     assert pg.controls["activation"].value == "sigmoid" and pg.controls["lr"].value == 0.1
     assert pg.wait(60) and pg.session.run.config.loss == "mse"

@@ -66,7 +66,7 @@ def check_fewest_hidden(hidden: object) -> Verdict:
     return passed(ENOUGH(hidden=hidden, acc=acc, fewer=hidden - 1, low=low))
 
 
-FIX_TITLE = Message(ja="シードの回帰を直す", en="Fixing the seed's regression")
+FIX_TITLE = Message(ja="元の教材の回帰を直す", en="Fixing the source material's regression")
 NOT_A_DICT = Message(
     ja='変更を辞書で渡してください（例: {{"lr": 0.03}}）。',
     en='Pass the changes as a dict (e.g. {{"lr": 0.03}}).',
@@ -82,10 +82,10 @@ FIXED = Message(
 
 @exercise(FIX_TITLE)
 def check_regression_fix(changes: object) -> Verdict:
-    """Exercise 3: changes to the seed_regression preset that bring the MSE below 1."""
+    """Exercise 3: changes to the original_regression preset that bring the MSE below 1."""
     if not isinstance(changes, Mapping):
         return failed(NOT_A_DICT())
-    run, _ = best_accuracy(1000, preset="seed_regression", **changes)
+    run, _ = best_accuracy(1000, preset="original_regression", **changes)
     mse = run.history.train[-1]
     if run.diverged or not mse < 1:
         return failed(STILL_STUCK(mse=mse))

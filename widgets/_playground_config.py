@@ -21,7 +21,7 @@ class Config:
 
     ``batch_size=None`` trains on the whole training set at every step. ``loss="auto"``
     is BCEWithLogits for classification and MSE for regression; ``"mse"`` puts a sigmoid
-    on the output and uses MSE, as seed 001 did for XOR. ``scale`` divides the regression
+    on the output and uses MSE, as the source material did for XOR. ``scale`` divides the regression
     task's inputs and targets by 10 (losses are still reported in the original units).
     """
 
@@ -43,7 +43,7 @@ class Config:
 FIELDS = tuple(f.name for f in dataclasses.fields(Config))
 
 PRESETS: dict[str, dict] = {
-    "seed_xor": dict(
+    "original_xor": dict(
         task="xor4",
         hidden=3,
         layers=1,
@@ -63,7 +63,7 @@ PRESETS: dict[str, dict] = {
         loss="mse",
         batch_size=None,
     ),
-    "seed_regression": dict(
+    "original_regression": dict(
         task="regression",
         hidden=3,
         layers=1,
@@ -91,16 +91,16 @@ PRESETS: dict[str, dict] = {
     ),
 }
 PRESET_NAMES = {
-    "seed_xor": Message(
-        ja="シードの XOR: シグモイド 3 個・MSE・SGD lr 0.1（とても遅い）",
-        en="Seed XOR: 3 sigmoid units, MSE, SGD lr 0.1 (very slow)",
+    "original_xor": Message(
+        ja="元の教材の XOR: シグモイド 3 個・MSE・SGD lr 0.1（とても遅い）",
+        en="Original XOR: 3 sigmoid units, MSE, SGD lr 0.1 (very slow)",
     ),
     "good_xor": Message(
         ja="改良 XOR: tanh 8 個・Adam lr 0.05", en="Better XOR: 8 tanh units, Adam lr 0.05"
     ),
-    "seed_regression": Message(
-        ja="シードの回帰: シグモイド 3 個・SGD lr 0.01・スケーリングなし（停滞）",
-        en="Seed regression: 3 sigmoid units, SGD lr 0.01, unscaled (stalls)",
+    "original_regression": Message(
+        ja="元の教材の回帰: シグモイド 3 個・SGD lr 0.01・スケーリングなし（停滞）",
+        en="Original regression: 3 sigmoid units, SGD lr 0.01, unscaled (stalls)",
     ),
     "good_regression": Message(
         ja="改良回帰: tanh 32 個・Adam lr 0.03・入出力を 1/10 に",

@@ -29,7 +29,7 @@ LABELS = {
 ALL = Message(ja="全部（フルバッチ）", en="all (full batch)")
 LOSS_NAMES = {
     "auto": Message(ja="自動（分類: BCEWithLogits, 回帰: MSE）", en="auto (BCEWithLogits / MSE)"),
-    "mse": Message(ja="シグモイド + MSE（シード 001）", en="sigmoid + MSE (seed 001)"),
+    "mse": Message(ja="シグモイド + MSE（元の教材）", en="sigmoid + MSE (source material)"),
 }
 OPTIMIZER_NAMES = {
     "sgd": "SGD",

@@ -2,9 +2,9 @@
 
 Each task function takes ``(n, noise, g)`` (number of points, noise level, a
 ``torch.Generator``) and returns ``x`` of shape (n, 2) and ``y`` of shape (n, 1). The
-classification tasks live in [-1, 1]² with labels 0/1; ``regression`` is seed 001's surface
-y = 2·√(x₁² + x₂²) + ε on [-10, 10]² (the playground divides x and y by 10 when
-``scale=True``); ``xor4`` is seed 001's four XOR points.
+classification tasks live in [-1, 1]² with labels 0/1; ``regression`` is the source
+material's surface y = 2·√(x₁² + x₂²) + ε on [-10, 10]² (the playground divides x and y
+by 10 when ``scale=True``); ``xor4`` is the source material's four XOR points.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ TASK_NAMES = {
     "gaussians": Message(ja="2 つのガウス分布", en="Two Gaussians"),
     "spiral": Message(ja="渦巻き", en="Spiral"),
     "regression": Message(ja="回帰 y = 2√(x₁²+x₂²)", en="Regression y = 2√(x₁²+x₂²)"),
-    "xor4": Message(ja="XOR（シードの 4 点）", en="XOR (the seed's 4 points)"),
+    "xor4": Message(ja="XOR（元の教材の 4 点）", en="XOR (the source material's 4 points)"),
 }
 
 

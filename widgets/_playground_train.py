@@ -100,7 +100,7 @@ class Run:
     def loss(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         out = self.model(x)
         if self.classify and not self.uses_logits:
-            out = torch.sigmoid(out)  # seed 001's XOR: sigmoid output and MSE
+            out = torch.sigmoid(out)  # the source material's XOR: sigmoid output and MSE
         return self.loss_fn(out, y)
 
     def next_batch(self) -> tuple[torch.Tensor, torch.Tensor]:

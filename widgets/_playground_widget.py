@@ -168,9 +168,9 @@ def playground(
 
     Args:
         task: "xor" (default), "circle", "gaussians", "spiral", "regression" or "xor4"
-            (the seed's four points).
+            (the source material's four points).
         controls: "all", or the settings to show as controls, e.g. ("lr", "hidden").
-        preset: "seed_xor", "good_xor", "seed_regression" or "good_regression".
+        preset: "original_xor", "good_xor", "original_regression" or "good_regression".
         max_steps: each run stops after this many steps (press Run to continue).
         preview_steps: trained at once when the playground is displayed, so that a
             notebook run without a browser (nbval, nbconvert) saves a meaningful picture.
