@@ -101,6 +101,8 @@ def test_make_lab_opens_the_readme_then_chapter_01_runs_clean(page, lab, copies)
         # Saved after a full run, a course notebook is as shipped: no outputs, nothing to commit.
         save_notebook(page, ROOT / copy)
         assert (ROOT / copy).read_bytes() == (ROOT / chapter).read_bytes()
+        save_notebook(page, ROOT / copy)  # again: no "file changed on disk" question
+        assert page.locator(".jp-Dialog").count() == 0, page.locator(".jp-Dialog").inner_text()
 
 
 def save_notebook(page, path, timeout: float = 30) -> None:
