@@ -4,8 +4,9 @@ nbval starts each notebook's kernel with jupyter_client's defaults: five TCP por
 jupyter_client picks, releases, and hands to the kernel to bind a moment later. Under
 ``pytest -n 2`` with JupyterLab and Chromium running beside the notebooks, another process
 can take one of those ports in that moment; the kernel then dies at start-up with "Address
-already in use" (jupyter/jupyter_client#487). CI hit exactly this once: every cell of one
-notebook errored with "Kernel died before replying to kernel_info".
+already in use" (jupyter/jupyter_client#487). CI once failed in a way that fits: every cell
+of one notebook errored with "Kernel died before replying to kernel_info" (the kernel's own
+message was lost, so the cause is likely, not proven).
 
 Here each kernel gets its own ``ipc`` sockets in a private folder instead, so there is no
 port to lose. nbval also throws the kernel's stderr away; it is kept in a file here, and if
