@@ -246,6 +246,20 @@ def test_root_that_is_a_file_is_refused(tmp_path):
         load_mnist(root=file)
 
 
+@pytest.mark.parametrize("helper", [load_mnist, sample_image_folder])
+def test_root_that_cannot_be_created_gets_a_course_error(tmp_path, helper):
+    file = tmp_path / "notes.txt"
+    file.write_text("a file, so no folder can be made under it")
+    with pytest.raises(CourseValueError) as caught:
+        helper(root=file / "data")
+    text = str(caught.value)
+    assert "Could not create the root folder" in text and str(file / "data") in text
+    assert "Not a directory" in text and "Pass a folder you can write to" in text
+    set_lang("ja")
+    with pytest.raises(CourseValueError, match="を作れませんでした"):
+        helper(root=file / "data")
+
+
 # The image folder for the custom Dataset lesson ------------------------------------------
 
 

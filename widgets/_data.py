@@ -48,6 +48,10 @@ ROOT_IS_FILE = Message(
     ja="root に指定した {path} はファイルです。データを置くフォルダを指定してください。",
     en="root {path} is a file; pass a folder to keep the data in.",
 )
+ROOT_NOT_CREATED = Message(
+    ja='root に指定したフォルダ {path} を作れませんでした（{reason}）。書き込めるフォルダを指定してください（例: root="data"）。',
+    en='Could not create the root folder {path} ({reason}). Pass a folder you can write to, e.g. root="data".',
+)
 _noted: set[Path] = set()  # folders whose "this is the sample" note was already shown
 BOOL = Message(ja="True か False", en="True or False")
 CALLABLE = Message(ja="関数（呼び出せるもの）か None", en="a function (callable) or None")
@@ -77,6 +81,11 @@ def check_root(root: object) -> Path:
     path = Path(root).expanduser()
     if path.exists() and not path.is_dir():
         raise CourseValueError(ROOT_IS_FILE, path=path)
+    try:  # here, not deep inside torchvision: say which folder and why
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise CourseValueError(ROOT_NOT_CREATED, path=path, reason=reason) from None
     return path
 
 
