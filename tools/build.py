@@ -149,14 +149,35 @@ SETUP_COMMENT = {
     "ja": "Colab のときだけ、講座の補助パッケージを入れます",
     "en": "Only on Colab: install the course helpers",
 }
+FAILED_COMMENT = {
+    "ja": "入らなかったら、理由と対処を示して止まります",
+    "en": "if pip failed, say so and stop",
+}
+# Shown when the install fails (offline, GitHub down), instead of a bare "No module named
+# 'widgets'" one line later: what happened and what to do, the notebook's language first.
+INSTALL_FAILED = {
+    "ja": "講座の補助パッケージをインストールできなかったので、ネットへの接続を確かめてから、このセルをもう一度実行してください（原因は上の pip のエラーに出ています）。",
+    "en": "Could not install the course helpers: check the internet connection and run this cell again (pip's error above says why).",
+}
+
+
+def install_spec(cfg: dict[str, str]) -> str:
+    """The requirement the Colab cell installs (tools/colab_run.py rewrites exactly this)."""
+    return f"{cfg['distribution']} @ git+{cfg['repository']}@{cfg['branch']}"
 
 
 def setup_cell(cfg: dict[str, str], lang: str) -> str:
-    spec = f"{cfg['distribution']} @ git+{cfg['repository']}@{cfg['branch']}"
+    other = "en" if lang == "ja" else "ja"
+    # IPython (and Colab) store a shell command's exit status, %pip's too, in _exit_code.
     return (
         "import sys\n\n"
         f'if "google.colab" in sys.modules:  # {SETUP_COMMENT[lang]}\n'
-        f'    %pip install -q "{spec}"\n'
+        f'    %pip install -q "{install_spec(cfg)}"\n'
+        f"    if _exit_code != 0:  # {FAILED_COMMENT[lang]}\n"
+        "        raise RuntimeError(\n"
+        f'            "{INSTALL_FAILED[lang]}\\n"\n'
+        f'            "{INSTALL_FAILED[other]}"\n'
+        "        )\n"
         "from widgets import setup\n\n"
         f'device = setup("{lang}")'
     )
