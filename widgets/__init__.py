@@ -58,6 +58,7 @@ _EXPORTS = {
     "load_pretrained": "_pretrained",
     "playground": "_playground_widget",
     "sample_image_folder": "_data_folder",
+    "save_graph": "_dot",
     "setup": "_setup",
     "show_confusion": "_training",
     "show_dot": "_dot",
@@ -80,3 +81,7 @@ def __getattr__(name: str) -> object:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
+
+
+# torchviz's make_dot(...) graphs draw without a system Graphviz once widgets is imported.
+importlib.import_module(f"{__name__}._dot").register_display()

