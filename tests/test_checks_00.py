@@ -15,6 +15,17 @@ def test_torch_version_right():
     assert verdict and verdict.status == OK and torch.__version__ in verdict.detail
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [str(torch.__version__), f"{env_report().torch_version}", "".join(torch.__version__)],
+)
+def test_torch_version_typed_by_hand_is_wrong(typed):
+    """The same text, not read off the report: a learner who copied it by hand."""
+    assert typed == torch.__version__
+    verdict = check_torch_version(typed)
+    assert verdict.status == WRONG and "typed in" in verdict.hint
+
+
 @pytest.mark.parametrize("stub", [None, ...])
 def test_torch_version_stub_is_not_yet(stub):
     assert check_torch_version(stub).status == TODO

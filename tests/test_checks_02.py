@@ -10,6 +10,7 @@ from widgets._checks_02 import (
     ACC_ALIASED,
     ACC_LENGTH,
     ACC_SUMMED,
+    HAND_AUTOGRAD,
     HAND_CHAIN,
     HAND_POWER,
     HAND_SHAPE,
@@ -47,11 +48,31 @@ def with_autograd(x):
     return x.grad
 
 
-@pytest.mark.parametrize("answer", [right_by_hand, with_autograd])
+def with_autograd_grad(x):
+    x = x.clone().requires_grad_(True)
+    return torch.autograd.grad(((2 * x + 1) ** 3).sum(), x)[0]
+
+
+def with_torch_func(x):
+    return torch.func.grad(lambda t: ((2 * t + 1) ** 3).sum())(x)
+
+
+def written_differently(x):
+    u = x * 2 + 1
+    return 3 * u * u * 2
+
+
+@pytest.mark.parametrize("answer", [right_by_hand, written_differently])
 def test_grad_by_hand_right(answer):
     verdict = check_grad_by_hand(answer)
     assert verdict.status == OK and verdict
     assert "Matches torch's x.grad on 22 inputs" in verdict.detail
+
+
+@pytest.mark.parametrize("answer", [with_autograd, with_autograd_grad, with_torch_func])
+def test_grad_by_hand_rejects_autograd(answer):
+    """The right numbers from autograd are not a gradient worked out by hand."""
+    hint_of(check_grad_by_hand(answer), HAND_AUTOGRAD)
 
 
 @pytest.mark.parametrize(

@@ -100,6 +100,8 @@ def test_checkpoint(tmp_path):
             {**good, "model": nn.Linear(2, 2).state_dict(), "epoch": 2}, "other.pt"
         ),
         "number of finished epochs": saved({**good, "epoch": "two"}, "epoch.pt"),
+        "Two epochs are finished": saved({**good, "epoch": 1}, "epoch1.pt"),  # 0-based count
+        "so save 2": saved({**good, "epoch": 3}, "epoch3.pt"),  # the epoch to resume at
         "holds a list": saved([1, 2], "list.pt"),
         "There is no file": tmp_path / "missing.pt",
     }

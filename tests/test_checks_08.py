@@ -35,7 +35,7 @@ class Tensor:
     __array_ufunc__ = None
 
     def __init__(self, data, _prev=(), _op=""):
-        self.data = np.asarray(data, dtype=np.float64)
+        self.data = np.array(data, dtype=np.float64)
         self.grad = np.zeros_like(self.data)
         self._backward = lambda: None
         self._prev, self._op = tuple(_prev), _op
@@ -336,24 +336,137 @@ def test_typical_conv2d_mistakes_get_their_hint(conv2d, hint):
     assert hint in verdict.hint, str(verdict)
 
 
+def conv2d_by_functional(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return F.conv2d(x, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d_by_module(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    c_out, _, kh, kw = weight.shape
+    conv = torch.nn.Conv2d(
+        x.shape[1], c_out, (kh, kw), stride, padding, dilation, groups, bias=bias is not None
+    )
+    params = {"weight": weight} | ({} if bias is None else {"bias": bias})
+    return torch.func.functional_call(conv, params, (x,))
+
+
+def conv2d_by_aten(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    pair = [[stride] * 2, [padding] * 2, [dilation] * 2]
+    return torch.ops.aten.convolution(x, weight, bias, *pair, False, [0, 0], groups)
+
+
+def conv2d_only_for_groups(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    if groups > 1:
+        return torch.conv2d(x, weight, bias, stride, padding, dilation, groups)
+    return conv2d_unfold(x, weight, bias, stride, padding, dilation, groups)
+
+
+@pytest.mark.parametrize(
+    "conv2d", [conv2d_by_functional, conv2d_by_module, conv2d_by_aten, conv2d_only_for_groups]
+)
+def test_conv2d_that_calls_torch_convolution_fails(conv2d):
+    """Tasks 8.5/8.6 ask for the convolution by hand: PyTorch's own, in any spelling, fails."""
+    verdict = check_conv2d(conv2d)
+    assert verdict.status == "wrong", str(verdict)
+    assert "PyTorch's own convolution" in verdict.hint
+
+
 def test_conv2d_stub_says_not_yet_and_non_functions_are_wrong():
     assert check_conv2d(conv2d_stub).status == "todo"
     assert check_conv2d(...).status == "todo"
     assert "function" in check_conv2d(3).hint
 
 
-def test_same_losses():
-    theirs = [0.9, 0.5, 0.25]
-    assert check_same_losses([0.9, 0.5, 0.25 + 1e-9], theirs)
-    assert "very first" in check_same_losses([1.0, 0.5, 0.25], theirs).hint
-    assert "step 2" in check_same_losses([0.9, 0.5, 0.3], theirs).hint
-    assert "numbers of losses" in check_same_losses([0.9, 0.5], theirs).hint
+def replay(losses):
+    """A fake train_* that returns fixed losses, cut to the steps asked for."""
+
+    def train(steps, lr):
+        return [loss * lr / 0.2 for loss in losses][:steps]
+
+    return train
+
+
+THEIRS = [0.9 - 0.001 * i for i in range(300)]
+
+
+def test_same_losses_compares_runs_step_by_step():
+    theirs = replay(THEIRS)
+    assert check_same_losses(replay([x + 1e-9 for x in THEIRS]), theirs)
+    assert "very first" in check_same_losses(replay([1.0, *THEIRS[1:]]), theirs).hint
+    later = [*THEIRS[:2], 0.3, *THEIRS[3:]]
+    assert "step 2" in check_same_losses(replay(later), theirs).hint
+    assert "numbers of losses" in check_same_losses(replay(THEIRS[:-1]), theirs).hint
     assert check_same_losses(None, theirs).status == "todo"
+
+
+def test_same_losses_rejects_torch_inside_train_mine_and_replayed_losses():
+    def train_torch(steps, lr):
+        w = torch.tensor(1.0, requires_grad=True)
+        losses = []
+        for _ in range(steps):
+            loss = (w - 3) ** 2
+            loss.backward()
+            with torch.no_grad():
+                w -= lr * w.grad
+                w.grad.zero_()
+            losses.append(loss.item())
+        return losses
+
+    assert check_same_losses(train_torch, train_torch).hint.startswith("train_mine runs PyTorch")
+    assert (
+        "PyTorch" in check_same_losses(lambda steps, lr: train_torch(steps, lr), train_torch).hint
+    )
+    saved = train_torch(300, 0.2)  # losses saved from the notebook's run, replayed
+    replayed = check_same_losses(lambda steps, lr: saved, train_torch)
+    assert replayed.status == "wrong" and "numbers of losses" in replayed.hint
+    lists = check_same_losses(saved, saved)
+    assert lists.status == "wrong" and "functions themselves" in lists.hint
+
+
+def test_same_losses_runs_the_homework_training_twice_with_the_right_tensor():
+    """The official answer passes on a rerun: Tensor copies its data, so init stays put."""
+    rng = np.random.default_rng(0)
+    init = [rng.normal(0, 1, (2, 8)), np.zeros(8), rng.normal(0, 0.5, (8, 1)), np.zeros(1)]
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    Y = np.array([[0.0], [1.0], [1.0], [0.0]])
+
+    def forward(X, W1, b1, W2, b2):
+        return (X @ W1 + b1).tanh() @ W2 + b2
+
+    def train_torch(steps, lr):
+        params = [torch.tensor(p, requires_grad=True) for p in init]
+        losses = []
+        for _ in range(steps):
+            loss = ((forward(torch.tensor(X), *params) - torch.tensor(Y)) ** 2).sum() / len(X)
+            loss.backward()
+            with torch.no_grad():
+                for p in params:
+                    p -= lr * p.grad
+                    p.grad.zero_()
+            losses.append(loss.item())
+        return losses
+
+    def train_mine(steps, lr):
+        params = [Tensor(p) for p in init]
+        losses = []
+        for _ in range(steps):
+            for p in params:
+                p.grad = np.zeros_like(p.data)
+            loss = ((forward(Tensor(X), *params) - Tensor(Y)) ** 2).sum() / len(X)
+            loss.backward()
+            for p in params:
+                p.data -= lr * p.grad
+            losses.append(float(loss.data))
+        return losses
+
+    first = check_same_losses(train_mine, train_torch)
+    assert first, str(first)
+    assert "All 300 losses match" in first.detail
+    assert check_same_losses(train_mine, train_torch) == first
 
 
 @pytest.mark.parametrize("bad", [[], [float("nan")], ["x"], 3, [1.0, float("inf")]])
 def test_same_losses_refuses_what_is_not_a_list_of_numbers(bad):
-    verdict = check_same_losses(bad, [1.0])
+    verdict = check_same_losses(lambda steps, lr: bad, replay([1.0]))
     assert verdict.status == "wrong" and "finite numbers" in verdict.hint
 
 

@@ -28,6 +28,11 @@ NOT_TORCH = Message(
     en="It does not match torch.__version__ ({expected}). Don't type it by hand: use the report's field.",
 )
 
+TYPED = Message(
+    ja="文字は torch のバージョンと同じですが、レポートから取り出した値ではありません（手で書き写したか、作り直した文字列です）。report.フィールド名 で取り出した値をそのまま answer に入れてください。",
+    en="The text equals torch's version, but it is not the value taken from the report (it was typed in or rebuilt). Put the report's field itself in answer: report.field_name.",
+)
+
 
 @exercise(
     Message(
@@ -36,13 +41,20 @@ NOT_TORCH = Message(
     )
 )
 def check_torch_version(answer: object) -> Verdict:
-    """✓ when ``answer`` is the installed torch version read off ``env_report()``."""
+    """✓ when ``answer`` is the installed torch version read off ``env_report()``.
+
+    The report holds ``torch.__version__`` itself, so the check compares identity: an equal
+    string typed by hand (or rebuilt, e.g. with ``str()`` or an f-string) fails with a hint.
+    It cannot tell the report's field from ``torch.__version__``, which is the same object.
+    """
     if isinstance(answer, EnvReport):
         return failed(WHOLE_REPORT())
     if not isinstance(answer, str):
         return failed(NOT_TEXT(got=type(answer).__name__))
-    if answer == torch.__version__:
+    if answer is torch.__version__:
         return passed(f"torch {answer}")
+    if answer == torch.__version__:
+        return failed(TYPED())
     report = env_report()
     for package in ("torchvision", "Python"):
         if answer == report._versions()[package]:

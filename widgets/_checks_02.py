@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import torch
 
+from ._guard import run_watched
 from ._i18n import Message
 from ._verdict import Verdict, exercise, failed, is_stub, not_yet, passed
 
@@ -63,6 +64,10 @@ HAND_WRONG = Message(
     ja="torch の勾配と合いません（x = {x} で {got}、正しくは {want}）。",
     en="It does not match torch's gradient (at x = {x}: {got}, expected {want}).",
 )
+HAND_AUTOGRAD = Message(
+    ja="autograd（backward() や torch.autograd.grad）で勾配を求めています。この演習では連鎖律を使って、式を自分で書きます。",
+    en="The gradient comes from autograd (backward() or torch.autograd.grad). In this exercise, work it out with the chain rule and write the formula yourself.",
+)
 HAND_OK = Message(
     ja="{count} 個の入力で torch の x.grad と一致しました。",
     en="Matches torch's x.grad on {count} inputs.",
@@ -86,14 +91,20 @@ def autograd_grad(x: torch.Tensor) -> torch.Tensor:
 
 @exercise(HAND_TITLE)
 def check_grad_by_hand(grad_by_hand: Callable[[torch.Tensor], object]) -> Verdict:
-    """Exercise 1: ``grad_by_hand(x)`` returns dL/dx for ``L = ((2x + 1)**3).sum()``."""
+    """Exercise 1: ``grad_by_hand(x)`` returns dL/dx for ``L = ((2x + 1)**3).sum()``.
+
+    The answer runs under ``watch()``: one that calls ``backward()``, ``torch.autograd.grad``
+    or ``torch.func`` to get the gradient fails, whatever it returns.
+    """
     if not callable(grad_by_hand):
         return failed(NOT_A_FUNCTION(name="grad_by_hand", got=type(grad_by_hand).__name__))
     inputs = hand_inputs()
     for x in inputs:
-        got = grad_by_hand(x.clone())
+        got, calls = run_watched(grad_by_hand, x.clone())
         if is_stub(got):
             return not_yet()
+        if calls.used_autograd:
+            return failed(HAND_AUTOGRAD())
         if not isinstance(got, torch.Tensor):
             return failed(NOT_A_TENSOR(got=type(got).__name__))
         got = got.detach()

@@ -176,6 +176,11 @@ CKPT_EPOCH = Message(
     ja="'epoch' が {got!r} です。終わったエポック数を int で保存しましょう。",
     en="'epoch' is {got!r}; save the number of finished epochs as an int.",
 )
+CKPT_EPOCH_COUNT = Message(
+    ja="'epoch' が {got!r} です。2 エポック学習し終えたところなので、終わったエポック数の 2 を保存します（第5章と同じく、再開は epoch + 1 から）。",
+    en="'epoch' is {got!r}. Two epochs are finished, so save 2, the number of finished epochs (as in chapter 5, training resumes at epoch + 1).",
+)
+FINISHED_EPOCHS = 2  # what the exercise text says has been trained
 CKPT_OK = Message(
     ja="モデルと optimizer の状態、epoch={epoch} を読み込めました。ここから学習を再開できます。",
     en="Loaded the model, the optimizer state and epoch={epoch}: training can resume from here.",
@@ -207,4 +212,6 @@ def check_checkpoint(path: object, model: nn.Module) -> Verdict:
     epoch = checkpoint["epoch"]
     if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
         return failed(CKPT_EPOCH(got=epoch))
+    if epoch != FINISHED_EPOCHS:
+        return failed(CKPT_EPOCH_COUNT(got=epoch))
     return passed(CKPT_OK(epoch=epoch))

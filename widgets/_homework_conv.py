@@ -10,6 +10,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ._guard import run_watched
 from ._homework_common import close, homework, max_error
 from ._i18n import Message
 from ._verdict import Verdict, failed, passed
@@ -50,6 +51,10 @@ HINTS = {
         en="Each option works alone but not in combination.",
     ),
 }
+USES_TORCH_CONV = Message(
+    ja="conv2d の中で PyTorch の畳み込み（F.conv2d、nn.Conv2d、torch.conv2d など）を呼んでいます。この課題では、ループ（8.5）や unfold と行列積（8.6）で自分で計算します。",
+    en="conv2d calls PyTorch's own convolution (F.conv2d, nn.Conv2d, torch.conv2d, ...). This task asks you to compute it yourself, with loops (8.5) or unfold and a matrix product (8.6).",
+)
 SHAPE = Message(
     ja="出力の形が {got} ですが {want} のはずです。出力の大きさは (H + 2p − d(k−1) − 1)//s + 1 です。",
     en="The output has shape {got}, expected {want}. Output size: (H + 2p − d(k−1) − 1)//s + 1.",
@@ -107,10 +112,20 @@ def describe(case: dict) -> str:
     )
 
 
+class UsedTorchConv(Exception):
+    """The answer ran one of PyTorch's convolution operators."""
+
+
 def call(conv2d, case: dict, x=None, weight=None, bias=None):
     options = {k: case[k] for k in ("stride", "padding", "dilation", "groups")}
     args = (case["x"] if x is None else x, case["weight"] if weight is None else weight)
-    return conv2d(*args, case["bias"] if bias is None else bias, **options)
+    bias = case["bias"] if bias is None else bias
+    if conv2d is F.conv2d:
+        return conv2d(*args, bias, **options)
+    out, calls = run_watched(conv2d, *args, bias, **options)
+    if calls.used_convolution:
+        raise UsedTorchConv
+    return out
 
 
 def forward_verdict(conv2d, case: dict, feature: str) -> Verdict | None:
@@ -148,9 +163,21 @@ def gradient_verdict(conv2d, case: dict, rng: np.random.Generator) -> Verdict | 
 
 @homework(TITLE)
 def check_conv2d(conv2d) -> Verdict:
-    """Compare ``conv2d(x, weight, bias, stride, padding, dilation, groups)`` with PyTorch's."""
+    """Compare ``conv2d(x, weight, bias, stride, padding, dilation, groups)`` with PyTorch's.
+
+    Every call of the answer runs under ``watch()``: one that reaches PyTorch's convolution
+    operators in any spelling (``F.conv2d``, ``nn.Conv2d``, ``torch.ops.aten.convolution``)
+    fails, since the task is to compute the convolution by hand.
+    """
     if not callable(conv2d):
         return failed(NOT_CALLABLE(got=type(conv2d).__name__))
+    try:
+        return compare_with_torch(conv2d)
+    except UsedTorchConv:
+        return failed(USES_TORCH_CONV())
+
+
+def compare_with_torch(conv2d) -> Verdict:
     rng = np.random.default_rng(2)
     cases = [(feature, draw_case(rng, **fixed)) for feature, fixed in TARGETED.items()]
     cases += [("mixed", random_case(rng)) for _ in range(10)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+from ._guard import run_watched
 from ._homework_common import homework
 from ._homework_hints import NOT_CLASS
 from ._i18n import Message
@@ -58,6 +59,14 @@ FIRST_DIFFERS = Message(
 LATER_DIFFERS = Message(
     ja="ステップ {step} から差が出ます（差 {error:.2g}）。更新 p.data -= lr * p.grad と、毎ステップ grad を 0 に戻すこと（勾配は足し合わされます）を確かめましょう。",
     en="They part at step {step} (difference {error:.2g}). Check the update p.data -= lr * p.grad and that every step resets grad to zero (gradients accumulate).",
+)
+PASS_FUNCTIONS = Message(
+    ja="損失のリストではなく、2 つの関数そのものを渡してください: check_same_losses(train_mine, train_torch)。チェックが同じ条件で両方を実行します。",
+    en="Pass the two functions themselves, not lists of losses: check_same_losses(train_mine, train_torch). The check runs both with the same settings.",
+)
+MINE_USES_TORCH = Message(
+    ja="train_mine の中で PyTorch の演算（{names}）が使われています。train_mine は自作の Tensor だけで学習させます（train_torch を呼ぶのも不可です）。",
+    en="train_mine runs PyTorch operations ({names}). Train with your own Tensor only (calling train_torch does not count).",
 )
 LOSSES_OK = Message(
     ja="{steps} ステップの損失が PyTorch と最大 {error:.1e} の差で一致しました（{first:.4f} → {last:.4f}）。",
@@ -118,10 +127,8 @@ def as_losses(values: object, name: str) -> list[float] | str:
     return losses
 
 
-@homework(LOSSES_TITLE)
-def check_same_losses(mine: object, theirs: object, tol: float = 1e-6) -> Verdict:
-    """Compare a training run's losses, step by step, with PyTorch's run from the same start."""
-    a, b = as_losses(mine, "mine"), as_losses(theirs, "theirs")
+def compare_losses(mine: object, theirs: object, tol: float) -> Verdict:
+    a, b = as_losses(mine, "train_mine"), as_losses(theirs, "train_torch")
     for losses in (a, b):
         if isinstance(losses, str):
             return failed(losses)
@@ -132,3 +139,30 @@ def check_same_losses(mine: object, theirs: object, tol: float = 1e-6) -> Verdic
         if error > tol * (1.0 + abs(b[step])):
             return failed(FIRST_DIFFERS() if step == 0 else LATER_DIFFERS(step=step, error=error))
     return passed(LOSSES_OK(steps=len(a), error=max(errors), first=a[0], last=a[-1]))
+
+
+# The notebook's run, then one with other settings: an answer that replays saved losses fails.
+RUNS = ({"steps": 300, "lr": 0.2}, {"steps": 40, "lr": 0.05})
+
+
+@homework(LOSSES_TITLE)
+def check_same_losses(train_mine: object, train_torch: object, tol: float = 1e-6) -> Verdict:
+    """Run ``train_mine`` and ``train_torch`` with the same settings; compare losses step by step.
+
+    ``train_mine`` runs under ``watch()``: any PyTorch operation in it (torch's autograd,
+    or a call to ``train_torch``) fails, since the task is training with the hand-made
+    Tensor. The check cannot see how the learner's Tensor computes, only that torch did not.
+    """
+    if not callable(train_mine) or not callable(train_torch):
+        return failed(PASS_FUNCTIONS())
+    verdicts = []
+    for settings in RUNS:
+        mine, calls = run_watched(train_mine, **settings)
+        if calls.used_torch:
+            names = ", ".join(sorted(calls.functions or calls.operators)[:4])
+            return failed(MINE_USES_TORCH(names=names))
+        verdict = compare_losses(mine, train_torch(**settings), tol)
+        if not verdict:
+            return verdict
+        verdicts.append(verdict)
+    return verdicts[0]
