@@ -8,7 +8,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # the course's small models run several times slower when two workers' threads compete.
 JOBS   ?= 2
 
-.PHONY: lab test bench build lint format clean-venv
+.PHONY: lab test bench build assignments lint format clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e ".[lab,test]"
+	$(BIN)/python -m pip install -e ".[lab,test,nbgrader]"
 	touch $@ $(VENV)/.installed-lab
 
 ## lab: start JupyterLab on 127.0.0.1 with a token, opened on the course.
@@ -40,9 +40,14 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench
 
-## build: regenerate notebooks and the README chapter table from chapters/src.
+## build: regenerate notebooks, the README chapter table and the nbgrader course from chapters/src.
 build: $(VENV)/.installed-test
 	$(BIN)/python tools/build.py
+	$(BIN)/python tools/assignments.py
+
+## assignments: regenerate only the nbgrader course (classroom/nbgrader/source).
+assignments: $(VENV)/.installed-test
+	$(BIN)/python tools/assignments.py
 
 ## format: apply ruff's formatter and safe fixes.
 format: $(VENV)/.installed-test
