@@ -53,6 +53,7 @@ CHAPTERS = (
     "06_cnn",
     "07_playground",
     "08_autograd_from_scratch",
+    "09_regularization_transfer",
 )
 
 
