@@ -8,7 +8,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # the course's small models run several times slower when two workers' threads compete.
 JOBS   ?= 2
 
-.PHONY: lab test bench build assignments lint format clean-venv
+.PHONY: lab test colab bench build assignments lint format clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test: $(VENV)/.installed-test
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=180 \
 		tests chapters solutions
 	$(BIN)/python tools/test_ipywidgets7.py
+
+## colab: run every chapter as on Google Colab: Python 3.12 with Colab's packages (ipywidgets
+## 7.7.1, IPython 7.34), each chapter's own install cell installing a commit of this repository.
+colab: $(VENV)/.installed-test
+	$(BIN)/python tools/colab_run.py
 
 ## bench: print the performance table (figures, never pass/fail).
 bench: $(VENV)/.installed-test
