@@ -8,7 +8,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # the course's small models run several times slower when two workers' threads compete.
 JOBS   ?= 2
 
-.PHONY: lab test colab bench build assignments lint format clean-venv
+.PHONY: lab test colab bench build assignments lint format clean-venv classroom classroom-setup
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,16 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 ## lab: start JupyterLab on 127.0.0.1 with a token, opened on the course.
 lab: $(VENV)/.installed-lab
 	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter_config" $(BIN)/jupyter lab $(AS_ROOT)
+
+## classroom: JupyterHub for a class on this machine (as root; see classroom/README.md). Sets up
+## what is missing (course runtime, proxy, secrets), prints the hub URL and a link per chapter,
+## then runs the hub until Ctrl-C.
+classroom: $(VENV)/.installed-lab
+	$(BIN)/python -m classroom start
+
+## classroom-setup: only the set-up part of `make classroom` (CI runs it before the tests).
+classroom-setup: $(VENV)/.installed-lab
+	$(BIN)/python -m classroom setup
 
 ## test: lint, unit tests, every notebook (nbval), the browser tests, then the widget
 ## tests again under ipywidgets 7.7.1 (what Colab ships).

@@ -1,15 +1,23 @@
-"""Import time of ``widgets`` and seconds to execute each notebook in a real kernel."""
+"""Import time of ``widgets`` and seconds to execute each notebook in a real kernel.
+
+``execute(path)`` also records the kernel's peak memory (RSS, its child processes included)
+and CPU time; ``bench_classroom`` turns those into the classroom's sizing figures.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import psutil
 from nbclient import NotebookClient
 
 from bench import Row
@@ -31,14 +39,64 @@ def import_seconds(module: str, repeats: int = 3) -> float:
     return best
 
 
-def execute_seconds(path: Path) -> float:
+@dataclass(frozen=True)
+class Run:
+    """One notebook run top to bottom in a fresh kernel."""
+
+    seconds: float  # wall time of the cells, kernel start-up excluded
+    peak_rss_mib: float  # the kernel's peak resident memory, its child processes included
+    cpu_seconds: float  # user + system CPU time of the kernel and its children, start-up included
+
+
+def tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def high_water_mark(pid: int) -> int:
+    """Peak RSS of one process as the kernel counts it (VmHWM), in bytes."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+@functools.cache
+def execute(path: Path) -> Run:
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )
-    start = time.perf_counter()
-    client.execute(stderr=subprocess.DEVNULL)  # keep the kernel's start-up chatter out of the table
-    return time.perf_counter() - start
+    # Keep the kernel's start-up chatter out of the table.
+    with client.setup_kernel(stderr=subprocess.DEVNULL):
+        kernel = psutil.Process(client.km.provisioner.pid)
+        peak, done = [0], threading.Event()
+
+        def sample() -> None:  # children (DataLoader workers) have no VmHWM of their own here
+            while not done.wait(0.2):
+                peak[0] = max(peak[0], tree_rss(kernel))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        start = time.perf_counter()
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+        seconds = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        cpu = kernel.cpu_times()
+        peak_bytes = max(peak[0], tree_rss(kernel), high_water_mark(kernel.pid))
+    cpu_seconds = cpu.user + cpu.system + cpu.children_user + cpu.children_system
+    return Run(seconds, peak_bytes / 2**20, cpu_seconds)
+
+
+def execute_seconds(path: Path) -> float:
+    return execute(path).seconds
 
 
 def rows() -> Iterator[Row]:

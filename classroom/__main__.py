@@ -1,0 +1,77 @@
+"""``python -m classroom {setup,links,start,remove-students}``: the classroom server's commands.
+
+``make classroom`` runs ``start``: set up what is missing, print the hub's URL and a link
+per chapter, then run JupyterHub in the foreground (Ctrl-C stops it and every student server).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+
+from classroom import links, runtime, users
+
+
+def print_links(hub: str, course: links.Course) -> None:
+    print(f"\n教室の URL / Hub URL:  {hub}/hub/")
+    print(f"登録 / sign up:        {hub}/hub/signup")
+    print(
+        f"承認 / approve:        {hub}/hub/authorize   (admins: {', '.join(runtime.HubSettings.from_env().admins)})"
+    )
+    print(
+        f"\n各章のリンク（nbgitpuller） / Links per chapter (nbgitpuller), from {course.repository} @ {course.branch}:"
+    )
+    for lang, title, link in links.chapter_links(hub, course):
+        print(f"  [{lang}] {title}\n       {link}")
+    print()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m classroom", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("setup", help="install the course runtime, the proxy, the state directory")
+    for name in ("links", "start"):
+        p = sub.add_parser(
+            name, help="print the chapter links" + (", then run the hub" if name == "start" else "")
+        )
+        p.add_argument("--hub", help="public URL of the hub (default http://127.0.0.1:PORT)")
+        p.add_argument(
+            "--repo", help="course repository (default: [tool.nyumon] in pyproject.toml)"
+        )
+        p.add_argument("--branch", help="course branch (default: [tool.nyumon] in pyproject.toml)")
+    sub.add_parser("remove-students", help="delete every student account and home (end of term)")
+    args = parser.parse_args(argv)
+
+    if args.command == "remove-students":
+        for name in users.students():
+            users.remove_student(name)
+            print(f"removed {name}")
+        return 0
+    try:
+        paths = runtime.setup() if args.command in ("setup", "start") else runtime.Paths.from_env()
+    except runtime.SetupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    if args.command == "setup":
+        runtime.say("準備ができました", f"Ready: runtime {paths.venv}, state {paths.state}")
+        return 0
+    default = links.Course.from_pyproject()
+    course = links.Course(args.repo or default.repository, args.branch or default.branch)
+    hub = args.hub or f"http://127.0.0.1:{runtime.HubSettings.from_env().port}"
+    print_links(hub.rstrip("/"), course)
+    if args.command == "links":
+        return 0
+    jupyterhub = paths.venv / "bin" / "jupyterhub"
+    config = runtime.CLASSROOM / "jupyterhub_config.py"
+    os.chdir(paths.state)  # JupyterHub writes nothing into the repository
+    # A shell's background job starts with SIGINT ignored, and JupyterHub stops its services
+    # with SIGINT: give them the default back so they stop at once.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.execv(jupyterhub, [str(jupyterhub), "-f", str(config)])
+    return 0  # not reached
+
+
+if __name__ == "__main__":
+    sys.exit(main())
