@@ -23,70 +23,27 @@ from __future__ import annotations
 
 import csv
 import html
-import io
 import json
-import logging
 import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
-# pytest puts tests/ first on sys.path, where tests/jupyter_server.py (a helper) would
-# shadow the real jupyter_server package that nbgrader imports: import the real one first.
-_tests_dir = Path(__file__).resolve().parent
-_saved_path = sys.path[:]
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _tests_dir]
-try:
-    pytest.importorskip("jupyter_server.utils")
-    nbgrader_apps = pytest.importorskip("nbgrader.apps", reason="pip install -e '.[nbgrader]'")
-finally:
-    sys.path[:] = _saved_path
-from jupyter_core.application import NoStart  # noqa: E402
-from nbgrader.api import Gradebook  # noqa: E402
-
-from widgets._verdict import LABELS, STUB_LEFT, TODO  # noqa: E402
+from tests.nbgrader_run import BIN, COURSE_ID, Gradebook, nbgrader
+from widgets._verdict import LABELS, STUB_LEFT, TODO
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE_FILES = ROOT / "classroom" / "nbgrader"
-COURSE_ID = "pytorch-nyumon"
 HW = "08_autograd_from_scratch_en"  # chapter 08, the homework, in English
 EX = "02_autograd_ja"  # chapter 02's exercises, in Japanese
 NOTEBOOK = {HW: "08_autograd_from_scratch", EX: "02_autograd"}
 # Seconds per cell in this test (the course uses 60): a setup cell takes about 5 s here.
 TIMEOUT = 20
-
-BIN = str(Path(sys.executable).parent)  # nbgrader runs `alembic` from PATH
-
-
-def nbgrader(*args: str, cwd: Path, retcode: int = 0) -> str:
-    """Run `nbgrader ARGS` in folder `cwd` (in this process) and return its log."""
-    app = nbgrader_apps.NbGraderApp.instance()
-    log = io.StringIO()
-    old_cwd, old_path = Path.cwd(), os.environ["PATH"]
-    os.chdir(cwd)
-    os.environ["PATH"] = f"{BIN}{os.pathsep}{old_path}"
-    try:
-        app.initialize(list(args))
-        app.init_logging(logging.StreamHandler, [log], color=False, subapps=True)
-        app.start()
-        code = 0
-    except NoStart:
-        code = 0
-    except SystemExit as exit:
-        code = exit.code
-    finally:
-        app.reset()
-        os.chdir(old_cwd)
-        os.environ["PATH"] = old_path
-    out = log.getvalue()
-    assert code == retcode, f"nbgrader {' '.join(args)} exited {code}:\n{out}"
-    return out
 
 
 class Course:
