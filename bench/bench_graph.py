@@ -57,7 +57,7 @@ def median_seconds(action, repeats: int) -> float:
 def measure(repeats: int = 3) -> dict:
     """Run inside the fresh interpreter: seconds for trace, first and repeated renders."""
     from widgets import show_graph
-    from widgets._render import render_svg, renderer_name
+    from widgets._graph.render import render_svg, renderer_name
 
     figures: dict = {"renderer": renderer_name()}
     for key, build in (("mlp", mlp_graph), ("recurrent", recurrent_graph)):

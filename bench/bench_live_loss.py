@@ -16,7 +16,7 @@ from torch import nn
 
 from bench import Row
 from widgets import LiveLoss, live_loss
-from widgets._loss_outputs import NotebookOutput
+from widgets._live_loss.outputs import NotebookOutput
 
 STEPS, REPEATS, LIVELOSSPLOT_STEPS = 2000, 3, 20
 

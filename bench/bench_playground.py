@@ -7,9 +7,9 @@ import threading
 import time
 
 from bench import Row
-from widgets._playground_config import make_config
-from widgets._playground_session import Session
-from widgets._playground_train import Run
+from widgets._playground.session import Session
+from widgets._playground.settings import make_config
+from widgets._playground.train import Run
 
 TARGET = 0.95
 
@@ -44,7 +44,7 @@ def change_latency(debounce: float) -> float:
 
 def widget_latency() -> float:
     """Seconds from a slider change to the first redrawn picture of the new run."""
-    from widgets._playground_widget import playground
+    from widgets._playground.widget import playground
 
     pg = playground(task="xor", max_steps=200, preview_steps=0)
     pg.start()

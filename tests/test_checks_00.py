@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from widgets import check_shrink, check_torch_version, env_report
+from widgets._checks.verdict import OK, TODO, WRONG
 from widgets._i18n import set_lang
-from widgets._verdict import OK, TODO, WRONG
 
 
 def test_torch_version_right():

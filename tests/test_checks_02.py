@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from widgets import check_grad_by_hand, check_per_sample_grads, check_sgd_step, setup
-from widgets._checks_02 import (
+from widgets._checks.ch02 import (
     ACC_ALIASED,
     ACC_LENGTH,
     ACC_SUMMED,
@@ -25,7 +25,7 @@ from widgets._checks_02 import (
     STEP_SIGN,
     STEP_UNCHANGED,
 )
-from widgets._verdict import OK, TODO, WRONG
+from widgets._checks.verdict import OK, TODO, WRONG
 
 
 def hint_of(verdict, message, **fmt):

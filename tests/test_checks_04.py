@@ -6,7 +6,7 @@ import pytest
 from torch import nn
 
 from widgets import check_conv_out, check_mlp, check_param_count
-from widgets._checks_04 import conv1d_length, conv_settings, formula
+from widgets._checks.ch04 import conv1d_length, conv_settings, formula
 from widgets._i18n import set_lang
 
 

@@ -1,4 +1,4 @@
-"""Chapter 05 exercise checks and the drawing helpers of ``widgets._training``."""
+"""Chapter 05 exercise checks and the drawing helpers of ``widgets._predictions``."""
 
 from __future__ import annotations
 

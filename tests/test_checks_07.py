@@ -9,15 +9,15 @@ from __future__ import annotations
 import pytest
 
 from widgets import check_diverging_lr, check_fewest_hidden, check_regression_fix
-from widgets._checks_07 import (
+from widgets._checks.ch07 import (
     EDGE_LOW,
     SURE_TO_DIVERGE,
     TRAINING_SETTINGS,
     best_accuracy,
 )
-from widgets._playground_config import make_config
-from widgets._playground_train import DIVERGE_FACTOR, Run
-from widgets._verdict import OK, TODO, WRONG
+from widgets._checks.verdict import OK, TODO, WRONG
+from widgets._playground.settings import make_config
+from widgets._playground.train import DIVERGE_FACTOR, Run
 
 SEEDS = range(4)
 SOLUTION_FIX = {"scale": True, "activation": "tanh", "hidden": 32, "optimizer": "adam", "lr": 0.03}

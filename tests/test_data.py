@@ -16,7 +16,7 @@ from torchvision import datasets, transforms
 from torchvision.io import read_image
 
 from widgets import CourseTypeError, CourseValueError, data_dir, load_mnist, sample_image_folder
-from widgets import _data_sample as sample
+from widgets._data import sample
 from widgets._i18n import set_lang
 
 RAW_FILES = [
@@ -197,7 +197,7 @@ def test_messages_speak_the_learners_language(tmp_path, capsys, lang, words):
 
 
 def test_messages_exist_in_both_languages():
-    from widgets import _data
+    from widgets._data import mnist as _data
 
     for name in ("DOWNLOAD_FAILED", "SAMPLE_IN_USE", "NO_FASHION_SAMPLE"):
         message = getattr(_data, name)

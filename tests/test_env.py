@@ -15,8 +15,8 @@ import torch
 
 import widgets
 from widgets import EnvReport, env_report
-from widgets import _env_probe as probe
-from widgets._env import TESTED_RANGES, minor_version
+from widgets._env import probe
+from widgets._env.report import TESTED_RANGES, minor_version
 from widgets._i18n import set_lang
 
 
@@ -307,7 +307,7 @@ def test_text_columns_line_up_in_japanese():
 
 
 def probe_width(text: str) -> int:
-    from widgets._env import _width
+    from widgets._env.report import _width
 
     return _width(text)
 

@@ -11,9 +11,9 @@ import torch
 from torch import nn
 
 from widgets import CourseTypeError, CourseValueError, setup, show_graph
-from widgets._graph import Graph
-from widgets._render import NO_RENDERER, RenderError
-from widgets._trace import trace
+from widgets._graph.render import NO_RENDERER, RenderError
+from widgets._graph.show import Graph
+from widgets._graph.trace import trace
 
 HAS_DOT = shutil.which("dot") is not None
 
@@ -137,7 +137,7 @@ def test_no_renderer_shows_the_reason_instead_of_a_traceback(monkeypatch):
     def broken(source):
         raise RenderError(NO_RENDERER)
 
-    monkeypatch.setattr("widgets._graph.render_svg", broken)
+    monkeypatch.setattr("widgets._graph.show.render_svg", broken)
     _, _, out = fourth_power()
     bundle = show_graph(out)._repr_mimebundle_()
     assert list(bundle) == ["text/plain"]

@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from widgets import CourseTypeError, CourseValueError, LiveLoss, live_loss
-from widgets._history import History
 from widgets._i18n import set_lang
-from widgets._live_loss import DRAW_SHARE
-from widgets._loss_outputs import NotebookOutput, TextOutput
+from widgets._live_loss.history import History
+from widgets._live_loss.outputs import NotebookOutput, TextOutput
+from widgets._live_loss.plot import DRAW_SHARE
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -13,11 +13,11 @@ import torch
 
 from tests.polling import settled, until
 from widgets._i18n import CourseTypeError, CourseValueError, set_lang
-from widgets._playground_config import PRESETS, Config, make_config
-from widgets._playground_export import export_code
-from widgets._playground_session import DIVERGED, DONE, PAUSED, RUNNING, Session
-from widgets._playground_tasks import TASKS, make_data
-from widgets._playground_train import Run, single_threaded
+from widgets._playground.export import export_code
+from widgets._playground.session import DIVERGED, DONE, PAUSED, RUNNING, Session
+from widgets._playground.settings import PRESETS, Config, make_config
+from widgets._playground.tasks import TASKS, make_data
+from widgets._playground.train import Run, single_threaded
 
 
 @pytest.mark.parametrize("task", sorted(TASKS))

@@ -153,9 +153,9 @@ def test_helpers_draw_japanese_even_after_rcparams_were_reset():
     import warnings
 
     from widgets import live_loss
-    from widgets._playground_config import make_config
-    from widgets._playground_train import Run
-    from widgets._playground_view import draw
+    from widgets._playground.settings import make_config
+    from widgets._playground.train import Run
+    from widgets._playground.view import draw
 
     widgets._i18n.set_lang("ja")
     mpl.rcdefaults()
@@ -177,7 +177,7 @@ def test_importing_setup_leaves_the_heavy_helpers_unloaded():
 
     code = (
         "import sys; from widgets import setup; "
-        "print(sorted(m for m in ('torchvision', 'ipywidgets', 'widgets._playground_widget') "
+        "print(sorted(m for m in ('torchvision', 'ipywidgets', 'widgets._playground.widget') "
         "if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

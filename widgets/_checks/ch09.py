@@ -1,0 +1,359 @@
+"""Exercise checks for chapter 09 (regularization, schedules and transfer learning).
+
+None of them trains a network: early stopping runs against scripted validation losses, the
+augmentation is judged on fixed digits with a fixed seed, and freezing is read from the
+model and the optimizer. So every verdict is the same on every machine and backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch import nn
+
+from .._i18n import Message
+from .verdict import Verdict, exercise, failed, not_yet, passed
+
+# 1. Early stopping that restores the best epoch ------------------------------------
+
+STOP_TITLE = Message(ja="早期終了", en="Early stopping")
+STOP_NOT_CALLABLE = Message(
+    ja="fit_early_stopping が関数ではありません。def fit_early_stopping(model, train_one_epoch, validate, max_epochs, patience): の形で書きましょう。",
+    en="fit_early_stopping is not a function. Write def fit_early_stopping(model, train_one_epoch, validate, max_epochs, patience):",
+)
+STOP_TOO_LATE = Message(
+    ja="検証の損失が {losses} のとき（patience={patience}）、{want} エポックで止まるはずが {got} エポック学習しました。"
+    "いちばんよかったエポックから patience エポック改善しなければ、ループを抜けましょう。",
+    en="With validation losses {losses} (patience={patience}) training should stop after {want} epochs, "
+    "but it ran {got}. Leave the loop once patience epochs have passed without improvement since the best epoch.",
+)
+STOP_TOO_EARLY = Message(
+    ja="検証の損失が {losses} のとき（patience={patience}）、{want} エポックまで学習するはずが {got} エポックで止まりました。"
+    "改善しなかったエポックは、直前のエポックではなく、それまでの最小の損失と比べて数えます（改善したら数え直します）。",
+    en="With validation losses {losses} (patience={patience}) training should run {want} epochs, but it stopped "
+    "after {got}. Count epochs without improvement against the lowest loss so far, not the previous epoch "
+    "(and start counting again after an improvement).",
+)
+STOP_TIES = Message(
+    ja="検証の損失が {losses} のとき、いちばんよかったのはエポック {want} ですが、{got} になりました。"
+    "同じ値は改善ではありません。それまでの最小より strictly に小さいとき（<）だけ更新しましょう。",
+    en="With validation losses {losses} the best epoch is {want}, but you got {got}. An equal loss is no "
+    "improvement: update only when the loss is strictly lower (<) than the best so far.",
+)
+STOP_RETURN = Message(
+    ja="返した値が {got!r} です。いちばんよかったエポックの番号（1 から数えて {want}）を返しましょう。",
+    en="The function returned {got!r}. Return the number of the best epoch (counting from 1: {want}).",
+)
+STOP_NO_RESTORE = Message(
+    ja="止めたあとの model が、最後のエポック {last} のパラメータのままです。覚えておいた state_dict を model.load_state_dict(...) で読み込みましょう。",
+    en="After stopping, model still holds the parameters of the last epoch, {last}. Load the remembered state_dict with model.load_state_dict(...).",
+)
+STOP_NO_COPY = Message(
+    ja="load_state_dict は呼んでいますが、戻ったのはエポック {best} ではなく最後のエポック {last} のパラメータです。"
+    "model.state_dict() はパラメータそのものへの参照なので、学習を続けると書き換わります。copy.deepcopy(model.state_dict()) で取っておきましょう。",
+    en="load_state_dict was called, but the model holds the parameters of the last epoch, {last}, not of epoch {best}. "
+    "model.state_dict() refers to the live parameters, which further training overwrites: keep copy.deepcopy(model.state_dict()).",
+)
+STOP_WRONG_STATE = Message(
+    ja="止めたあとの model がエポック {got} のパラメータになっています。いちばんよかったエポック {best} のものに戻しましょう。",
+    en="After stopping, model holds the parameters of epoch {got}; restore those of the best epoch, {best}.",
+)
+STOP_OK = Message(
+    ja="{n} 通りの検証の損失の並びで、止めるエポック・いちばんよかったエポック・戻したパラメータがすべて合っています。",
+    en="For {n} sequences of validation losses, the stopping epoch, the best epoch and the restored parameters are all right.",
+)
+
+# (validation losses, max_epochs, patience, best epoch, epochs trained, what it tests)
+SCENARIOS = (
+    ([0.9, 0.7, 0.6, 0.65, 0.62, 0.55, 0.58, 0.6, 0.61, 0.7, 0.8, 0.9], 12, 3, 6, 9, "best"),
+    ([1.0, 0.8, 0.9, 0.7, 0.75, 0.8], 6, 1, 2, 3, "best"),
+    ([1.0, 0.6, 0.8, 0.7, 0.65, 0.62, 0.61, 0.9], 8, 2, 2, 4, "best"),
+    ([1.0, 0.9, 0.8, 0.7, 0.6, 0.5], 6, 2, 6, 6, "best"),
+    ([0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5], 7, 2, 1, 3, "ties"),
+)
+
+
+class Probe(nn.Linear):
+    """A one-weight model whose weight counts the epochs trained; notes load_state_dict calls."""
+
+    def __init__(self) -> None:
+        super().__init__(1, 1)
+        with torch.no_grad():
+            self.weight.zero_()
+            self.bias.zero_()
+        self.loads = 0
+
+    def load_state_dict(self, *args, **kw):  # type: ignore[override]
+        self.loads += 1
+        return super().load_state_dict(*args, **kw)
+
+    def epoch(self) -> int:
+        return round(self.weight.item())
+
+
+def run_scenario(fit: Callable, losses: list[float], max_epochs: int, patience: int):
+    model = Probe()
+    calls = {"train": 0}
+
+    def train_one_epoch(m: nn.Module) -> None:
+        calls["train"] += 1
+        with torch.no_grad():  # in place, as an optimizer would
+            for p in m.parameters():
+                p.add_(1.0)
+
+    def validate(m: nn.Module) -> float:
+        epoch = round(next(m.parameters()).item())
+        return losses[min(max(epoch, 1), len(losses)) - 1]
+
+    returned = fit(model, train_one_epoch, validate, max_epochs, patience)
+    return model, calls["train"], returned
+
+
+def shown(losses: list[float]) -> str:
+    return "[" + ", ".join(f"{x:g}" for x in losses) + "]"
+
+
+@exercise(STOP_TITLE)
+def check_early_stopping(fit: object) -> Verdict:
+    """Exercise 1: ``fit_early_stopping`` stops after ``patience`` epochs and restores the best."""
+    if not callable(fit):
+        return failed(STOP_NOT_CALLABLE())
+    for losses, max_epochs, patience, best, trained, kind in SCENARIOS:
+        model, calls, returned = run_scenario(fit, losses, max_epochs, patience)
+        if calls == 0 and returned is None:
+            return not_yet()
+        if isinstance(returned, torch.Tensor) and returned.numel() == 1:
+            returned = returned.item()
+        if kind == "ties" and (returned != best or calls != trained):
+            return failed(STOP_TIES(losses=shown(losses), want=best, got=returned))
+        if calls > trained:
+            return failed(
+                STOP_TOO_LATE(losses=shown(losses), patience=patience, want=trained, got=calls)
+            )
+        if calls < trained:
+            return failed(
+                STOP_TOO_EARLY(losses=shown(losses), patience=patience, want=trained, got=calls)
+            )
+        if isinstance(returned, bool) or returned != best:
+            return failed(STOP_RETURN(got=returned, want=best))
+        held = model.epoch()
+        if held != best and held == calls:
+            hint = STOP_NO_COPY if model.loads else STOP_NO_RESTORE
+            return failed(hint(best=best, last=calls))
+        if held != best:
+            return failed(STOP_WRONG_STATE(got=held, best=best))
+    return passed(STOP_OK(n=len(SCENARIOS)))
+
+
+# 2. Augmentations that keep the label ----------------------------------------------
+
+AUG_TITLE = Message(ja="ラベルを変えないデータ拡張", en="Augmentations that keep the label")
+AUG_NOT_CALLABLE = Message(
+    ja="augment が呼び出せるもの（変換）ではありません（{got} です）。v2.Compose([...]) で作りましょう。",
+    en="augment is not a transform one can call (it is a {got}). Build it with v2.Compose([...]).",
+)
+AUG_FLIP = Message(
+    ja="{name} が入っています。左右や上下に反転した数字は別の形になり（2 や 7 の鏡文字、6 と 9 の入れ替わり）、ラベルと合わなくなります。反転は外しましょう。",
+    en="{name} is included. A flipped digit becomes another shape (a mirrored 2 or 7, 6 and 9 swapped) that no longer fits its label. Drop the flip.",
+)
+AUG_ROTATION = Message(
+    ja="{name} の回転の範囲が ±{degrees:g}° です。大きく回すと 6 が 9 に見えたりします。±30° 以内（例えば degrees=10〜15）にしましょう。",
+    en="{name} rotates by up to ±{degrees:g}°. Large rotations make a 6 look like a 9. Keep rotation within ±30° (for example degrees=10 to 15).",
+)
+AUG_INVERT = Message(
+    ja="{name} が入っています。白黒を反転した画像は、学習にもテストにも出てこない見た目です。外しましょう。",
+    en="{name} is included. Inverted images look like nothing in training or test data. Drop it.",
+)
+AUG_SHAPE = Message(
+    ja="変換した画像の形が {got} になりました。形は (1, 28, 28) のままにします（大きさを変える変換は size=28 に）。",
+    en="A transformed image has shape {got}. Keep the shape (1, 28, 28) (transforms that resize need size=28).",
+)
+AUG_NOT_TENSOR = Message(
+    ja="変換の結果が {got} です。テンソルの画像を受け取ってテンソルを返す変換にしましょう（ToPILImage などは不要です）。",
+    en="The transform returned a {got}. Use transforms that take and return image tensors (no ToPILImage needed).",
+)
+AUG_NOTHING = Message(
+    ja="{n} 枚のうち {changed} 枚しか画像が変わりませんでした。毎回少しずつ変わる変換（例えば v2.RandomAffine(degrees=10, translate=(0.1, 0.1))）を入れましょう。",
+    en="Only {changed} of {n} images changed. Include a transform that changes every image a little (for example v2.RandomAffine(degrees=10, translate=(0.1, 0.1))).",
+)
+AUG_LOST_INK = Message(
+    ja="{n} 枚のうち {lost} 枚で、数字の線の 3 割以上が画像の外に出たり消えたりしました。平行移動（translate）は 0.1〜0.15 程度、切り抜きは元の 8 割以上を残しましょう。",
+    en="In {lost} of {n} images, over 30% of the strokes were pushed off the image or erased. Keep translate around 0.1 to 0.15, and crops at 80% of the image or more.",
+)
+AUG_OK = Message(
+    ja="{n} 枚すべてが形 (1, 28, 28) のまま変わり、数字の線も残っています（使った変換: {names}）。",
+    en="All {n} images changed, kept the shape (1, 28, 28) and kept their strokes (transforms: {names}).",
+)
+FLIPS = ("RandomHorizontalFlip", "RandomVerticalFlip")
+INVERTS = ("RandomInvert", "RandomSolarize")
+
+
+def leaves(transform: object) -> list[object]:
+    """The individual transforms inside Compose / RandomApply / RandomChoice / RandomOrder."""
+    inner = getattr(transform, "transforms", None)
+    if isinstance(inner, (list, tuple, nn.ModuleList)):
+        return [leaf for t in inner for leaf in leaves(t)]
+    return [transform]
+
+
+def max_degrees(transform: object) -> float | None:
+    degrees = getattr(transform, "degrees", None)
+    if degrees is None:
+        return None
+    values = degrees if isinstance(degrees, (list, tuple)) else [degrees]
+    return max(abs(float(v)) for v in values)
+
+
+def sample_digits(n: int = 48) -> torch.Tensor:
+    from .._data.sample import sample_arrays
+
+    images = sample_arrays()[False][0][:n]  # test split: fixed bytes on every machine
+    return torch.from_numpy(images.copy()).float().unsqueeze(1) / 255
+
+
+@exercise(AUG_TITLE)
+def check_augmentations(augment: object) -> Verdict:
+    """Exercise 2: a transform that changes each digit a little and never changes its label."""
+    if not callable(augment):
+        return failed(AUG_NOT_CALLABLE(got=type(augment).__name__))
+    parts = leaves(augment)
+    for part in parts:
+        name = type(part).__name__
+        if name in FLIPS:
+            return failed(AUG_FLIP(name=name))
+        if name in INVERTS:
+            return failed(AUG_INVERT(name=name))
+        degrees = max_degrees(part)
+        if degrees is not None and degrees > 30:
+            return failed(AUG_ROTATION(name=name, degrees=degrees))
+    digits = sample_digits()
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        outs = [augment(x.clone()) for x in digits]
+    changed = lost = 0
+    for x, out in zip(digits, outs, strict=True):
+        if not isinstance(out, torch.Tensor):
+            return failed(AUG_NOT_TENSOR(got=type(out).__name__))
+        if tuple(out.shape) != (1, 28, 28):
+            return failed(AUG_SHAPE(got=tuple(out.shape)))
+        out = out.float()
+        if torch.equal(out, x.flip(-1)) or torch.equal(out, x.flip(-2)):
+            return failed(AUG_FLIP(name="flip"))
+        changed += bool((out - x).abs().max() > 1e-3)
+        lost += bool(out.clamp(0, 1).sum() < 0.7 * x.sum())
+    if changed < 0.75 * len(digits):
+        return failed(AUG_NOTHING(n=len(digits), changed=changed))
+    if lost > 0.1 * len(digits):
+        return failed(AUG_LOST_INK(n=len(digits), lost=lost))
+    names = ", ".join(dict.fromkeys(type(p).__name__ for p in parts))
+    return passed(AUG_OK(n=len(digits), names=names))
+
+
+# 3. Freezing a pretrained feature extractor ------------------------------------------
+
+FREEZE_TITLE = Message(ja="特徴抽出器を固定する", en="Freezing the feature extractor")
+FREEZE_NOT_OPTIMIZER = Message(
+    ja="optimizer が {got} です。torch.optim.Adam(..., lr=1e-3) を入れましょう。",
+    en="optimizer is a {got}. Store torch.optim.Adam(..., lr=1e-3) in it.",
+)
+FREEZE_FEATURES = Message(
+    ja="model.features のパラメータ {count} 個がまだ requires_grad=True です。model.features.requires_grad_(False) で固定しましょう。",
+    en="{count} parameter tensor(s) of model.features still have requires_grad=True. Freeze them with model.features.requires_grad_(False).",
+)
+FREEZE_EVAL = Message(
+    ja="model.eval() は Dropout や BatchNorm のふるまいを切り替えるだけで、パラメータは固定しません。"
+    "model.features.requires_grad_(False) を使いましょう。",
+    en="model.eval() only switches how Dropout and BatchNorm behave; it freezes nothing. "
+    "Use model.features.requires_grad_(False).",
+)
+FREEZE_CHANGED_FEATURES = Message(
+    ja="model.features の重みが、事前学習した値から変わっています。特徴抽出器は作り直さず、そのまま使います。",
+    en="The weights of model.features differ from the pretrained ones. Keep the feature extractor as it is; do not rebuild it.",
+)
+FREEZE_HEAD_TYPE = Message(
+    ja="model.fc が nn.Linear ではありません（{got} です）。nn.Linear(model.fc.in_features, 5) に付け替えましょう。",
+    en="model.fc is not an nn.Linear (it is a {got}). Replace it with nn.Linear(model.fc.in_features, 5).",
+)
+FREEZE_HEAD_SIZE = Message(
+    ja="model.fc の形が {got} です。入力は特徴の数 {features}（model.fc.in_features）、出力は 5 クラスにします。",
+    en="model.fc maps {got}. Its input is the {features} features (model.fc.in_features) and its output 5 classes.",
+)
+FREEZE_OLD_HEAD = Message(
+    ja="model.fc が事前学習した 0〜4 の出力層のままです。新しい nn.Linear を作って付け替えましょう。",
+    en="model.fc is still the output layer pretrained on 0–4. Create a new nn.Linear and put it in its place.",
+)
+FREEZE_HEAD_FROZEN = Message(
+    ja="新しい model.fc まで requires_grad=False になっています。固定するのは model.features だけで、fc は学習させます。",
+    en="The new model.fc has requires_grad=False too. Freeze only model.features: fc must train.",
+)
+FREEZE_NOT_ADAM = Message(
+    ja="optimizer が {got} です。問題の指定どおり torch.optim.Adam にしましょう。",
+    en="optimizer is {got}; the task asks for torch.optim.Adam.",
+)
+FREEZE_LR = Message(
+    ja="学習率が {lr:g} です。lr=1e-3 にしましょう。",
+    en="The learning rate is {lr:g}; use lr=1e-3.",
+)
+FREEZE_OPT_OLD_HEAD = Message(
+    ja="optimizer が持っているのは付け替える前の fc のパラメータです。fc を付け替えてから optimizer を作りましょう。",
+    en="optimizer holds the parameters of the old fc. Create the optimizer after replacing fc.",
+)
+FREEZE_OPT_FROZEN = Message(
+    ja="optimizer が固定したパラメータ（{count} 個）も持っています。学習するパラメータだけを渡しましょう: "
+    "[p for p in model.parameters() if p.requires_grad] または model.fc.parameters()。",
+    en="optimizer also holds {count} frozen parameter tensor(s). Pass only the parameters to train: "
+    "[p for p in model.parameters() if p.requires_grad] or model.fc.parameters().",
+)
+FREEZE_OPT_MISSING = Message(
+    ja="optimizer が新しい fc のパラメータを持っていません。fc の重みとバイアスを渡しましょう。",
+    en="optimizer does not hold the new fc's parameters. Pass fc's weight and bias.",
+)
+FREEZE_OK = Message(
+    ja="features の {frozen:,} 個を固定し、新しい fc の {trained:,} 個だけを Adam で学習します。",
+    en="{frozen:,} parameters of features are frozen; Adam trains only the {trained:,} of the new fc.",
+)
+
+
+def held(optimizer: torch.optim.Optimizer) -> list[torch.Tensor]:
+    return [p for group in optimizer.param_groups for p in group["params"]]
+
+
+@exercise(FREEZE_TITLE)
+def check_freeze(model: nn.Module, optimizer: object, pretrained: nn.Module) -> Verdict:
+    """Exercise 3: features frozen, a new 5-class fc, and an Adam holding only fc's parameters."""
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        return failed(FREEZE_NOT_OPTIMIZER(got=type(optimizer).__name__))
+    features = list(model.features.parameters())
+    thawed = [p for p in features if p.requires_grad]
+    if thawed:
+        hint = FREEZE_EVAL() if not model.training else FREEZE_FEATURES(count=len(thawed))
+        return failed(hint)
+    for mine, theirs in zip(features, pretrained.features.parameters(), strict=True):
+        if not torch.equal(mine.detach().cpu(), theirs.detach().cpu()):
+            return failed(FREEZE_CHANGED_FEATURES())
+    head, old = model.fc, pretrained.fc
+    if not isinstance(head, nn.Linear):
+        return failed(FREEZE_HEAD_TYPE(got=type(head).__name__))
+    if (head.in_features, head.out_features) != (old.in_features, 5):
+        shape = f"{head.in_features} → {head.out_features}"
+        return failed(FREEZE_HEAD_SIZE(got=shape, features=old.in_features))
+    if head is old or torch.equal(head.weight.detach().cpu(), old.weight.detach().cpu()):
+        return failed(FREEZE_OLD_HEAD())
+    if not all(p.requires_grad for p in head.parameters()):
+        return failed(FREEZE_HEAD_FROZEN())
+    if not isinstance(optimizer, torch.optim.Adam) or isinstance(optimizer, torch.optim.AdamW):
+        return failed(FREEZE_NOT_ADAM(got=type(optimizer).__name__))
+    lrs = {float(group["lr"]) for group in optimizer.param_groups}
+    if lrs != {1e-3}:
+        return failed(FREEZE_LR(lr=max(lrs)))
+    ids = {id(p) for p in held(optimizer)}
+    frozen = [p for p in model.parameters() if not p.requires_grad and id(p) in ids]
+    if frozen:
+        return failed(FREEZE_OPT_FROZEN(count=len(frozen)))
+    head_ids = {id(p) for p in head.parameters()}
+    if not head_ids <= ids:
+        stale = ids - head_ids
+        return failed(FREEZE_OPT_OLD_HEAD() if stale else FREEZE_OPT_MISSING())
+    count = sum(p.numel() for p in features)
+    return passed(FREEZE_OK(frozen=count, trained=sum(p.numel() for p in head.parameters())))

@@ -1,0 +1,1 @@
+"""homework: see the modules inside."""

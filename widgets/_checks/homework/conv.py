@@ -1,0 +1,200 @@
+"""``check_conv2d``: a hand-written convolution against ``torch.nn.functional.conv2d``.
+
+Targeted cases come first (plain, bias, padding, stride, dilation, groups) so that the
+first failure names the feature; random mixed cases and gradients follow.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..._i18n import Message
+from ..guard import run_watched
+from ..verdict import Verdict, failed, passed
+from .common import close, homework, max_error
+
+TITLE = Message(ja="課題 8.5・8.6: conv2d", en="Tasks 8.5–8.6: conv2d")
+NOT_CALLABLE = Message(
+    ja="関数 conv2d そのものを渡してください（渡されたのは {got} です）。",
+    en="Pass the function conv2d itself (got {got}).",
+)
+CASE = Message(ja="条件: {case}", en="Case: {case}")
+HINTS = {
+    "plain": Message(
+        ja="基本の畳み込みが違います: out[n,o,i,j] = Σ_c Σ_a Σ_b x[n,c,i+a,j+b]·w[o,c,a,b] です（カーネルは反転しません）。",
+        en="The plain convolution is off: out[n,o,i,j] = Σ_c Σ_a Σ_b x[n,c,i+a,j+b]·w[o,c,a,b] (the kernel is not flipped).",
+    ),
+    "bias": Message(
+        ja="bias の足し方が違います: 出力チャンネル o のすべての位置に bias[o] を足します。",
+        en="The bias is added wrongly: add bias[o] at every position of output channel o.",
+    ),
+    "padding": Message(
+        ja="padding が違います: 上下左右すべてに p 個ずつ 0 を足してから窓を動かします。",
+        en="Padding is off: add p zeros on every side (top, bottom, left, right) before sliding.",
+    ),
+    "stride": Message(
+        ja="stride が違います: 窓 (i, j) の左上は入力の (i·s, j·s) です。",
+        en="Stride is off: window (i, j) starts at (i·s, j·s) in the input.",
+    ),
+    "dilation": Message(
+        ja="dilation が効いていません: カーネルの要素は d 画素おきに x[.., i·s + a·d, j·s + b·d] を見ます。",
+        en="Dilation is ignored: kernel taps are d pixels apart, reading x[.., i·s + a·d, j·s + b·d].",
+    ),
+    "groups": Message(
+        ja="groups が違います: 各グループの出力チャンネルは、そのグループの入力チャンネルだけを見ます（出力 o はグループ o // (C_out/groups)）。",
+        en="Groups are off: each group's output channels should see only its input channels (output o belongs to group o // (C_out/groups)).",
+    ),
+    "mixed": Message(
+        ja="単独では合うのに、組み合わせると違います。",
+        en="Each option works alone but not in combination.",
+    ),
+}
+USES_TORCH_CONV = Message(
+    ja="conv2d の中で PyTorch の畳み込み（F.conv2d、nn.Conv2d、torch.conv2d など）を呼んでいます。この課題では、ループ（8.5）や unfold と行列積（8.6）で自分で計算します。",
+    en="conv2d calls PyTorch's own convolution (F.conv2d, nn.Conv2d, torch.conv2d, ...). This task asks you to compute it yourself, with loops (8.5) or unfold and a matrix product (8.6).",
+)
+SHAPE = Message(
+    ja="出力の形が {got} ですが {want} のはずです。出力の大きさは (H + 2p − d(k−1) − 1)//s + 1 です。",
+    en="The output has shape {got}, expected {want}. Output size: (H + 2p − d(k−1) − 1)//s + 1.",
+)
+DTYPE = Message(
+    ja="出力の dtype が {got} ですが、入力は {want} です。新しいテンソルは x.new_zeros(...) などで入力に合わせて作りましょう。",
+    en="The output is {got} but the input is {want}. Create new tensors to match, e.g. x.new_zeros(...).",
+)
+NO_GRAD = Message(
+    ja="{name}.grad が None です: conv2d の中で .numpy() / .item() / .detach() などを使うと計算グラフが切れます。torch の演算だけで書きましょう。",
+    en="{name}.grad is None: .numpy(), .item() or .detach() inside conv2d cut the graph. Use torch operations only.",
+)
+WRONG_GRAD = Message(
+    ja="順伝播は合うのに {name} の勾配が違います（最大誤差 {error:.2g}）。途中で値を上書きしていませんか。",
+    en="The forward matches but the gradient for {name} does not (largest error {error:.2g}). Is a value overwritten in place?",
+)
+SLOPE = Message(
+    ja="自動微分の勾配が、差分（数値微分）と合いません（torch.autograd.gradcheck）。",
+    en="The autograd gradient disagrees with finite differences (torch.autograd.gradcheck).",
+)
+DONE = Message(
+    ja="{cases} 通りの条件で F.conv2d と一致し、勾配も autograd・差分と一致しました。",
+    en="Matches F.conv2d on {cases} cases; gradients agree with autograd and finite differences.",
+)
+TARGETED = {
+    "plain": {},
+    "bias": {"bias": True},
+    "padding": {"padding": 2},
+    "stride": {"stride": 2},
+    "dilation": {"dilation": 2},
+    "groups": {"groups": 2},
+}
+
+
+def draw_case(rng: np.random.Generator, **fixed: object) -> dict:
+    case = {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, "bias": False, **fixed}
+    groups, (ci, co, kh, kw) = case["groups"], (int(v) for v in rng.integers(1, 4, size=4))
+    reach = case["dilation"] * (max(kh, kw) - 1) + 1 - 2 * case["padding"]
+    h, w = (int(v) for v in rng.integers(max(1, reach), max(1, reach) + 4, size=2))
+    case["x"] = torch.tensor(rng.normal(size=(int(rng.integers(1, 3)), groups * ci, h, w)))
+    case["weight"] = torch.tensor(rng.normal(size=(groups * co, ci, kh, kw)))
+    case["bias"] = torch.tensor(rng.normal(size=groups * co)) if case["bias"] else None
+    return case
+
+
+def random_case(rng: np.random.Generator) -> dict:
+    options = {k: int(rng.integers(1, 4)) for k in ("stride", "dilation", "groups")}
+    return draw_case(rng, padding=int(rng.integers(0, 3)), bias=bool(rng.integers(0, 2)), **options)
+
+
+def describe(case: dict) -> str:
+    shown = {k: v for k, v in case.items() if k not in ("x", "weight", "bias")}
+    return f"x {tuple(case['x'].shape)}, weight {tuple(case['weight'].shape)}, " + ", ".join(
+        f"{k}={v}" for k, v in {**shown, "bias": case["bias"] is not None}.items()
+    )
+
+
+class UsedTorchConv(Exception):
+    """The answer ran one of PyTorch's convolution operators."""
+
+
+def call(conv2d, case: dict, x=None, weight=None, bias=None):
+    options = {k: case[k] for k in ("stride", "padding", "dilation", "groups")}
+    args = (case["x"] if x is None else x, case["weight"] if weight is None else weight)
+    bias = case["bias"] if bias is None else bias
+    if conv2d is F.conv2d:
+        return conv2d(*args, bias, **options)
+    out, calls = run_watched(conv2d, *args, bias, **options)
+    if calls.used_convolution:
+        raise UsedTorchConv
+    return out
+
+
+def forward_verdict(conv2d, case: dict, feature: str) -> Verdict | None:
+    want = call(F.conv2d, case)
+    got = call(conv2d, case)
+    where = CASE(case=describe(case))
+    if tuple(got.shape) != tuple(want.shape):
+        return failed(SHAPE(got=tuple(got.shape), want=tuple(want.shape)), where)
+    if got.dtype != want.dtype:
+        return failed(DTYPE(got=got.dtype, want=want.dtype), where)
+    if not close(got.detach().numpy(), want.numpy(), 1e-8):
+        return failed(HINTS[feature](), where)
+    return None
+
+
+def gradient_verdict(conv2d, case: dict, rng: np.random.Generator) -> Verdict | None:
+    names = ("x", "weight", "bias") if case["bias"] is not None else ("x", "weight")
+    grads = []
+    for fn in (conv2d, F.conv2d):
+        leaves = {n: case[n].clone().requires_grad_() for n in names}
+        out = call(fn, case, **leaves)
+        if not out.requires_grad:
+            return failed(NO_GRAD(name="x"), CASE(case=describe(case)))
+        weights = torch.tensor(np.random.default_rng(0).normal(size=tuple(out.shape)))
+        (out * weights).sum().backward()
+        grads.append([leaves[n].grad for n in names])
+    for name, mine, ref in zip(names, *grads, strict=True):
+        if mine is None:
+            return failed(NO_GRAD(name=name), CASE(case=describe(case)))
+        if not close(mine.numpy(), ref.numpy(), 1e-8):
+            error = max_error(mine.numpy(), ref.numpy())
+            return failed(WRONG_GRAD(name=name, error=error), CASE(case=describe(case)))
+    return None
+
+
+@homework(TITLE)
+def check_conv2d(conv2d) -> Verdict:
+    """Compare ``conv2d(x, weight, bias, stride, padding, dilation, groups)`` with PyTorch's.
+
+    Every call of the answer runs under ``watch()``: one that reaches PyTorch's convolution
+    operators in any spelling (``F.conv2d``, ``nn.Conv2d``, ``torch.ops.aten.convolution``)
+    fails, since the task is to compute the convolution by hand.
+    """
+    if not callable(conv2d):
+        return failed(NOT_CALLABLE(got=type(conv2d).__name__))
+    try:
+        return compare_with_torch(conv2d)
+    except UsedTorchConv:
+        return failed(USES_TORCH_CONV())
+
+
+def compare_with_torch(conv2d) -> Verdict:
+    rng = np.random.default_rng(2)
+    cases = [(feature, draw_case(rng, **fixed)) for feature, fixed in TARGETED.items()]
+    cases += [("mixed", random_case(rng)) for _ in range(10)]
+    for feature, case in cases:
+        verdict = forward_verdict(conv2d, case, feature)
+        if verdict is not None:
+            return verdict
+    for _, case in cases[-3:]:
+        verdict = gradient_verdict(conv2d, case, rng)
+        if verdict is not None:
+            return verdict
+    tiny = {"stride": 2, "padding": 1, "dilation": 2, "groups": 2, "bias": None}
+    tiny["x"] = torch.tensor(rng.normal(size=(1, 2, 5, 5)), requires_grad=True)
+    tiny["weight"] = torch.tensor(rng.normal(size=(2, 1, 2, 2)), requires_grad=True)
+    inputs = (tiny["x"], tiny["weight"])
+    if not torch.autograd.gradcheck(
+        lambda a, b: call(conv2d, tiny, a, b), inputs, fast_mode=True, raise_exception=False
+    ):
+        return failed(SLOPE(), CASE(case=describe(tiny)))
+    return passed(DONE(cases=len(cases)))

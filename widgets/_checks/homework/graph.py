@@ -1,0 +1,168 @@
+"""``check_draw_graph`` and ``check_same_losses``: the homework's drawing and XOR training."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from ..._graph.render import RenderError, render_svg
+from ..._i18n import Message
+from ..guard import run_watched
+from ..verdict import Verdict, failed, passed
+from .common import homework
+from .hints import NOT_CLASS
+
+DRAW_TITLE = Message(ja="課題 8.3: draw_graph()", en="Task 8.3: draw_graph()")
+LOSSES_TITLE = Message(
+    ja="課題 8.4: 自作 Tensor と PyTorch で同じ学習", en="Task 8.4: the same training, twice"
+)
+NOT_DOT = Message(
+    ja="draw_graph() は show_dot(DOT の文字列) を返します（返ってきたのは {got} です）。",
+    en="draw_graph() should return show_dot(dot_source) (it returned {got}).",
+)
+BAD_DOT = Message(
+    ja="Graphviz が DOT を読めませんでした: {error}",
+    en="Graphviz could not read the DOT text: {error}",
+)
+NO_VALUE = Message(
+    ja="値 {value} が図にありません。各ノードのラベルに data を書きましょう（例: f'{{t.data:.4g}}'）。",
+    en="The value {value} is not in the picture. Put each node's data in its label (e.g. f'{{t.data:.4g}}').",
+)
+NO_GRAD = Message(
+    ja="勾配 {value} が図にありません。ラベルに grad も書きましょう（backward() の後に描きます）。",
+    en="The gradient {value} is not in the picture. Put grad in the label too (draw after backward()).",
+)
+NO_OP = Message(
+    ja="演算 {op} が図にありません。各結果がどの演算から来たか（_op）を書きましょう。",
+    en="The operation {op} is not in the picture. Show which operation (_op) made each result.",
+)
+FEW_EDGES = Message(
+    ja="矢印が {got} 本しかありません（少なくとも {want} 本）。各入力（_prev）から結果へ矢印を引きましょう。",
+    en="Only {got} arrows (at least {want} expected). Draw an arrow from each input (_prev) to its result.",
+)
+DRAW_OK = Message(
+    ja="値・勾配・演算・矢印がそろった図を描けました。",
+    en="The picture shows every value, gradient, operation and arrow.",
+)
+NOT_LOSSES = Message(
+    ja="損失は有限の数のリストで渡してください（{name}）。",
+    en="Pass the losses as a list of finite numbers ({name}).",
+)
+LENGTHS = Message(
+    ja="損失の数が違います: 自作 {mine} 個、PyTorch {theirs} 個。同じステップ数だけ学習しましょう。",
+    en="Different numbers of losses: {mine} yours, {theirs} PyTorch's. Train for the same number of steps.",
+)
+FIRST_DIFFERS = Message(
+    ja="最初の損失から違います: 順伝播か、重みの初期値が PyTorch 側と同じか確かめましょう。",
+    en="The very first loss differs: check the forward pass and that both models start from the same weights.",
+)
+LATER_DIFFERS = Message(
+    ja="ステップ {step} から差が出ます（差 {error:.2g}）。更新 p.data -= lr * p.grad と、毎ステップ grad を 0 に戻すこと（勾配は足し合わされます）を確かめましょう。",
+    en="They part at step {step} (difference {error:.2g}). Check the update p.data -= lr * p.grad and that every step resets grad to zero (gradients accumulate).",
+)
+PASS_FUNCTIONS = Message(
+    ja="損失のリストではなく、2 つの関数そのものを渡してください: check_same_losses(train_mine, train_torch)。チェックが同じ条件で両方を実行します。",
+    en="Pass the two functions themselves, not lists of losses: check_same_losses(train_mine, train_torch). The check runs both with the same settings.",
+)
+MINE_USES_TORCH = Message(
+    ja="train_mine の中で PyTorch の演算（{names}）が使われています。train_mine は自作の Tensor だけで学習させます（train_torch を呼ぶのも不可です）。",
+    en="train_mine runs PyTorch operations ({names}). Train with your own Tensor only (calling train_torch does not count).",
+)
+LOSSES_OK = Message(
+    ja="{steps} ステップの損失が PyTorch と最大 {error:.1e} の差で一致しました（{first:.4f} → {last:.4f}）。",
+    en="All {steps} losses match PyTorch's within {error:.1e} ({first:.4f} → {last:.4f}).",
+)
+FORMATS = [f".{p}{c}" for p in range(2, 7) for c in "fg"]
+
+
+def shown(text: str, value: float) -> bool:
+    """True when ``value`` appears in ``text`` written with some usual format."""
+    for spec in FORMATS:
+        number = re.escape(format(value, spec))
+        if re.search(rf"(?<![\d.\-]){number}(?!\d)", text):
+            return True
+    return False
+
+
+@homework(DRAW_TITLE)
+def check_draw_graph(Tensor: type) -> Verdict:
+    """Draw ``(a * b + a).tanh()`` after ``backward()`` and look for values, grads, arrows."""
+    if not isinstance(Tensor, type):
+        return failed(NOT_CLASS(got=type(Tensor).__name__))
+    a, b = Tensor(1.5), Tensor(-0.5)
+    product = a * b
+    total = product + a
+    out = total.tanh()
+    out.backward()
+    picture = out.draw_graph()
+    source = picture if isinstance(picture, str) else getattr(picture, "source", None)
+    if not isinstance(source, str):
+        return failed(NOT_DOT(got=type(picture).__name__))
+    try:
+        render_svg(source)
+    except RenderError as error:
+        return failed(BAD_DOT(error=error))
+    for t in (a, b, product, total, out):
+        if not shown(source, float(t.data)):
+            return failed(NO_VALUE(value=f"{float(t.data):.4g}"))
+    for t in (a, b, out):
+        if not shown(source, float(t.grad)):
+            return failed(NO_GRAD(value=f"{float(t.grad):.4g}"))
+    for names in (("*", "mul"), ("+", "add"), ("tanh",)):
+        if not any(name in source.lower() for name in names):
+            return failed(NO_OP(op=names[0]))
+    arrows = source.count("->")
+    if arrows < 5:
+        return failed(FEW_EDGES(got=arrows, want=5))
+    return passed(DRAW_OK())
+
+
+def as_losses(values: object, name: str) -> list[float] | str:
+    try:
+        losses = [float(v) for v in values]  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        return NOT_LOSSES(name=name)
+    if not losses or not all(math.isfinite(v) for v in losses):
+        return NOT_LOSSES(name=name)
+    return losses
+
+
+def compare_losses(mine: object, theirs: object, tol: float) -> Verdict:
+    a, b = as_losses(mine, "train_mine"), as_losses(theirs, "train_torch")
+    for losses in (a, b):
+        if isinstance(losses, str):
+            return failed(losses)
+    if len(a) != len(b):
+        return failed(LENGTHS(mine=len(a), theirs=len(b)))
+    errors = [abs(x - y) for x, y in zip(a, b, strict=True)]
+    for step, error in enumerate(errors):
+        if error > tol * (1.0 + abs(b[step])):
+            return failed(FIRST_DIFFERS() if step == 0 else LATER_DIFFERS(step=step, error=error))
+    return passed(LOSSES_OK(steps=len(a), error=max(errors), first=a[0], last=a[-1]))
+
+
+# The notebook's run, then one with other settings: an answer that replays saved losses fails.
+RUNS = ({"steps": 300, "lr": 0.2}, {"steps": 40, "lr": 0.05})
+
+
+@homework(LOSSES_TITLE)
+def check_same_losses(train_mine: object, train_torch: object, tol: float = 1e-6) -> Verdict:
+    """Run ``train_mine`` and ``train_torch`` with the same settings; compare losses step by step.
+
+    ``train_mine`` runs under ``watch()``: any PyTorch operation in it (torch's autograd,
+    or a call to ``train_torch``) fails, since the task is training with the hand-made
+    Tensor. The check cannot see how the learner's Tensor computes, only that torch did not.
+    """
+    if not callable(train_mine) or not callable(train_torch):
+        return failed(PASS_FUNCTIONS())
+    verdicts = []
+    for settings in RUNS:
+        mine, calls = run_watched(train_mine, **settings)
+        if calls.used_torch:
+            names = ", ".join(sorted(calls.functions or calls.operators)[:4])
+            return failed(MINE_USES_TORCH(names=names))
+        verdict = compare_losses(mine, train_torch(**settings), tol)
+        if not verdict:
+            return verdict
+        verdicts.append(verdict)
+    return verdicts[0]

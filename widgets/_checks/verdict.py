@@ -1,0 +1,113 @@
+"""``Verdict``: what an exercise check returns.
+
+A check never raises on a learner's answer: it returns a verdict that shows itself as a
+✓ / ✗ / "not yet" box with a hint. ``bool(verdict)`` is true only when the answer is right,
+so a solution notebook writes ``assert check_something(answer)``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import wraps
+
+from .._i18n import Message
+
+OK, WRONG, TODO = "ok", "wrong", "todo"
+
+LABELS = {
+    OK: Message(ja="✓ 正解", en="✓ Correct"),
+    WRONG: Message(ja="✗ もう一息", en="✗ Not quite"),
+    TODO: Message(ja="… まだです", en="… Not yet"),
+}
+HINT = Message(ja="ヒント", en="Hint")
+STUB_LEFT = Message(
+    ja="答えがまだ入っていません（None または ... のままです）。セルを完成させてから実行してください。",
+    en="No answer yet (it is still None or ...). Complete the cell, then run it again.",
+)
+CHECK_CRASHED = Message(
+    ja="答えを確かめる途中でエラーになりました: {error}",
+    en="Checking the answer raised an error: {error}",
+)
+COLORS = {OK: "#1b7f3b", WRONG: "#b3261e", TODO: "#8a6d00"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one exercise check."""
+
+    status: str
+    title: str
+    detail: str = ""
+    hint: str = ""
+
+    def __bool__(self) -> bool:
+        return self.status == OK
+
+    def __str__(self) -> str:
+        lines = [f"{LABELS[self.status]()} — {self.title}"]
+        if self.detail:
+            lines.append(f"  {self.detail}")
+        if self.hint:
+            lines.append(f"  {HINT()}: {self.hint}")
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        color = COLORS[self.status]
+        parts = [f"<b>{html.escape(LABELS[self.status]())}</b> — {html.escape(self.title)}"]
+        if self.detail:
+            parts.append(html.escape(self.detail))
+        if self.hint:
+            parts.append(f"<i>{html.escape(HINT())}:</i> {html.escape(self.hint)}")
+        body = "<br>".join(parts)
+        return (
+            f'<div class="nyumon-verdict nyumon-{self.status}" style="border-left:4px solid '
+            f'{color};padding:4px 10px;margin:4px 0;color:{color}">{body}</div>'
+        )
+
+
+def passed(detail: object = "") -> Verdict:
+    """What a check returns for a right answer (``exercise`` adds the title)."""
+    return Verdict(OK, "", str(detail))
+
+
+def failed(hint: object, detail: object = "") -> Verdict:
+    """What a check returns for a wrong answer: a hint aimed at the likely mistake."""
+    return Verdict(WRONG, "", str(detail), str(hint))
+
+
+def not_yet(hint: object = None) -> Verdict:
+    """What a check returns when the answer is still a stub (default hint: fill in the cell)."""
+    return Verdict(TODO, "", hint=str(STUB_LEFT() if hint is None else hint))
+
+
+def is_stub(value: object) -> bool:
+    """True for the placeholders a stub cell leaves: ``None`` and ``...``."""
+    return value is None or value is Ellipsis
+
+
+def exercise(title: Message) -> Callable[[Callable[..., Verdict]], Callable[..., Verdict]]:
+    """Turn ``check(*answers) -> passed()/failed()`` into a learner-safe exercise check.
+
+    A stub answer (``None`` or ``...``) gives "not yet"; an exception inside the check
+    (a learner's odd answer) gives ✗ with the error as the hint, never a traceback.
+    """
+
+    def decorate(check: Callable[..., Verdict]) -> Callable[..., Verdict]:
+        @wraps(check)
+        def run(*answers: object, **kw: object) -> Verdict:
+            values = (*answers, *kw.values())
+            if not values or any(is_stub(a) for a in values):
+                return replace(not_yet(), title=title())
+            try:
+                verdict = check(*answers, **kw)
+            except Exception as error:  # a learner's odd answer must not kill the check
+                verdict = failed(CHECK_CRASHED(error=f"{type(error).__name__}: {error}"))
+            return replace(verdict, title=title())
+
+        return run
+
+    return decorate

@@ -1,0 +1,1 @@
+"""_data: see the modules inside."""

@@ -1,0 +1,1 @@
+"""_env: see the modules inside."""

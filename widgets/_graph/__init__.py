@@ -1,0 +1,1 @@
+"""_graph: see the modules inside."""

@@ -1,0 +1,1 @@
+"""_live_loss: see the modules inside."""

@@ -1,0 +1,133 @@
+"""Drawing for ``live_loss``: one reused matplotlib figure rendered to PNG bytes.
+
+Axes and lines are built when the panels or series change; a redraw only moves the data
+of existing lines (``set_data``), rescales and renders with Agg, never through pyplot (so
+the inline backend never shows a stray copy). Building costs as much as a redraw, so plots
+with the same title and axes share one figure: each render sets everything from its history.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+from collections import OrderedDict
+
+import numpy as np
+
+from .._i18n import Message, get_lang
+from .._setup import japanese_font
+from .history import ACCURACY, LOSS, X_LABELS, History, fmt
+
+PANEL_TITLES = {LOSS: Message(ja="損失", en="loss"), ACCURACY: Message(ja="正解率", en="accuracy")}
+PANEL_WIDTH, HEIGHT, DPI = 5.0, 3.4, 90
+RED = "#b3261e"
+# Seconds the latest render took, in this process: a new plot plans its first redraw with it.
+recent = {"render": 0.05}
+_shared: OrderedDict[tuple, LossFigure] = OrderedDict()
+
+
+def shared_figure(title: str | None, x: str, log_scale: bool) -> LossFigure:
+    """The figure for these settings, reused by later plots (the 4 latest are kept)."""
+    key = (title, x, log_scale)
+    figure = _shared.pop(key, None) or LossFigure(title, x, log_scale)
+    _shared[key] = figure
+    while len(_shared) > 4:
+        _shared.popitem(last=False)
+    return figure
+
+
+class LossFigure:
+    """Renders a ``History`` as one to three side-by-side panels."""
+
+    def __init__(self, title: str | None, x: str, log_scale: bool) -> None:
+        self.title, self.x, self.log_scale = title, x, log_scale
+        self.lock = threading.Lock()  # a widget may render from a training thread
+        self.figure = None
+        self.layout: tuple = ()
+        self.axes: dict[str, object] = {}
+        self.lines: dict[str, object] = {}
+        self.alarm: tuple = ()
+
+    def render(self, history: History) -> bytes:
+        """Redraw every series and return the figure as PNG bytes."""
+        with self.lock:
+            start = time.perf_counter()
+            png = self._render(history)
+            recent["render"] = time.perf_counter() - start
+        return png
+
+    def _render(self, history: History) -> bytes:
+        grouped = history.panels() or {LOSS: []}
+        layout = (get_lang(), *((p, *(s.name for s in group)) for p, group in grouped.items()))
+        if layout != self.layout:
+            self._build(grouped)
+            self.layout = layout
+        for panel, series_list in grouped.items():
+            log = self.log_scale and panel != ACCURACY
+            for series in series_list:
+                y = np.asarray(series.y, dtype=float)
+                y[~np.isfinite(y) | ((y <= 0) if log else False)] = np.nan  # gaps, not errors
+                self.lines[series.name].set_data(series.x, y)
+            ax = self.axes[panel]
+            ax.relim()
+            ax.autoscale_view()
+            name = PANEL_TITLES[panel]() if panel in PANEL_TITLES else panel
+            latest = "  ".join(f"{s.name} {fmt(s.y[-1])}" for s in series_list)
+            ax.set_title(f"{name}   {latest}".strip(), fontsize=10)
+        self._show_divergence(history)
+        return self._png()
+
+    def _build(self, grouped: dict) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        if self.figure is None:
+            japanese_font()  # Japanese titles render even without setup()
+            self.figure = Figure(dpi=DPI)
+            FigureCanvasAgg(self.figure)
+        fig, n = self.figure, len(grouped)
+        fig.clear()
+        fig.set_size_inches(max(6.4, PANEL_WIDTH * n + 0.6), HEIGHT)
+        axes = fig.subplots(1, n, squeeze=False)[0]
+        fig.subplots_adjust(left=0.09 / n, right=0.98, bottom=0.15, wspace=0.25)
+        fig.subplots_adjust(top=0.82 if self.title else 0.9)
+        if self.title:
+            fig.suptitle(self.title)
+        self.axes, self.lines, self.alarm = dict(zip(grouped, axes, strict=True)), {}, ()
+        for (panel, series_list), ax in zip(grouped.items(), axes, strict=True):
+            ax.set_xlabel(X_LABELS[self.x]())
+            if self.log_scale and panel != ACCURACY:
+                ax.set_yscale("log")
+            for series in series_list:
+                (self.lines[series.name],) = ax.plot([], [], label=series.name)
+            if series_list:
+                ax.legend(loc="lower right" if panel == ACCURACY else "upper right")
+
+    def _show_divergence(self, history: History) -> None:
+        event = history.diverged
+        if self.alarm and self.alarm[0] is event:
+            return
+        for artist in self.alarm[1:]:
+            artist.remove()
+        self.alarm = ()
+        if event is None:
+            return
+        ax = self.axes[history[event.series].panel]
+        line = ax.axvline(event.step, color=RED, linestyle="--", linewidth=1)
+        text = ax.text(
+            0.5, 0.5, str(event), transform=ax.transAxes, ha="center", va="center",
+            color=RED, wrap=True, bbox={"facecolor": "white", "alpha": 0.85},
+        )  # fmt: skip
+        self.alarm = (event, line, text)
+
+    def _png(self) -> bytes:
+        from PIL import Image  # matplotlib's own PNG writer
+
+        canvas = self.figure.canvas
+        canvas.draw()  # quicker than savefig, which lays the figure out again
+        size, pixels = canvas.get_width_height(), canvas.buffer_rgba()
+        rgba = Image.frombuffer("RGBA", size, pixels, "raw", "RGBA", 0, 1)
+        buffer = io.BytesIO()
+        rgba.save(buffer, format="png", compress_level=1)  # fast; size matters less
+        return buffer.getvalue()

@@ -1,0 +1,197 @@
+"""What ``live_loss`` records: plain Python, testable without drawing anything.
+
+``History`` checks each update (one number per series, steps that never go back), stores
+the points by series and panel, and notes the first NaN/inf as a ``Divergence``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from numbers import Real
+
+from .._i18n import CourseTypeError, CourseValueError, Message
+from .._validate import NOT_FINITE, NUMBER, TOO_SMALL, WRONG_TYPE, type_name
+
+LOSS, ACCURACY = "loss", "accuracy"
+MAX_PANELS = 3
+
+NOT_ONE_NUMBER = Message(
+    ja="{name} には数を 1 つ渡してください。形 {shape} のテンソルが渡されました（例: loss.item() や loss.mean().item()）。",
+    en="{name} must be a single number, got a tensor of shape {shape} (e.g. use loss.item() or loss.mean().item()).",
+)
+NO_VALUES = Message(
+    ja="記録する値がありません。例: plot.update(step, train=loss.item())",
+    en="Nothing to record. Example: plot.update(step, train=loss.item())",
+)
+STEP_BACKWARDS = Message(
+    ja="{x} が {last} から {value} に戻りました。学習をやり直すときは live_loss() を作り直すか plot.reset() を呼んでください。",
+    en="The {x} went back from {last} to {value}. To train again, create a new live_loss() or call plot.reset().",
+)
+TOO_MANY_PANELS = Message(
+    ja="グラフの枠は {most} つまでです（{panels}）。panels= で系列をまとめてください。",
+    en="At most {most} panels fit ({panels}); group series with panels=.",
+)
+DIVERGED = Message(
+    ja="発散しました: {series} が {value} になりました（{x} {step}）",
+    en="Diverged: {series} became {value} ({x} {step})",
+)
+STEP = Message(ja="ステップ", en="step")
+EPOCH = Message(ja="エポック", en="epoch")
+X_LABELS = {"step": STEP, "epoch": EPOCH}
+STR_MAPPING = Message(ja="系列名→枠名の dict", en="a dict of series name → panel name")
+
+
+def to_number(name: str, value: object) -> float:
+    """A float from a Python/NumPy number or a one-element tensor or array; NaN/inf kept."""
+    if type(value) is float:  # the common case first: update() runs every step
+        return value
+    if isinstance(value, Real) and not isinstance(value, bool):
+        return float(value)
+    numel = getattr(value, "numel", None)  # torch.Tensor
+    size = numel() if callable(numel) else getattr(value, "size", None)  # numpy
+    if isinstance(size, int) and hasattr(value, "item"):
+        if size != 1:
+            raise CourseValueError(NOT_ONE_NUMBER, name=name, shape=tuple(value.shape))
+        item = value.item()
+        if isinstance(item, Real) and not isinstance(item, bool):
+            return float(item)
+    raise CourseTypeError(WRONG_TYPE, name=name, expected=NUMBER(), got=type_name(value))
+
+
+def default_panel(name: str) -> str:
+    return ACCURACY if "acc" in name.lower() else LOSS
+
+
+def check_panels(panels: object) -> dict[str, str]:
+    if panels is None:
+        return {}
+    ok = isinstance(panels, Mapping) and all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in panels.items()
+    )
+    if not ok:
+        raise CourseTypeError(WRONG_TYPE, name="panels", expected=STR_MAPPING(), got=repr(panels))
+    return dict(panels)
+
+
+def fmt(value: float) -> str:
+    return f"{value:.4g}"
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """The first NaN or infinite value: which series, at which step, and what it was."""
+
+    series: str
+    step: float
+    value: float
+    x: str = "step"
+
+    def __str__(self) -> str:
+        x = X_LABELS[self.x]()
+        return DIVERGED(series=self.series, value=self.value, x=x, step=fmt(self.step))
+
+
+@dataclass
+class Series:
+    """One named curve: its panel and its points in the order they were recorded."""
+
+    name: str
+    panel: str
+    x: list[float] = field(default_factory=list)
+    y: list[float] = field(default_factory=list)
+
+    def points(self) -> list[tuple[float, float]]:
+        return list(zip(self.x, self.y, strict=True))
+
+
+class History(Mapping[str, Series]):
+    """Every recorded point, by series name (``history["train"].y``)."""
+
+    def __init__(self, *, x: str = "step", panels: Mapping[str, str] | None = None) -> None:
+        self.x = x
+        self.panel_of = check_panels(panels)
+        self.clear()
+
+    def clear(self) -> None:
+        self.series: dict[str, Series] = {}
+        self.last_x: float | None = None
+        self.diverged: Divergence | None = None
+        self.updates = 0
+
+    def __getitem__(self, name: str) -> Series:
+        return self.series[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.series)
+
+    def __len__(self) -> int:
+        return len(self.series)
+
+    def panels(self) -> dict[str, list[Series]]:
+        """Series grouped by panel: loss first, accuracy second, others as they came."""
+        grouped: dict[str, list[Series]] = {}
+        for series in self.series.values():
+            grouped.setdefault(series.panel, []).append(series)
+        rank = {LOSS: 0, ACCURACY: 1}
+        return dict(sorted(grouped.items(), key=lambda kv: rank.get(kv[0], 2)))
+
+    def record(self, step: object = None, **values: object) -> bool:
+        """Check then store one update (all or nothing); ``None`` values are skipped.
+
+        Returns whether anything was stored.
+        """
+        if not values:
+            raise CourseValueError(NO_VALUES)
+        x = self._next_x(step)
+        numbers = {k: to_number(k, v) for k, v in values.items() if v is not None}
+        new = [k for k in numbers if k not in self.series]
+        if new:
+            self._check_panels(new)
+        if not numbers:
+            return False
+        for name in new:
+            self.series[name] = Series(name, self.panel_of.get(name) or default_panel(name))
+        for name, y in numbers.items():
+            series = self.series[name]
+            series.x.append(x)
+            series.y.append(y)
+            if self.diverged is None and not math.isfinite(y):
+                self.diverged = Divergence(name, x, y, self.x)
+        self.last_x = x
+        self.updates += 1
+        return True
+
+    def _check_panels(self, names: list[str]) -> None:
+        panels = list(self.panels())
+        for name in names:
+            panel = self.panel_of.get(name) or default_panel(name)
+            if panel not in panels:
+                panels.append(panel)
+        if len(panels) > MAX_PANELS:
+            raise CourseValueError(TOO_MANY_PANELS, most=MAX_PANELS, panels=", ".join(panels))
+
+    def _next_x(self, step: object) -> float:
+        x_name = X_LABELS[self.x]()
+        if step is None:
+            start = 0 if self.x == "step" else 1
+            return start if self.last_x is None else self.last_x + 1
+        if type(step) is int and step >= 0 and (self.last_x is None or step >= self.last_x):
+            return step  # the common case, checked cheaply
+        x = to_number("step", step)
+        if not math.isfinite(x):
+            raise CourseValueError(NOT_FINITE, name="step")
+        if x < 0:
+            raise CourseValueError(TOO_SMALL, name="step", low=0, value=fmt(x))
+        if self.last_x is not None and x < self.last_x:
+            raise CourseValueError(STEP_BACKWARDS, x=x_name, last=fmt(self.last_x), value=fmt(x))
+        return int(x) if x.is_integer() else x
+
+    def summary(self) -> str:
+        """One compact line with the latest value of every series."""
+        if self.last_x is None:
+            return ""
+        parts = [f"{X_LABELS[self.x]()} {fmt(self.last_x)}"]
+        parts += [f"{s.name} {fmt(s.y[-1])}" for s in self.series.values()]
+        return " · ".join(parts)

@@ -1,0 +1,1 @@
+"""_playground: see the modules inside."""

@@ -1,0 +1,181 @@
+"""The playground's state and background training: plain Python, driven by tests directly.
+
+A ``Session`` holds the current ``Config`` and ``Run``. Training happens in a daemon thread
+so the kernel stays free for slider events; changing the config cancels the run at once and
+starts a new one after a short quiet period (debounce), so dragging a slider restarts once.
+Every run stops by itself after ``max_steps`` steps: no thread outlives its budget.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from .settings import Config, make_config
+from .train import Run
+
+RUNNING, PAUSED, DONE, DIVERGED, STOPPED, WAITING, FAILED = (
+    "running",
+    "paused",
+    "done",
+    "diverged",
+    "stopped",
+    "waiting",
+    "failed",
+)
+CHUNK_SECONDS = 0.02  # train this long between evaluations
+
+
+class Session:
+    """Config, current run and status; ``on_update(session)`` is called from the trainer."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        max_steps: int = 3000,
+        debounce: float = 0.3,
+        interval: float = 0.25,
+        on_update: Callable[[Session], None] | None = None,
+    ) -> None:
+        self.config = config
+        self.max_steps, self.debounce, self.interval = max_steps, debounce, interval
+        self.on_update = on_update or (lambda session: None)
+        self.run: Run | None = None
+        self.status = STOPPED
+        self.error: BaseException | None = None
+        self.limit = max_steps
+        self._lock = threading.RLock()
+        self._cancel = threading.Event()
+        self._resume = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._timer: threading.Timer | None = None
+
+    def set(self, **changes) -> None:
+        """Change settings (checked); the current run stops and a new one starts soon."""
+        config = make_config(self.config, **changes)
+        with self._lock:
+            self.config = config
+            self._stop_thread()
+            self.status = WAITING
+            self._timer = threading.Timer(self.debounce, self.start)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def start(self) -> None:
+        """Start a fresh run of the current config now (the old one is cancelled)."""
+        with self._lock:
+            self._stop_thread()
+            self.run = Run(self.config)
+            self.limit = self.max_steps
+            self._launch()
+
+    def proceed(self) -> None:
+        """Resume a paused run, or train a finished one for another ``max_steps``."""
+        with self._lock:
+            if self.run is None or self.run.diverged or self.status == WAITING:
+                self.start()
+            elif self._alive():
+                self.status = RUNNING
+                self._resume.set()
+            else:
+                if self.run.steps >= self.limit:
+                    self.limit = self.run.steps + self.max_steps
+                self._launch()
+
+    def pause(self) -> None:
+        with self._lock:
+            if self._alive():
+                self.status = PAUSED
+                self._resume.clear()
+
+    def stop(self) -> None:
+        """Cancel any pending start and the running thread (the run's state is kept)."""
+        with self._lock:
+            self._stop_thread()
+            if self.status in (RUNNING, PAUSED, WAITING):
+                self.status = STOPPED
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until no start is pending and the trainer thread ended; False on timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            with self._lock:
+                timer, thread = self._timer, self._thread
+            left = None if deadline is None else max(deadline - time.monotonic(), 0)
+            if timer is not None and timer.is_alive():
+                timer.join(left)
+            elif thread is not None and thread.is_alive():
+                thread.join(left)
+            else:
+                return True
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+
+    def prepare(self) -> None:
+        """Create the run for the current config (step 0) without training it."""
+        with self._lock:
+            if self.run is None:
+                self.run = Run(self.config)
+
+    def train_now(self, steps: int) -> None:
+        """Train the current run (started if needed) for ``steps`` steps in this thread."""
+        with self._lock:
+            self._stop_thread()
+            if self.run is None:
+                self.run = Run(self.config)
+            run, target = self.run, self.run.steps + steps
+        while run.steps < target and not run.diverged:
+            run.train(min(50, target - run.steps))
+            run.evaluate()
+        self.status = DIVERGED if run.diverged else DONE
+
+    def _alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _stop_thread(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._cancel.set()
+        self._resume.set()
+        self._thread = None
+
+    def _launch(self) -> None:
+        self._cancel = threading.Event()
+        self._resume = threading.Event()
+        self._resume.set()
+        self.status = RUNNING
+        self._thread = threading.Thread(
+            target=self._loop, args=(self.run, self._cancel, self._resume), daemon=True
+        )
+        self._thread.start()
+
+    def _publish(self, run: Run, cancel: threading.Event) -> None:
+        if run is self.run and not cancel.is_set():
+            self.on_update(self)
+
+    def _loop(self, run: Run, cancel: threading.Event, resume: threading.Event) -> None:
+        try:
+            self._publish(run, cancel)
+            chunk, shown = 1, time.monotonic()
+            while not cancel.is_set() and run.steps < self.limit and not run.diverged:
+                resume.wait()
+                if cancel.is_set():
+                    break
+                started = time.monotonic()
+                run.train(min(chunk, self.limit - run.steps))
+                run.evaluate()
+                took = time.monotonic() - started
+                chunk = max(1, min(chunk * 2, int(chunk * CHUNK_SECONDS / max(took, 1e-6))))
+                if time.monotonic() - shown >= self.interval:
+                    self._publish(run, cancel)
+                    shown = time.monotonic()
+                time.sleep(0)  # let the kernel's own thread handle slider events
+            with self._lock:
+                if run is self.run and not cancel.is_set():
+                    self.status = DIVERGED if run.diverged else DONE
+        except Exception as error:  # shown in the widget instead of dying silently
+            self.error, self.status = error, FAILED
+        self._publish(run, cancel)
