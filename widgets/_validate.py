@@ -40,6 +40,19 @@ def type_name(value: object) -> str:
     return type(value).__name__
 
 
+def unwrap_number(value: object) -> object:
+    """The Python number inside a one-element tensor or array (``.item()``); else ``value``.
+
+    Checks accept ``loss`` as well as ``loss.item()``, and ``np.int64(4)`` as well as ``4``;
+    anything that is not one element (a longer tensor, a string, None) comes back unchanged.
+    """
+    numel = getattr(value, "numel", None)  # torch.Tensor
+    size = numel() if callable(numel) else getattr(value, "size", None)  # NumPy
+    if isinstance(size, int) and size == 1 and callable(getattr(value, "item", None)):
+        return value.item()
+    return value
+
+
 def require_int(
     name: str, value: object, *, low: int | None = None, high: int | None = None
 ) -> int:

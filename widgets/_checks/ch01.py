@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 from .._i18n import Message
+from .compare import close
 from .verdict import Verdict, exercise, failed, passed
 
 NOT_A_TENSOR = Message(
@@ -85,10 +86,6 @@ PRODUCTS_OK = Message(
 )
 
 
-def same(a: torch.Tensor, b: torch.Tensor) -> bool:
-    return a.shape == b.shape and torch.allclose(a.double(), b.double())
-
-
 @exercise(PRODUCTS_TITLE)
 def check_products(A: torch.Tensor, B: torch.Tensor, C: object, D: object) -> Verdict:
     """Exercise 2: ``C`` is the matrix product ``A @ B``, ``D`` the element-wise ``A * A``."""
@@ -96,11 +93,11 @@ def check_products(A: torch.Tensor, B: torch.Tensor, C: object, D: object) -> Ve
         if (hint := tensor_or_hint(value)) is not None:
             return hint
     matrix, elementwise = A @ B, A * A
-    if same(C, elementwise) and same(D, matrix):
+    if close(C, elementwise) and close(D, matrix):
         return failed(SWAPPED())
-    if not same(C, matrix):
+    if not close(C, matrix):
         return failed(MATRIX_WRONG(), SHAPE_IS(shape=tuple(C.shape)))
-    if not same(D, elementwise):
+    if not close(D, elementwise):
         return failed(ELEMENTWISE_WRONG(), SHAPE_IS(shape=tuple(D.shape)))
     return passed(PRODUCTS_OK(c_shape=tuple(C.shape), d_shape=tuple(D.shape)))
 

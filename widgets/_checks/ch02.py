@@ -7,6 +7,7 @@ from collections.abc import Callable
 import torch
 
 from .._i18n import Message
+from .compare import close
 from .guard import run_watched
 from .verdict import Verdict, exercise, failed, is_stub, not_yet, passed
 
@@ -35,8 +36,7 @@ STUB_FUNCTION = Message(
 )
 
 
-def close(a: torch.Tensor, b: torch.Tensor) -> bool:
-    return a.shape == b.shape and torch.allclose(a.double(), b.double(), rtol=1e-4, atol=1e-5)
+TOL = {"rtol": 1e-4, "atol": 1e-5}  # float32 answers against float64 references
 
 
 # 1. A gradient by hand (chain rule) -----------------------------------------------
@@ -111,13 +111,13 @@ def check_grad_by_hand(grad_by_hand: Callable[[torch.Tensor], object]) -> Verdic
         want, u = autograd_grad(x), 2 * x + 1
         if got.shape != x.shape:
             return failed(HAND_SHAPE(got=tuple(got.shape), want=tuple(x.shape)))
-        if close(got, u**3):
+        if close(got, u**3, **TOL):
             return failed(HAND_VALUE())
-        if close(got, 3 * u**2):
+        if close(got, 3 * u**2, **TOL):
             return failed(HAND_CHAIN())
-        if close(got, 6 * u) or close(got, 3 * u):
+        if close(got, 6 * u, **TOL) or close(got, 3 * u, **TOL):
             return failed(HAND_POWER())
-        if not close(got, want):
+        if not close(got, want, **TOL):
             i = int((got - want).abs().flatten().argmax())
             x_i, got_i, want_i = (f"{t.flatten()[i].item():.4g}" for t in (x, got, want))
             return failed(HAND_WRONG(x=x_i, got=got_i, want=want_i))
@@ -174,11 +174,11 @@ def check_per_sample_grads(grads: object) -> Verdict:
     if len(got) != len(want):
         return failed(ACC_LENGTH(got=len(got), want=len(want)))
     shown = [round(g, 4) for g in got]
-    if torch.allclose(torch.tensor(got), torch.tensor(want).cumsum(0)):
+    if close(got, torch.tensor(want).cumsum(0)):
         return failed(ACC_SUMMED(), shown)
     if len(set(got)) == 1:
         return failed(ACC_ALIASED(value=got[0]), shown)
-    if not torch.allclose(torch.tensor(got), torch.tensor(want)):
+    if not close(got, want):
         return failed(ACC_WRONG(got=shown))
     return passed(ACC_OK(got=shown))
 
@@ -236,14 +236,14 @@ def one_step(sgd_step: Callable[..., object], w: torch.Tensor, lr: float) -> Ver
             return failed(STEP_IN_PLACE())
         raise
     if torch.equal(w.detach(), before):
-        if isinstance(result, torch.Tensor) and close(result.detach(), want):
+        if isinstance(result, torch.Tensor) and close(result.detach(), want, **TOL):
             return failed(STEP_REBOUND())
         return failed(STEP_UNCHANGED())
     if not (w.is_leaf and w.requires_grad):
         return failed(STEP_LEAF())
-    if close(w.detach(), before + lr * grad):
+    if close(w.detach(), before + lr * grad, **TOL):
         return failed(STEP_SIGN())
-    if not close(w.detach(), want):
+    if not close(w.detach(), want, **TOL):
         return failed(STEP_WRONG(got=rounded(w), want=rounded(want)))
     if w.grad is not None and w.grad.abs().sum().item() != 0:
         return failed(STEP_GRAD_LEFT())

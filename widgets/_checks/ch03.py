@@ -10,6 +10,8 @@ import torch
 from PIL import Image
 
 from .._i18n import Message
+from .._validate import unwrap_number
+from .compare import close
 from .verdict import Verdict, exercise, failed, is_stub, not_yet, passed
 
 # 1. A Dataset over a folder of images and labels.csv ----------------------------------
@@ -30,16 +32,16 @@ NOT_A_PAIR = Message(
     en="dataset[i] must return a pair (image, label) (it returned {got}).",
 )
 IMAGE_NOT_TENSOR = Message(
-    ja="画像が torch.Tensor ではありません（{got}）。read_image でファイルを読みましょう。",
-    en="The image is not a torch.Tensor ({got}). Read the file with read_image.",
+    ja="画像が torch.Tensor ではありません（{got}）。Image.open で開いた画像を v2.PILToTensor() でテンソルにしましょう。",
+    en="The image is not a torch.Tensor ({got}). Open the file with Image.open and turn it into a tensor with v2.PILToTensor().",
 )
 IMAGE_UINT8 = Message(
-    ja="画像の dtype が {dtype} です。read_image は 0〜255 の uint8 を返すので、.float() / 255 で 0〜1 の float32 にします。",
-    en="The image dtype is {dtype}. read_image returns uint8 values 0–255: use .float() / 255 to get float32 in 0–1.",
+    ja="画像の dtype が {dtype} です。v2.PILToTensor() は 0〜255 の uint8 を返すので、.float() / 255 で 0〜1 の float32 にします。",
+    en="The image dtype is {dtype}. v2.PILToTensor() returns uint8 values 0–255: use .float() / 255 to get float32 in 0–1.",
 )
 IMAGE_SHAPE = Message(
-    ja="画像の形が {shape} です。read_image の結果そのまま (1, 28, 28) = (C, H, W) にしてください。",
-    en="The image shape is {shape}. Keep read_image's layout (1, 28, 28) = (C, H, W).",
+    ja="画像の形が {shape} です。v2.PILToTensor() の結果そのまま (1, 28, 28) = (C, H, W) にしてください。",
+    en="The image shape is {shape}. Keep the layout of v2.PILToTensor()'s result (1, 28, 28) = (C, H, W).",
 )
 IMAGE_WRONG = Message(
     ja="dataset[{i}] の画像が labels.csv の {i} 行目のファイルと一致しません。行番号 idx でファイル名を選び、folder と結合しましたか？",
@@ -87,10 +89,9 @@ def check_digit_folder(dataset: object, folder: object) -> Verdict:
             return failed(IMAGE_SHAPE(shape=tuple(image.shape)))
         with Image.open(folder / rows[i][0]) as picture:
             want = torch.from_numpy(np.array(picture, dtype=np.float32) / 255).unsqueeze(0)
-        if not torch.allclose(image.float(), want, atol=1e-6):
+        if not close(image, want, atol=1e-6):
             return failed(IMAGE_WRONG(i=i))
-        if isinstance(label, torch.Tensor) and label.numel() == 1:
-            label = label.item()
+        label = unwrap_number(label)
         if isinstance(label, bool) or not isinstance(label, int) or label != rows[i][1]:
             return failed(LABEL_WRONG(i=i, got=label, want=rows[i][1]))
     return passed(FOLDER_OK(n=len(rows)))

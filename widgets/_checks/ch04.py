@@ -8,6 +8,8 @@ import torch
 from torch import nn
 
 from .._i18n import Message
+from .._validate import unwrap_number
+from .compare import close
 from .verdict import Verdict, exercise, failed, is_stub, not_yet, passed
 
 # 1. The convolution output size ------------------------------------------------------
@@ -113,8 +115,7 @@ COUNT_RIGHT = 784 * 128 + 128 + 128 * 10 + 10
 @exercise(COUNT_TITLE)
 def check_param_count(count: object) -> Verdict:
     """Exercise 2: parameters of Flatten → Linear(784, 128) → ReLU → Linear(128, 10)."""
-    if isinstance(count, torch.Tensor) and count.numel() == 1:
-        count = count.item()
+    count = unwrap_number(count)
     if isinstance(count, bool) or not isinstance(count, int):
         return failed(COUNT_NOT_INT(got=type(count).__name__))
     if count == 784 * 128 + 128 * 10:
@@ -175,6 +176,6 @@ def check_mlp(model: object) -> Verdict:
     if count != COUNT_RIGHT:
         return failed(MLP_PARAMS(got=count, want=COUNT_RIGHT))
     # A linear (affine) model satisfies f(2x) - f(0) = 2 (f(x) - f(0)) for every x.
-    if torch.allclose(out2 - out0, 2 * (out - out0), atol=1e-4):
+    if close(out2 - out0, 2 * (out - out0), atol=1e-4):
         return failed(MLP_LINEAR())
     return passed(MLP_OK(n=count))

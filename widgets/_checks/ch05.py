@@ -10,6 +10,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from .._i18n import Message
+from .._validate import unwrap_number
+from .compare import close
 from .verdict import Verdict, exercise, failed, not_yet, passed
 
 # 1. The training step, in the right order -----------------------------------------
@@ -91,10 +93,9 @@ def check_train_step(train_step: object) -> Verdict:
             return not_yet()
         if torch.equal(before, after):
             return failed(STEP_NO_UPDATE())
-        if not torch.allclose(after, params(ours), atol=1e-6):
+        if not close(after, params(ours), atol=1e-6):
             return failed(STEP_ACCUMULATES() if call > 0 else STEP_WRONG_UPDATE())
-        if isinstance(got, torch.Tensor) and got.numel() == 1:
-            got = got.item()
+        got = unwrap_number(got)
         if isinstance(got, bool) or not isinstance(got, Real):
             return failed(STEP_RETURN(got=type(got).__name__))
         if abs(float(got) - want) > 1e-5 * max(1.0, abs(want)):
@@ -131,10 +132,6 @@ LOGITS_OK = Message(
 )
 
 
-def close(a: torch.Tensor, b: torch.Tensor) -> bool:
-    return a.shape == b.shape and torch.allclose(a.double(), b.double(), atol=1e-5)
-
-
 @exercise(LOGITS_TITLE)
 def check_logits_loss(logits: torch.Tensor, labels: torch.Tensor, loss: object) -> Verdict:
     """Exercise 2: ``loss`` is the cross-entropy of raw ``logits`` against ``labels``."""
@@ -143,11 +140,11 @@ def check_logits_loss(logits: torch.Tensor, labels: torch.Tensor, loss: object) 
     logits, labels = logits.detach(), labels.detach().long()
     got = loss.detach().reshape(())
     want = F.cross_entropy(logits, labels)
-    if close(got, want):
+    if close(got, want, atol=1e-5):
         return passed(LOGITS_OK(value=want.item()))
-    if close(got, F.cross_entropy(F.softmax(logits, dim=1), labels)):
+    if close(got, F.cross_entropy(F.softmax(logits, dim=1), labels), atol=1e-5):
         return failed(LOGITS_SOFTMAX())
-    if close(got, F.nll_loss(logits, labels)):
+    if close(got, F.nll_loss(logits, labels), atol=1e-5):
         return failed(LOGITS_NLL())
     return failed(LOGITS_WRONG(got=got.item(), want=want.item()))
 
@@ -201,8 +198,7 @@ def check_accuracy(accuracy: object) -> Verdict:
     cases = accuracy_cases()
     for logits, labels in cases:
         got = accuracy(logits.clone(), labels.clone())
-        if isinstance(got, torch.Tensor) and got.numel() == 1:
-            got = got.item()
+        got = unwrap_number(got)
         if got is None or got is Ellipsis:
             return not_yet()
         if isinstance(got, bool) or not isinstance(got, Real):

@@ -11,6 +11,7 @@ import torch
 from torch import nn
 
 from .._i18n import Message
+from .compare import close
 from .verdict import Verdict, exercise, failed, passed
 
 # 1. A conv-BN-ReLU-pool block ------------------------------------------------------
@@ -133,12 +134,12 @@ def check_probabilities(model: nn.Module, images: torch.Tensor, probs: object) -
     got = probs.detach().to(want.device, want.dtype)
     if got.shape != want.shape:
         return failed(PROBS_SHAPE(got=tuple(got.shape), want=tuple(want.shape)))
-    if torch.allclose(got, want, atol=1e-5):
+    if close(got, want, atol=1e-5):
         best, pred = want[0].max(dim=0)
         return passed(PROBS_OK(n=len(want), pred=pred.item(), prob=best.item()))
-    if torch.allclose(got, torch.softmax(logits, dim=0), atol=1e-5):
+    if close(got, torch.softmax(logits, dim=0), atol=1e-5):
         return failed(PROBS_WRONG_DIM())
-    if not torch.allclose(got.sum(dim=1), torch.ones(len(got)), atol=1e-3):
+    if not close(got.sum(dim=1), torch.ones(len(got)), atol=1e-3):
         return failed(PROBS_NO_SOFTMAX(total=got[0].sum().item()))
     return failed(PROBS_NO_EVAL())
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from numbers import Real
 
 from .._i18n import CourseTypeError, CourseValueError, Message
-from .._validate import NOT_FINITE, NUMBER, TOO_SMALL, WRONG_TYPE, type_name
+from .._validate import NOT_FINITE, NUMBER, TOO_SMALL, WRONG_TYPE, type_name, unwrap_number
 
 LOSS, ACCURACY = "loss", "accuracy"
 MAX_PANELS = 3
@@ -47,16 +47,11 @@ def to_number(name: str, value: object) -> float:
     """A float from a Python/NumPy number or a one-element tensor or array; NaN/inf kept."""
     if type(value) is float:  # the common case first: update() runs every step
         return value
-    if isinstance(value, Real) and not isinstance(value, bool):
-        return float(value)
-    numel = getattr(value, "numel", None)  # torch.Tensor
-    size = numel() if callable(numel) else getattr(value, "size", None)  # numpy
-    if isinstance(size, int) and hasattr(value, "item"):
-        if size != 1:
-            raise CourseValueError(NOT_ONE_NUMBER, name=name, shape=tuple(value.shape))
-        item = value.item()
-        if isinstance(item, Real) and not isinstance(item, bool):
-            return float(item)
+    item = unwrap_number(value)
+    if isinstance(item, Real) and not isinstance(item, bool):
+        return float(item)
+    if item is value and hasattr(value, "item") and hasattr(value, "shape"):
+        raise CourseValueError(NOT_ONE_NUMBER, name=name, shape=tuple(value.shape))
     raise CourseTypeError(WRONG_TYPE, name=name, expected=NUMBER(), got=type_name(value))
 
 

@@ -14,6 +14,7 @@ from functools import wraps
 import numpy as np
 
 from ..._i18n import Message
+from .. import compare
 from ..verdict import Verdict, exercise, not_yet
 
 NOT_DONE = Message(
@@ -55,22 +56,9 @@ def skip_unfinished() -> Iterator[None]:
         print(SKIPPED(task=stub_text(stub)))
 
 
-def max_error(mine: object, reference: object) -> float:
-    """Largest absolute difference; ``inf`` when shapes differ or values are not numbers."""
-    a = np.asarray(mine, dtype=np.float64)
-    b = np.asarray(reference, dtype=np.float64)
-    if a.shape != b.shape:
-        return float("inf")
-    if a.size == 0:
-        return 0.0
-    diff = np.abs(a - b)
-    return float(np.nanmax(np.where(np.isnan(a) != np.isnan(b), np.inf, diff)))
-
-
 def close(mine: object, reference: object, tol: float = 1e-6) -> bool:
-    ref = np.asarray(reference, dtype=np.float64)
-    scale = 1.0 + (float(np.abs(ref).max()) if ref.size else 0.0)
-    return max_error(mine, reference) <= tol * scale
+    """The homework's closeness: every error within ``tol · (1 + largest |reference|)``."""
+    return compare.close(mine, reference, rtol=tol, atol=tol, relative_to="largest")
 
 
 def scale_factor(mine: object, reference: object) -> float | None:

@@ -11,9 +11,10 @@ import torch
 import torch.nn.functional as F
 
 from ..._i18n import Message
+from ..compare import max_error
 from ..guard import run_watched
 from ..verdict import Verdict, failed, passed
-from .common import close, homework, max_error
+from .common import close, homework
 
 TITLE = Message(ja="課題 8.5・8.6: conv2d", en="Tasks 8.5–8.6: conv2d")
 NOT_CALLABLE = Message(

@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ..compare import max_error
 from ..verdict import Verdict, failed, passed
-from .common import close, homework, max_error, scale_factor, slope
+from .common import close, homework, scale_factor, slope
 from .hints import (
     BACKWARD_TITLE,
     DOUBLE,
