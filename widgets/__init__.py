@@ -2,12 +2,23 @@
 
 The names below are the whole public API. Each is imported from its private module on first
 use, so ``from widgets import setup`` does not pay for torchvision, ipywidgets or the
-playground until a chapter needs them.
+playground until a chapter needs them; the ``TYPE_CHECKING`` block shows editors and type
+checkers the same names with their real signatures (a test keeps the two lists equal).
+
+One private subpackage per feature, each readable in one sitting:
+
+- ``_live_loss/``: training curves (history, figure, outputs, the ``live_loss`` plot)
+- ``_graph/``: autograd graphs (trace, DOT, rendering with Graphviz or WebAssembly)
+- ``_playground/``: the trainer with sliders (settings, tasks, training, session, view, widget)
+- ``_env/``: the environment report; ``_data/``: MNIST with its offline sample, image folders
+- ``_checks/``: exercise verdicts, one module per chapter, ``homework/`` for chapter 08
+- leaves shared by all: ``_i18n`` (bilingual messages), ``_validate``, ``_setup``
 """
 
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 _EXPORTS = {
     "CourseError": "_i18n",
@@ -68,6 +79,38 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # editors and type checkers see the real names and signatures
+    from ._checks.ch00 import check_shrink, check_torch_version
+    from ._checks.ch01 import (
+        check_flatten,
+        check_image_batch,
+        check_mean_brightness,
+        check_products,
+    )
+    from ._checks.ch02 import check_grad_by_hand, check_per_sample_grads, check_sgd_step
+    from ._checks.ch03 import check_digit_folder, check_one_hot, check_split
+    from ._checks.ch04 import check_conv_out, check_mlp, check_param_count
+    from ._checks.ch05 import check_accuracy, check_logits_loss, check_train_step
+    from ._checks.ch06 import check_checkpoint, check_cnn_block, check_probabilities
+    from ._checks.ch07 import check_diverging_lr, check_fewest_hidden, check_regression_fix
+    from ._checks.ch09 import check_augmentations, check_early_stopping, check_freeze
+    from ._checks.homework.common import skip_unfinished
+    from ._checks.homework.conv import check_conv2d
+    from ._checks.homework.graph import check_draw_graph, check_same_losses
+    from ._checks.homework.tensor import check_backward, check_tensor_ops
+    from ._checks.verdict import Verdict
+    from ._data.folder import sample_image_folder
+    from ._data.mnist import data_dir, load_mnist
+    from ._data.pretrained import load_pretrained
+    from ._env.report import EnvReport, env_report
+    from ._graph.dot import DotGraph, save_graph, show_dot
+    from ._graph.show import show_graph
+    from ._i18n import CourseError, CourseTypeError, CourseValueError, get_lang
+    from ._live_loss.plot import LiveLoss, live_loss
+    from ._playground.widget import Playground, playground
+    from ._predictions import show_confusion, show_predictions
+    from ._setup import setup
 
 
 def __getattr__(name: str) -> object:

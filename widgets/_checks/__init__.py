@@ -1,1 +1,3 @@
-"""_checks: see the modules inside."""
+"""Exercise checks: ``verdict`` (✓ / ✗ + hint / not yet), ``guard`` (what an answer ran),
+one module per chapter (``ch00`` …), and ``homework/`` for chapter 08.
+"""

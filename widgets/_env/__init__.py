@@ -1,1 +1,1 @@
-"""_env: see the modules inside."""
+"""``env_report()``: ``probe`` asks the machine (safely, with time limits), ``report`` shows it."""

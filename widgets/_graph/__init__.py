@@ -1,1 +1,4 @@
-"""_graph: see the modules inside."""
+"""Autograd graphs: ``trace`` walks ``grad_fn`` into nodes and edges (no Graphviz needed),
+``show`` turns a trace into ``show_graph``'s picture, ``dot`` displays any DOT source (and
+torchviz's graphs), and ``render`` draws DOT with the system ``dot`` or WebAssembly Graphviz.
+"""

@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .._validate import require_choice
+from .history import Divergence, History
 
-if TYPE_CHECKING:
-    from .plot import LiveLoss
+
+class LiveLoss(Protocol):
+    """What an output reads from the plot it shows (``plot.LiveLoss`` is one)."""
+
+    history: History
+
+    @property
+    def diverged(self) -> Divergence | None: ...
+
+    def to_png(self) -> bytes: ...
+
 
 TEXT_EVERY = 2.0  # seconds between text lines in a script: fewer lines to scroll
 OUTPUTS = ("auto", "notebook", "text", "none")

@@ -1,0 +1,93 @@
+"""The shape of ``widgets/``: one room per feature, no import cycles, exports typed and lazy."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import widgets
+
+PACKAGE = Path(widgets.__file__).resolve().parent
+
+
+def modules() -> dict[str, Path]:
+    """Dotted name below ``widgets`` → file, for every module of the package."""
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        found[".".join(parts)] = path
+    return found
+
+
+def resolve(module: str, is_package: bool, level: int, name: str | None) -> str:
+    """The dotted name (below ``widgets``) that a relative import in ``module`` refers to."""
+    base = module.split(".") if module else []
+    if not is_package:
+        base = base[:-1]
+    base = base[: len(base) - (level - 1)] if level > 1 else base
+    return ".".join([*base, *(name.split(".") if name else [])])
+
+
+def runtime_imports(path: Path, module: str, known: set[str]) -> set[str]:
+    """Modules of the package this file imports when it runs (``TYPE_CHECKING`` left out)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skip.update(id(child) for child in ast.walk(node))
+    targets = set()
+    for node in ast.walk(tree):
+        if id(node) in skip or not isinstance(node, ast.ImportFrom) or node.level == 0:
+            continue
+        base = resolve(module, path.name == "__init__.py", node.level, node.module)
+        for alias in node.names:
+            child = f"{base}.{alias.name}".strip(".")
+            targets.add(child if child in known else base)
+    return targets & known - {module}
+
+
+def test_the_top_of_widgets_shows_at_most_fifteen_entries():
+    entries = [p.name for p in PACKAGE.iterdir() if p.name != "__pycache__"]
+    assert len(entries) <= 15, sorted(entries)
+    assert {"_live_loss", "_graph", "_playground", "_env", "_data", "_checks"} <= set(entries)
+
+
+def test_no_import_cycles():
+    found = modules()
+    graph = {name: runtime_imports(path, name, set(found)) for name, path in found.items()}
+    graph[""] = set()  # widgets/__init__ imports lazily by name, not at module level
+    done: set[str] = set()
+
+    def visit(node: str, trail: list[str]) -> None:
+        if node in trail:
+            raise AssertionError("import cycle: " + " → ".join([*trail, node]))
+        if node in done:
+            return
+        for child in sorted(graph.get(node, ())):
+            visit(child, [*trail, node])
+        done.add(node)
+
+    for name in sorted(graph):
+        visit(name, [])
+
+
+def test_every_subpackage_says_what_it_holds():
+    for path in PACKAGE.rglob("*.py"):
+        docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+        assert docstring, f"{path.relative_to(PACKAGE)} has no docstring"
+
+
+def test_type_checking_imports_name_exactly_the_lazy_exports():
+    tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    typed = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in ast.walk(node):
+                if isinstance(child, ast.ImportFrom):
+                    typed.update({alias.name: child.module for alias in child.names})
+    assert typed == widgets._EXPORTS
+    for name, module in widgets._EXPORTS.items():
+        assert hasattr(importlib.import_module(f"widgets.{module}"), name), name
