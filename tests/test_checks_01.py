@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import torch
 
-from widgets import check_flatten, check_image_batch, check_mean_brightness, check_products
+from widgets import (
+    check_distances,
+    check_flatten,
+    check_image_batch,
+    check_mean_brightness,
+    check_products,
+    check_to_batch,
+)
 from widgets._i18n import set_lang
 
 
@@ -73,3 +80,43 @@ def test_verdicts_speak_japanese_too():
     verdict = check_image_batch(torch.zeros(16, 32, 32, 3))
     assert "チャンネル" in verdict.hint and "もう一息" in str(verdict)
     assert "✓" in check_image_batch(torch.zeros(16, 3, 32, 32))._repr_html_()
+
+
+def distances_by_broadcasting(P, Q):
+    return (P.unsqueeze(1) - Q.unsqueeze(0)).pow(2).sum(dim=-1).sqrt()
+
+
+def test_distances():
+    assert check_distances(distances_by_broadcasting)
+    assert check_distances(lambda P, Q: (P[:, None] - Q[None]).norm(dim=-1))
+    assert check_distances(lambda P, Q: None).status == "todo"
+    cases = {
+        "torch.cdist": lambda P, Q: torch.cdist(P, Q),
+        "unsqueeze to make P (5, 1, 2)": lambda P, Q: (P - Q).norm(dim=-1),
+        "rows and columns are swapped": lambda P, Q: distances_by_broadcasting(Q, P),
+        "sqrt()": lambda P, Q: (P[:, None] - Q[None]).pow(2).sum(dim=-1),
+        "sum over the coordinates": lambda P, Q: (P[:, None] - Q[None]).abs(),
+        "not the distances": lambda P, Q: (P[:, None] - Q[None]).abs().sum(dim=-1),
+        "must be a function": torch.zeros(5, 3),
+    }
+    for hint, answer in cases.items():
+        verdict = check_distances(answer)
+        assert verdict.status == "wrong" and hint in verdict.hint, (hint, verdict)
+
+
+def test_to_batch():
+    assert check_to_batch(lambda photos: torch.stack(photos).permute(0, 3, 1, 2))
+    assert check_to_batch(lambda photos: torch.stack([p.permute(2, 0, 1) for p in photos]))
+    assert check_to_batch(lambda photos: None).status == "todo"
+    cases = {
+        "torch.stack adds the new one": lambda photos: torch.cat(photos).permute(2, 0, 1),
+        "channels are still last": lambda photos: torch.stack(photos),
+        "reshape and view do not move": lambda photos: torch.stack(photos).reshape(
+            len(photos), 3, *photos[0].shape[:2]
+        ),
+        "give (4, 3, 5, 6)": lambda photos: torch.stack(photos).permute(0, 3, 2, 1),
+        "not a torch.Tensor": lambda photos: [p.permute(2, 0, 1) for p in photos],
+    }
+    for hint, answer in cases.items():
+        verdict = check_to_batch(answer)
+        assert verdict.status == "wrong" and hint in verdict.hint, (hint, verdict)

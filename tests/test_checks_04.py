@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import torch
+import torch.nn.functional as F
 from torch import nn
 
-from widgets import check_conv_out, check_mlp, check_param_count
+from widgets import check_conv_out, check_dropout, check_mlp, check_param_count
 from widgets._checks.ch04 import conv1d_length, conv_settings, formula
 from widgets._i18n import set_lang
 
@@ -87,3 +89,33 @@ def test_messages_in_japanese():
     set_lang("ja")
     verdict = check_param_count(784 * 128 + 128 * 10)
     assert "バイアス" in verdict.hint and "もう一息" in str(verdict)
+
+
+def dropout_by_hand(x, p, training):
+    if not training:
+        return x
+    return x * (torch.rand_like(x) > p) / (1 - p)
+
+
+def test_dropout():
+    assert check_dropout(dropout_by_hand)
+    assert check_dropout(lambda x, p, training: None).status == "todo"
+
+    def scaled_by(factor):
+        return lambda x, p, t: x * (torch.rand_like(x) > p) * factor(p) if t else x
+
+    fixed_mask = torch.rand(200, 500, generator=torch.Generator().manual_seed(0))
+    cases = {
+        "write it yourself": lambda x, p, t: F.dropout(x, p, t),
+        "nn.Dropout": lambda x, p, t: nn.Dropout(p).train(t)(x),
+        "return x as it is": lambda x, p, t: dropout_by_hand(x, p, True),
+        "1/(1−p)": scaled_by(lambda p: 1),
+        "Divide by (1−p)": scaled_by(lambda p: 1 - p),
+        "probability of zeroing": lambda x, p, t: dropout_by_hand(x, 1 - p, t),
+        "no element became 0": lambda x, p, t: x,
+        "fresh random mask": lambda x, p, t: x * (fixed_mask > p) / (1 - p) if t else x,
+        "keeps the shape": lambda x, p, t: x.flatten() if t else x,
+    }
+    for hint, answer in cases.items():
+        verdict = check_dropout(answer)
+        assert verdict.status == "wrong" and hint in verdict.hint, (hint, verdict)

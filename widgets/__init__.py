@@ -37,7 +37,9 @@ _EXPORTS = {
     "check_conv2d": "_checks.homework.conv",
     "check_conv_out": "_checks.ch04",
     "check_digit_folder": "_checks.ch03",
+    "check_distances": "_checks.ch01",
     "check_diverging_lr": "_checks.ch07",
+    "check_dropout": "_checks.ch04",
     "check_draw_graph": "_checks.homework.graph",
     "check_early_stopping": "_checks.ch09",
     "check_fewest_hidden": "_checks.ch07",
@@ -59,6 +61,7 @@ _EXPORTS = {
     "check_shrink": "_checks.ch00",
     "check_split": "_checks.ch03",
     "check_tensor_ops": "_checks.homework.tensor",
+    "check_to_batch": "_checks.ch01",
     "check_torch_version": "_checks.ch00",
     "check_train_step": "_checks.ch05",
     "data_dir": "_data.mnist",
@@ -83,14 +86,16 @@ __all__ = sorted(_EXPORTS)
 if TYPE_CHECKING:  # editors and type checkers see the real names and signatures
     from ._checks.ch00 import check_shrink, check_torch_version
     from ._checks.ch01 import (
+        check_distances,
         check_flatten,
         check_image_batch,
         check_mean_brightness,
         check_products,
+        check_to_batch,
     )
     from ._checks.ch02 import check_grad_by_hand, check_per_sample_grads, check_sgd_step
     from ._checks.ch03 import check_digit_folder, check_one_hot, check_split
-    from ._checks.ch04 import check_conv_out, check_mlp, check_param_count
+    from ._checks.ch04 import check_conv_out, check_dropout, check_mlp, check_param_count
     from ._checks.ch05 import check_accuracy, check_logits_loss, check_train_step
     from ._checks.ch06 import check_checkpoint, check_cnn_block, check_probabilities
     from ._checks.ch07 import check_diverging_lr, check_fewest_hidden, check_regression_fix

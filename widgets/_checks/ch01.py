@@ -6,7 +6,8 @@ import torch
 
 from .._i18n import Message
 from .compare import close
-from .verdict import Verdict, exercise, failed, passed
+from .guard import run_watched
+from .verdict import Verdict, exercise, failed, not_yet, passed
 
 NOT_A_TENSOR = Message(
     ja="答えが torch.Tensor ではありません（{got} です）。torch の関数で作りましょう。",
@@ -170,3 +171,136 @@ def check_mean_brightness(images: torch.Tensor, value: object) -> Verdict:
     if abs(value - want) > 1e-5 * max(1.0, abs(want)):
         return failed(MEAN_WRONG(want=want, got=float(value)))
     return passed(MEAN_OK(value=want))
+
+
+# Answers given as functions: a stub (or a forgotten ``return``) gives None.
+
+NO_RETURN = Message(
+    ja="関数が None を返しました。まだ書いていないか、return を書き忘れていませんか。",
+    en="The function returned None: not written yet, or a forgotten return?",
+)
+
+
+# 5. Pairwise distances by broadcasting --------------------------------------------
+
+DIST_TITLE = Message(ja="ブロードキャストで距離の表", en="A distance table by broadcasting")
+DIST_NOT_CALLABLE = Message(
+    ja="distances は関数にしてください（def distances(P, Q): ...）。",
+    en="distances must be a function (def distances(P, Q): ...).",
+)
+DIST_SHORTCUT = Message(
+    ja="torch.cdist などの距離の関数を使っています。この演習は、unsqueeze（または None）とブロードキャストで差を作るのが目的です。",
+    en="This uses a distance function such as torch.cdist. The point is to build the differences with unsqueeze (or None) and broadcasting.",
+)
+DIST_SHAPE_ERROR = Message(
+    ja="形 (5, 2) と (3, 2) はそのままでは引き算できません（{error}）。P を (5, 1, 2)、Q を (1, 3, 2) にする unsqueeze を使いましょう。",
+    en="Shapes (5, 2) and (3, 2) cannot be subtracted as they are ({error}). Use unsqueeze to make P (5, 1, 2) and Q (1, 3, 2).",
+)
+DIST_TRANSPOSED = Message(
+    ja="形が {shape} で、行と列が逆です。行は P の点、列は Q の点なので、P の側に新しい次元を 1 番目（unsqueeze(1)）に足します。",
+    en="The shape is {shape}: rows and columns are swapped. Rows are P's points and columns Q's: add the new dimension to P at position 1 (unsqueeze(1)).",
+)
+DIST_SHAPE = Message(
+    ja="形が {shape} です。P の 5 点と Q の 3 点の組なので (5, 3) になります。座標の次元（最後の次元）で和をとりましょう。",
+    en="The shape is {shape}. Five points of P by three of Q give (5, 3): sum over the coordinates (the last dimension).",
+)
+DIST_SQUARED = Message(
+    ja="距離の 2 乗になっています。最後に sqrt() をとりましょう。",
+    en="These are squared distances: take sqrt() at the end.",
+)
+DIST_WRONG = Message(
+    ja="値が距離と一致しません。[i, j] は P[i] と Q[j] の距離 √((x差)² + (y差)²) です。",
+    en="The values are not the distances: entry [i, j] is the distance √(dx² + dy²) between P[i] and Q[j].",
+)
+DIST_OK = Message(ja="形 {shape} の距離の表です。", en="A distance table of shape {shape}.")
+SHORTCUTS = ("cdist", "pairwise_distance")
+
+
+@exercise(DIST_TITLE)
+def check_distances(distances: object) -> Verdict:
+    """Exercise 5: ``distances(P, Q)`` gives every P–Q distance, by broadcasting."""
+    if not callable(distances):
+        return failed(DIST_NOT_CALLABLE())
+    generator = torch.Generator().manual_seed(5)
+    for n, m in ((5, 3), (4, 4), (1, 6)):
+        P, Q = torch.randn(n, 2, generator=generator), torch.randn(m, 2, generator=generator)
+        try:
+            got, calls = run_watched(distances, P.clone(), Q.clone())
+        except RuntimeError as error:
+            if "must match the size" in str(error):
+                return failed(DIST_SHAPE_ERROR(error=str(error).split("\n")[0]))
+            raise
+        if any(s in name for s in SHORTCUTS for name in calls.functions | calls.operators):
+            return failed(DIST_SHORTCUT())
+        if got is None:
+            return not_yet(NO_RETURN())
+        if (hint := tensor_or_hint(got)) is not None:
+            return hint
+        want = ((P[:, None, :] - Q[None, :, :]) ** 2).sum(dim=-1).sqrt()
+        shape = tuple(got.shape)
+        if shape != (n, m):
+            if n != m and shape == (m, n):
+                return failed(DIST_TRANSPOSED(shape=shape))
+            return failed(DIST_SHAPE(shape=shape))
+        if close(got, want**2, atol=1e-5) and not close(want, want**2, atol=1e-5):
+            return failed(DIST_SQUARED())
+        if not close(got, want, atol=1e-5):
+            return failed(DIST_WRONG())
+    return passed(DIST_OK(shape=(5, 3)))
+
+
+# 6. Photos (H, W, C) to a batch (N, C, H, W) -------------------------------------
+
+BATCH_OF_PHOTOS_TITLE = Message(ja="写真をバッチにする", en="Photos into a batch")
+PHOTOS_NOT_CALLABLE = Message(
+    ja="to_batch は関数にしてください（def to_batch(photos): ...）。",
+    en="to_batch must be a function (def to_batch(photos): ...).",
+)
+PHOTOS_CAT = Message(
+    ja="形が {shape} です。torch.cat は今ある次元を伸ばすだけです。新しい次元（枚数 N）を作って重ねるのは torch.stack です。",
+    en="The shape is {shape}. torch.cat only lengthens an existing dimension; torch.stack adds the new one (N).",
+)
+PHOTOS_CHANNELS_LAST = Message(
+    ja="形が {shape} で、チャンネルが最後のままです。permute で (N, C, H, W) の順に並べ替えましょう。",
+    en="The shape is {shape}: channels are still last. Reorder to (N, C, H, W) with permute.",
+)
+PHOTOS_SHAPE = Message(
+    ja="形が {shape} です。{n} 枚・{c} チャンネル・{h}×{w} 画素なので {want} になります。",
+    en="The shape is {shape}. {n} photos, {c} channels, {h}×{w} pixels give {want}.",
+)
+PHOTOS_SCRAMBLED = Message(
+    ja="形は合っていますが、値の並びが違います。reshape や view は次元を入れ替えません。permute を使いましょう。",
+    en="The shape is right but the values are scrambled: reshape and view do not move dimensions. Use permute.",
+)
+PHOTOS_WRONG = Message(
+    ja="値が元の写真と一致しません。batch[i, c, y, x] が photos[i][y, x, c] になるようにします。",
+    en="The values do not match the photos: batch[i, c, y, x] must be photos[i][y, x, c].",
+)
+
+
+@exercise(BATCH_OF_PHOTOS_TITLE)
+def check_to_batch(to_batch: object) -> Verdict:
+    """Exercise 6: ``to_batch(photos)`` turns a list of (H, W, C) tensors into (N, C, H, W)."""
+    if not callable(to_batch):
+        return failed(PHOTOS_NOT_CALLABLE())
+    generator = torch.Generator().manual_seed(6)
+    for n, h, w in ((4, 5, 6), (2, 7, 3)):
+        photos = [torch.rand(h, w, 3, generator=generator) for _ in range(n)]
+        got = to_batch([p.clone() for p in photos])
+        if got is None:
+            return not_yet(NO_RETURN())
+        if (hint := tensor_or_hint(got)) is not None:
+            return hint
+        want = torch.stack(photos).permute(0, 3, 1, 2)
+        shape = tuple(got.shape)
+        if got.dim() == 3:
+            return failed(PHOTOS_CAT(shape=shape))
+        if shape == (n, h, w, 3):
+            return failed(PHOTOS_CHANNELS_LAST(shape=shape))
+        if shape != tuple(want.shape):
+            fill = {"n": n, "c": 3, "h": h, "w": w, "want": tuple(want.shape)}
+            return failed(PHOTOS_SHAPE(shape=shape, **fill))
+        if not close(got, want):
+            same_values = torch.equal(got.flatten().sort().values, want.flatten().sort().values)
+            return failed(PHOTOS_SCRAMBLED() if same_values else PHOTOS_WRONG())
+    return passed(SHAPE_IS(shape=(4, 3, 5, 6)))

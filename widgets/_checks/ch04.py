@@ -179,3 +179,103 @@ def check_mlp(model: object) -> Verdict:
     if close(out2 - out0, 2 * (out - out0), atol=1e-4):
         return failed(MLP_LINEAR())
     return passed(MLP_OK(n=count))
+
+
+# 4. Dropout by hand ---------------------------------------------------------------
+
+DROP_TITLE = Message(ja="ドロップアウトを自分で書く", en="Dropout by hand")
+DROP_NOT_CALLABLE = Message(
+    ja="my_dropout は関数にしてください（def my_dropout(x, p, training): ...）。",
+    en="my_dropout must be a function (def my_dropout(x, p, training): ...).",
+)
+DROP_SHORTCUT = Message(
+    ja="F.dropout か nn.Dropout を使っています。この演習では、乱数でマスクを作って自分で書きます（torch.rand_like(x) > p など）。",
+    en="This uses F.dropout or nn.Dropout. Here you write it yourself, with a random mask (torch.rand_like(x) > p, say).",
+)
+DROP_SHAPE = Message(
+    ja="出力の形が {got} で、入力 {want} と違います。ドロップアウトは形を変えません。",
+    en="The output shape {got} differs from the input's {want}: dropout keeps the shape.",
+)
+DROP_EVAL = Message(
+    ja="training=False（評価時）の出力が x と違います。評価時は何も 0 にせず、x をそのまま返します。",
+    en="With training=False (evaluation) the output differs from x. In evaluation, zero nothing and return x as it is.",
+)
+DROP_NOTHING = Message(
+    ja="training=True なのに、どの要素も 0 になっていません。確率 p で要素を 0 にします。",
+    en="With training=True no element became 0: each element is zeroed with probability p.",
+)
+DROP_KEEP_P = Message(
+    ja="p={p} で約 {frac:.0%} が 0 になりました。p は「0 にする」確率です。残す確率は 1 − p です。",
+    en="With p={p} about {frac:.0%} became 0. p is the probability of zeroing; 1 − p is the probability of keeping.",
+)
+DROP_RATE = Message(
+    ja="p={p} で 0 になった割合が {frac:.1%} です。各要素を独立に、確率 p で 0 にしましょう。",
+    en="With p={p}, {frac:.1%} of the elements became 0. Zero each element independently with probability p.",
+)
+DROP_NO_SCALE = Message(
+    ja="残った要素が元の値のままです。1/(1−p) 倍しないと、出力の平均が (1−p) 倍に縮み、評価時とずれます。",
+    en="The kept elements are unchanged. Without scaling by 1/(1−p) the mean shrinks by (1−p) and no longer matches evaluation.",
+)
+DROP_TIMES_KEEP = Message(
+    ja="残った要素が (1−p) 倍になっています。(1−p) で割る、つまり 1/(1−p) 倍です。",
+    en="The kept elements were multiplied by (1−p). Divide by (1−p) instead, that is, scale by 1/(1−p).",
+)
+DROP_SCALE = Message(
+    ja="残った要素の倍率が 1/(1−p) = {want:.3f} になっていません。",
+    en="The kept elements are not scaled by 1/(1−p) = {want:.3f}.",
+)
+DROP_SAME_MASK = Message(
+    ja="2 回呼んでも同じ要素が 0 になります。呼ぶたびに新しい乱数でマスクを作りましょう。",
+    en="Two calls zero the same elements. Draw a fresh random mask on every call.",
+)
+DROP_OK = Message(
+    ja="p={p}: 約 {frac:.1%} が 0、残りは {scale:.3f} 倍。評価時はそのまま。",
+    en="p={p}: about {frac:.1%} zeroed, the rest scaled by {scale:.3f}; unchanged in evaluation.",
+)
+
+
+@exercise(DROP_TITLE)
+def check_dropout(my_dropout: object) -> Verdict:
+    """Exercise 4: ``my_dropout(x, p, training)`` zeroes with probability p, scales by 1/(1−p)."""
+    from .ch01 import NO_RETURN, NOT_A_TENSOR
+    from .guard import run_watched
+
+    if not callable(my_dropout):
+        return failed(DROP_NOT_CALLABLE())
+    x = torch.rand(200, 500, generator=torch.Generator().manual_seed(4)) + 0.5
+    verdict = None
+    for p in (0.2, 0.5):
+        outputs = []
+        for training in (False, True, True):
+            got, calls = run_watched(my_dropout, x.clone(), p, training)
+            if any("dropout" in name for name in calls.functions | calls.operators):
+                return failed(DROP_SHORTCUT())
+            if got is None:
+                return not_yet(NO_RETURN())
+            if not isinstance(got, torch.Tensor):
+                return failed(NOT_A_TENSOR(got=type(got).__name__))
+            if got.shape != x.shape:
+                return failed(DROP_SHAPE(got=tuple(got.shape), want=tuple(x.shape)))
+            outputs.append(got.detach().float())
+        evaluated, first, second = outputs
+        if not close(evaluated, x):
+            return failed(DROP_EVAL())
+        zeroed = first == 0
+        frac = zeroed.float().mean().item()
+        if frac == 0:
+            return failed(DROP_NOTHING())
+        if abs(frac - (1 - p)) < 0.02 and abs(p - 0.5) > 0.05:
+            return failed(DROP_KEEP_P(p=p, frac=frac))
+        if abs(frac - p) > 0.02:
+            return failed(DROP_RATE(p=p, frac=frac))
+        scale = first[~zeroed] / x[~zeroed]
+        if close(scale, torch.ones_like(scale), atol=1e-4):
+            return failed(DROP_NO_SCALE())
+        if close(scale, torch.full_like(scale, 1 - p), atol=1e-4):
+            return failed(DROP_TIMES_KEEP())
+        if not close(scale, torch.full_like(scale, 1 / (1 - p)), atol=1e-4):
+            return failed(DROP_SCALE(want=1 / (1 - p)))
+        if torch.equal(zeroed, second == 0):
+            return failed(DROP_SAME_MASK())
+        verdict = passed(DROP_OK(p=p, frac=frac, scale=1 / (1 - p)))
+    return verdict
