@@ -28,7 +28,7 @@ CPU_GUARANTEE = 0.5  # cores promised to each student; the limit is 1 core (clas
 
 def server_rss_mib() -> float:
     """A student's JupyterLab server with the course settings, page loaded, no kernel."""
-    from tests.jupyter_server import running_lab
+    from tests.support.jupyter_server import running_lab
 
     with tempfile.TemporaryDirectory() as tmp, running_lab(Path(tmp)) as lab:
         urllib.request.urlopen(f"{lab.url}/lab?token={lab.token}", timeout=60).read()

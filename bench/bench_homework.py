@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterator
 
 from bench import Row
-from tests.test_checks_08 import Tensor, conv2d_loops, conv2d_unfold
+from tests.support.reference import Tensor, conv2d_loops, conv2d_unfold
 from widgets import check_backward, check_conv2d, check_draw_graph, check_tensor_ops
 
 

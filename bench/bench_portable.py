@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 
 from bench import Row
-from tests.test_portable_verdicts import CAPABILITIES, ROOT, TARGETS, forced_env
+from tests.support.backends import CAPABILITIES, ROOT, TARGETS, forced_env
 
 
 def rows() -> Iterator[Row]:

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.nbgrader_run import BIN, COURSE_ID, Gradebook, nbgrader
+from tests.support.nbgrader_run import BIN, COURSE_ID, Gradebook, nbgrader
 from widgets._checks.verdict import LABELS, STUB_LEFT, TODO
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,9 +14,7 @@ import os
 import re
 import secrets
 import shutil
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
@@ -24,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.jupyter_server import free_port
-from tests.nbgrader_run import COURSE_ID, nbgrader
+from tests.support.jupyter_server import free_port, serving
+from tests.support.nbgrader_run import COURSE_ID, nbgrader
 
 ROOT = Path(__file__).resolve().parents[1]
 NBGRADER = ROOT / "classroom" / "nbgrader"
@@ -56,27 +54,8 @@ def role_server(home: Path, role: str, exchange: Path, course: Path):
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     log = home / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=home, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, log.read_text()[-3000:]
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                assert time.monotonic() < deadline, log.read_text()[-3000:]
-                time.sleep(0.3)
+    with serving(cmd, env, log, port, token, cwd=home) as (_, url, token):
         yield url, token, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def request(server, path: str, body: dict | None = None) -> tuple[int, str]:

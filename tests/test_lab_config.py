@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.jupyter_server import ROOT, api, running_lab
+from tests.support.jupyter_server import ROOT, api, running_lab
 
 pytestmark = pytest.mark.server
 OVERRIDES = json.loads((ROOT / "jupyter_config/lab-settings/overrides.json").read_text())

@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from tests.jupyter_server import ROOT, api, running_lab
+from tests.support.jupyter_server import ROOT, api, running_lab
 
 pytestmark = pytest.mark.server
 CHAPTER = "chapters/ja/01_tensors.ipynb"

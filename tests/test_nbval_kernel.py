@@ -8,7 +8,7 @@ import sys
 import nbval.kernel
 import pytest
 
-from tests import nbval_kernel
+from tests.support import nbval_kernel
 
 FLAKY = """
 import pathlib, sys

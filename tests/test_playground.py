@@ -11,7 +11,7 @@ import threading
 import pytest
 import torch
 
-from tests.polling import settled, until
+from tests.support.polling import settled, until
 from widgets._i18n import CourseTypeError, CourseValueError, set_lang
 from widgets._playground.export import export_code
 from widgets._playground.session import DIVERGED, DONE, PAUSED, RUNNING, Session

@@ -7,7 +7,7 @@ import threading
 import ipywidgets
 import pytest
 
-from tests.polling import settled, until
+from tests.support.polling import settled, until
 from widgets import CourseTypeError, CourseValueError, Playground, playground
 
 pytestmark = pytest.mark.widgets

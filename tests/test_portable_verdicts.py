@@ -13,39 +13,12 @@ the rest of the suite. ``python -m bench`` reports how long they take.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-CAPABILITIES = ("default", "avx2")
-# Checks whose verdicts come from training or long float computations, with their tests,
-# and the solution notebooks (one language: ja and en share the code) that assert them.
-TARGETS = {
-    "checks_05_06": ["tests/test_checks_05.py", "tests/test_checks_06.py"],
-    "checks_07": ["tests/test_checks_07.py"],
-    "checks_08": ["tests/test_checks_08.py"],
-    "solutions": [
-        "solutions/en/05_optimization.ipynb",
-        "solutions/en/06_cnn.ipynb",
-        "solutions/en/07_playground.ipynb",
-        "solutions/en/08_autograd_from_scratch.ipynb",
-    ],
-}
-
-
-def has_avx2() -> bool:
-    try:
-        return "avx2" in Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-
-
-def forced_env(capability: str) -> dict[str, str]:
-    return {**os.environ, "ATEN_CPU_CAPABILITY": capability, "OMP_NUM_THREADS": "1"}
+from tests.support.backends import CAPABILITIES, ROOT, TARGETS, forced_env, has_avx2
 
 
 def child_capability(capability: str) -> str:

@@ -11,7 +11,7 @@ import urllib.request
 import psutil
 import pytest
 
-from tests.jupyter_server import ROOT, running_lab
+from tests.support.jupyter_server import ROOT, running_lab
 
 pytestmark = pytest.mark.server
 

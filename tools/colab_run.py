@@ -244,7 +244,8 @@ async def execute(nb, workdir: Path, log: Path) -> None:
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
 
-    # Private ipc sockets, not TCP ports another process could take (see tests/nbval_kernel.py).
+    # Private ipc sockets, not TCP ports another process could take
+    # (see tests/support/nbval_kernel.py).
     km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc", ip=str(workdir / ".kernel"))
     client = NotebookClient(
         nb,

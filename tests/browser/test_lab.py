@@ -12,22 +12,19 @@ import time
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.conftest import screenshot
-from tests.jupyter_server import ROOT
+from tests.support.browser import (
+    ALL_RAN_JS,
+    accept_kernel_dialog,
+    assert_no_error_outputs,
+    dismiss_news,
+    screenshot,
+)
+from tests.support.jupyter_server import ROOT
 
 pytestmark = pytest.mark.browser
 LANGS = ("ja", "en")
 OPENED = [f"chapters/{lang}/{name}" for lang in LANGS
           for name in ("01_tensors.ipynb", "07_playground.ipynb")]  # fmt: skip
-ERRORS_JS = """() => [...document.querySelectorAll(
-    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],'
-    + '.jp-RenderedText[data-mime-type*="error"]')]
-    .map(e => e.innerText).filter(t => /Traceback|Error/.test(t))"""
-ALL_RAN_JS = """() => {
-    const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
-        .map(e => e.textContent);
-    return prompts.length > 0 && prompts.every(t => /\\[\\d+\\]/.test(t));
-}"""
 LABELS = {"ja": ("学習率", "隠れユニット数"), "en": ("learning rate", "hidden units")}
 DONE = re.compile("完了|done")
 
@@ -42,23 +39,6 @@ def committed_notebooks_stay_untouched():
     yield
     assert digest(OPENED) == before, "a committed notebook changed during the browser tests"
     assert not list((ROOT / "chapters").glob("*/.ipynb_checkpoints"))
-
-
-def dismiss_news(page) -> None:
-    """The config turns the news question off; close it anyway if it shows."""
-    button = page.locator(".jp-Notification-Toast button", has_text=re.compile("^No$"))
-    if button.count():
-        button.first.click()
-
-
-def accept_kernel_dialog(page, wait: float) -> None:
-    """JupyterLab sometimes asks which kernel to start; the notebook's own (Python 3) is right."""
-    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
-    try:
-        dialog.wait_for(timeout=wait * 1000)
-    except PlaywrightTimeout:
-        return
-    dialog.locator(".jp-mod-accept").click()
 
 
 def open_and_run_all(page, lab, path: str) -> None:
@@ -78,11 +58,6 @@ def open_and_run_all(page, lab, path: str) -> None:
         screenshot(page, "timeout_" + path.replace("/", "_"))
         raise
     page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
-
-
-def assert_no_error_outputs(page) -> None:
-    errors = page.evaluate(ERRORS_JS)
-    assert errors == [], "\n---\n".join(errors)
 
 
 def test_make_lab_opens_the_readme_then_chapter_01_runs_clean(page, lab, copies):

@@ -25,7 +25,7 @@ import psutil
 import requests
 
 from classroom import runtime, users
-from tests.jupyter_server import ROOT, free_port
+from tests.support.jupyter_server import ROOT, free_port
 
 PASSWORD = "kurasu-" + secrets.token_hex(4)  # long enough and not a common password
 

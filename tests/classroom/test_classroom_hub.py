@@ -21,7 +21,7 @@ import requests
 
 from classroom import links, runtime, users
 from tests.classroom.hub import Hub, alert_text, processes_of, pull_api, running_hub, stop
-from tests.jupyter_server import ROOT, free_port
+from tests.support.jupyter_server import ROOT, free_port
 
 pytestmark = pytest.mark.classroom
 CHAPTER = "chapters/en/01_tensors.ipynb"
@@ -225,13 +225,13 @@ def test_a_bad_nbgitpuller_link_gives_a_clear_error_and_keeps_the_files(pair, co
 
 @pytest.mark.browser
 def test_two_students_run_chapter_01_at_the_same_time_in_chromium(hub, pair, course, browser):
-    from tests.browser.test_lab import (
+    from tests.classroom.hub import PASSWORD
+    from tests.support.browser import (
         ALL_RAN_JS,
         accept_kernel_dialog,
         assert_no_error_outputs,
         dismiss_news,
     )
-    from tests.classroom.hub import PASSWORD
 
     remote, _ = course
     pages = []

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from classroom import runtime
-from tests.jupyter_server import ROOT
+from tests.support.jupyter_server import ROOT
 
 K8S = ROOT / "classroom" / "k8s"
 REFERENCE = [

@@ -11,7 +11,7 @@ import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
 from classroom import links, runtime, users
-from tests.jupyter_server import ROOT
+from tests.support.jupyter_server import ROOT
 
 
 def test_secrets_are_owner_only_and_made_once(tmp_path):

@@ -1,8 +1,7 @@
 """Run nbgrader's commands in this process, as nbgrader's own tests do (`run_nbgrader`).
 
-Importing nbgrader here, not in each test file: pytest puts tests/ first on sys.path, where
-tests/jupyter_server.py (a helper) would shadow the real jupyter_server package that
-nbgrader imports, so the real one is imported first with tests/ out of the way.
+(This helper lives in tests/support/ so that no test helper named like a real package, such
+as jupyter_server, sits in tests/, which pytest puts first on sys.path.)
 """
 
 from __future__ import annotations
@@ -15,16 +14,10 @@ from pathlib import Path
 
 import pytest
 
-_tests_dir = Path(__file__).resolve().parent
-_saved_path = sys.path[:]
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _tests_dir]
-try:
-    pytest.importorskip("jupyter_server.utils")
-    apps = pytest.importorskip("nbgrader.apps", reason="pip install -e '.[nbgrader]'")
-finally:
-    sys.path[:] = _saved_path
+pytest.importorskip("jupyter_server.utils")
+apps = pytest.importorskip("nbgrader.apps", reason="pip install -e '.[nbgrader]'")
 
-from jupyter_core.application import NoStart  # noqa: E402
+from jupyter_core.application import NoStart  # noqa: E402 (after the skips above)
 from nbgrader.api import Gradebook  # noqa: E402
 
 __all__ = ["BIN", "COURSE_ID", "Gradebook", "nbgrader"]

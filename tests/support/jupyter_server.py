@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -74,17 +74,28 @@ def running_lab(tmp: Path, *, lang: str = "en", token: str | None = None, root: 
     if token:
         env["JUPYTER_TOKEN"] = token
     log = tmp / "jupyterlab.log"
+    command = lab_command(port)
+    if root is not None:
+        command += [f"--ServerApp.root_dir={root}", f"--ServerApp.preferred_dir={root}"]
+    with serving(command, env, log, port, token) as (proc, url, token):
+        yield Lab(url=url, token=token, port=port, pid=proc.pid, log=log)
+
+
+@contextmanager
+def serving(command: list[str], env: dict, log: Path, port: int, token: str, cwd=None):
+    """Run a Jupyter server command; yield ``(process, url, token)`` once it answers.
+
+    With ``token=""`` the token is read back from the log. The server is stopped on exit
+    (terminate, then kill after 20 s).
+    """
     with open(log, "wb") as out:
-        command = lab_command(port)
-        if root is not None:
-            command += [f"--ServerApp.root_dir={root}", f"--ServerApp.preferred_dir={root}"]
-        proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 90
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited early:\n{log.read_text()[-3000:]}")
+                raise RuntimeError(f"The server exited early:\n{log.read_text()[-3000:]}")
             token = token or logged_token(log)
             try:
                 urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
@@ -92,10 +103,10 @@ def running_lab(tmp: Path, *, lang: str = "en", token: str | None = None, root: 
             except OSError:
                 if time.monotonic() > deadline:
                     raise RuntimeError(
-                        f"JupyterLab did not start:\n{log.read_text()[-3000:]}"
+                        f"The server did not start:\n{log.read_text()[-3000:]}"
                     ) from None
                 time.sleep(0.3)
-        yield Lab(url=url, token=token, port=port, pid=proc.pid, log=log)
+        yield proc, url, token
     finally:
         proc.terminate()
         try:

@@ -1,0 +1,36 @@
+"""The CPU backends the verdict tests re-run under, and what those runs cover.
+
+Used by tests/test_portable_verdicts.py (the runs) and bench/bench_portable.py (their cost).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CAPABILITIES = ("default", "avx2")
+# Checks whose verdicts come from training or long float computations, with their tests,
+# and the solution notebooks (one language: ja and en share the code) that assert them.
+TARGETS = {
+    "checks_05_06": ["tests/test_checks_05.py", "tests/test_checks_06.py"],
+    "checks_07": ["tests/test_checks_07.py"],
+    "checks_08": ["tests/test_checks_08.py"],
+    "solutions": [
+        "solutions/en/05_optimization.ipynb",
+        "solutions/en/06_cnn.ipynb",
+        "solutions/en/07_playground.ipynb",
+        "solutions/en/08_autograd_from_scratch.ipynb",
+    ],
+}
+
+
+def has_avx2() -> bool:
+    try:
+        return "avx2" in Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+
+
+def forced_env(capability: str) -> dict[str, str]:
+    return {**os.environ, "ATEN_CPU_CAPABILITY": capability, "OMP_NUM_THREADS": "1"}

@@ -1,0 +1,89 @@
+"""Chromium through Playwright, and the JupyterLab page steps browser tests share.
+
+Without ``/usr/bin/chromium`` the browser tests skip (saying how to install it), unless
+``NYUMON_REQUIRE_BROWSER=1`` (set by CI): then a missing browser fails them. Screenshots go
+to the git-ignored ``test-output/browser/``. A conftest.py that wants the fixtures imports
+``chromium_path`` and ``browser`` from here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.support.jupyter_server import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+OUT = ROOT / "test-output" / "browser"
+INSTALL = "apt-get install chromium fonts-noto-cjk"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--lang=en-US",
+]
+ERRORS_JS = """() => [...document.querySelectorAll(
+    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],'
+    + '.jp-RenderedText[data-mime-type*="error"]')]
+    .map(e => e.innerText).filter(t => /Traceback|Error/.test(t))"""
+ALL_RAN_JS = """() => {
+    const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+        .map(e => e.textContent);
+    return prompts.length > 0 && prompts.every(t => /\\[\\d+\\]/.test(t));
+}"""
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if CHROMIUM.exists():
+        return str(CHROMIUM)
+    message = f"browser tests need Chromium at {CHROMIUM}: {INSTALL}"
+    if os.environ.get("NYUMON_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"NYUMON_REQUIRE_BROWSER=1 but {message}", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+def screenshot(page, name: str) -> Path:
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path
+
+
+def dismiss_news(page) -> None:
+    """The config turns the news question off; close it anyway if it shows."""
+    button = page.locator(".jp-Notification-Toast button", has_text=re.compile("^No$"))
+    if button.count():
+        button.first.click()
+
+
+def accept_kernel_dialog(page, wait: float) -> None:
+    """JupyterLab sometimes asks which kernel to start; the notebook's own (Python 3) is right."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+    try:
+        dialog.wait_for(timeout=wait * 1000)
+    except PlaywrightTimeout:
+        return
+    dialog.locator(".jp-mod-accept").click()
+
+
+def assert_no_error_outputs(page) -> None:
+    errors = page.evaluate(ERRORS_JS)
+    assert errors == [], "\n---\n".join(errors)
