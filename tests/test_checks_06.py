@@ -7,7 +7,8 @@ import copy
 import torch
 from torch import nn
 
-from widgets import check_checkpoint, check_cnn_block, check_probabilities
+from widgets import check_checkpoint, check_cnn_block, check_mynet, check_probabilities
+from widgets._checks.ch06 import reference_mynet
 
 
 def block(*, padding=1, pool=True, out=32, order="cbrp"):
@@ -107,4 +108,56 @@ def test_checkpoint(tmp_path):
     }
     for hint, answer in cases.items():
         verdict = check_checkpoint(answer, model)
+        assert verdict.status == "wrong" and hint in verdict.hint, (hint, verdict)
+
+
+class Mynet(nn.Module):
+    """The source's Mynet written as a class, the way the source writes it."""
+
+    def __init__(self):
+        super().__init__()
+        stages, c_in = [], 3
+        for c_out in (32, 64, 128, 256):
+            stages.append(
+                nn.Sequential(
+                    nn.Conv2d(c_in, c_out, 3, padding=1),
+                    nn.BatchNorm2d(c_out),
+                    nn.ReLU(),
+                    nn.Conv2d(c_out, c_out, 3, padding=1),
+                    nn.BatchNorm2d(c_out),
+                    nn.ReLU(),
+                    nn.MaxPool2d(2),
+                )
+            )
+            c_in = c_out
+        self.features = nn.Sequential(*stages)
+        self.fc1, self.fc2, self.fc_out = (
+            nn.Linear(4096, 512),
+            nn.Linear(512, 512),
+            nn.Linear(512, 10),
+        )
+
+    def forward(self, x):
+        x = self.features(x).flatten(1)
+        return self.fc_out(torch.relu(self.fc2(torch.relu(self.fc1(x)))))
+
+
+def test_mynet():
+    assert check_mynet(Mynet())
+    assert check_mynet(reference_mynet())
+    assert check_mynet(None).status == "todo"
+    layers = list(reference_mynet())
+    no_last_pool = nn.Sequential(*layers[:27], *layers[28:])  # 28th layer: the 4th MaxPool2d
+    one_conv_per_stage = nn.Sequential(
+        *[m for i, m in enumerate(layers[:28]) if i % 7 < 3 or i % 7 == 6], *layers[28:]
+    )
+    cases = {
+        "256×4×4 = 4096": no_last_pool,
+        "(2, 10)": nn.Sequential(*layers[:-1]),
+        "8 expected": one_conv_per_stage,
+        "padding=1": nn.Sequential(*layers[:-1], nn.Linear(512, 10, bias=False)),
+        "not an nn.Module": [layers],
+    }
+    for hint, answer in cases.items():
+        verdict = check_mynet(answer)
         assert verdict.status == "wrong" and hint in verdict.hint, (hint, verdict)

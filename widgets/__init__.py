@@ -50,6 +50,7 @@ _EXPORTS = {
     "check_logits_loss": "_checks.ch05",
     "check_mean_brightness": "_checks.ch01",
     "check_mlp": "_checks.ch04",
+    "check_mynet": "_checks.ch06",
     "check_one_hot": "_checks.ch03",
     "check_param_count": "_checks.ch04",
     "check_per_sample_grads": "_checks.ch02",
@@ -97,7 +98,12 @@ if TYPE_CHECKING:  # editors and type checkers see the real names and signatures
     from ._checks.ch03 import check_digit_folder, check_one_hot, check_split
     from ._checks.ch04 import check_conv_out, check_dropout, check_mlp, check_param_count
     from ._checks.ch05 import check_accuracy, check_logits_loss, check_train_step
-    from ._checks.ch06 import check_checkpoint, check_cnn_block, check_probabilities
+    from ._checks.ch06 import (
+        check_checkpoint,
+        check_cnn_block,
+        check_mynet,
+        check_probabilities,
+    )
     from ._checks.ch07 import check_diverging_lr, check_fewest_hidden, check_regression_fix
     from ._checks.ch09 import check_augmentations, check_early_stopping, check_freeze
     from ._checks.homework.common import skip_unfinished

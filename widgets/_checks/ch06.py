@@ -216,3 +216,84 @@ def check_checkpoint(path: object, model: nn.Module) -> Verdict:
     if epoch != FINISHED_EPOCHS:
         return failed(CKPT_EPOCH_COUNT(got=epoch))
     return passed(CKPT_OK(epoch=epoch))
+
+
+# 1'. The source material's Mynet ---------------------------------------------------
+
+MYNET_TITLE = Message(ja="元の教材の Mynet を組み立てる", en="Rebuild the source material's Mynet")
+MYNET_NOT_MODULE = Message(
+    ja="model が nn.Module ではありません（{got} です）。nn.Sequential か nn.Module のクラスで作りましょう。",
+    en="model is not an nn.Module (it is a {got}). Build it with nn.Sequential or an nn.Module class.",
+)
+MYNET_MISMATCH = Message(
+    ja="64×64 の画像を通すと形が合わずにエラーになりました（{error}）。プーリング 4 回で 64×64 は 4×4 になるので、最初の全結合層の入力は 256×4×4 = 4096 です。",
+    en="A 64×64 image does not fit ({error}). Four poolings take 64×64 to 4×4, so the first fully connected layer takes 256×4×4 = 4096 inputs.",
+)
+MYNET_NONE = Message(
+    ja="model(x) が None を返しました。forward の return を書き忘れていませんか。",
+    en="model(x) returned None: a forgotten return in forward?",
+)
+MYNET_SHAPE = Message(
+    ja="出力の形が {got} です。画像 2 枚・10 クラスのロジットなので (2, 10) になります。",
+    en="The output shape is {got}. Two images and 10 class logits give (2, 10).",
+)
+MYNET_LAYERS = Message(
+    ja="{kind} が {got} 個あります（{want} 個のはずです）。段は 4 つで、各段は（畳み込み 3×3 → BatchNorm → ReLU）を 2 回と最大プーリング、最後に全結合層が 3 つです。",
+    en="There are {got} {kind} layers ({want} expected): four stages, each (3×3 convolution → BatchNorm → ReLU) twice then max pooling, and three fully connected layers at the end.",
+)
+MYNET_COUNT = Message(
+    ja="パラメータが {got:,} 個です（{want:,} 個のはずです）。チャンネル数は段ごとに 32・64・128・256、全結合層は 4096 → 512 → 512 → 10、畳み込みは padding=1 です。",
+    en="It has {got:,} parameters ({want:,} expected). Channels per stage: 32, 64, 128, 256; fully connected 4096 → 512 → 512 → 10; convolutions with padding=1.",
+)
+MYNET_OK = Message(
+    ja="出力 (2, 10)、パラメータ {n:,} 個。",
+    en="Output (2, 10), {n:,} parameters.",
+)
+MYNET_CHANNELS = (32, 64, 128, 256)
+
+
+def reference_mynet() -> nn.Module:
+    layers: list[nn.Module] = []
+    c_in = 3
+    for c_out in MYNET_CHANNELS:
+        for c in (c_in, c_out):
+            layers += [nn.Conv2d(c, c_out, 3, padding=1), nn.BatchNorm2d(c_out), nn.ReLU()]
+        layers.append(nn.MaxPool2d(2))
+        c_in = c_out
+    head = [nn.Flatten(), nn.Linear(256 * 4 * 4, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU()]
+    return nn.Sequential(*layers, *head, nn.Linear(512, 10))
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+@exercise(MYNET_TITLE)
+def check_mynet(model: object) -> Verdict:
+    """Exercise 1: the source's Mynet for 64×64 RGB images, by output shape and parameters."""
+    if not isinstance(model, nn.Module):
+        return failed(MYNET_NOT_MODULE(got=type(model).__name__))
+    x = torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(1))
+    was_training = model.training
+    try:
+        model.eval()
+        with torch.no_grad():
+            out = model(x)
+    except RuntimeError as error:
+        return failed(MYNET_MISMATCH(error=str(error).split("\n")[0]))
+    finally:
+        model.train(was_training)
+    if out is None:
+        return failed(MYNET_NONE())
+    if not isinstance(out, torch.Tensor) or tuple(out.shape) != (2, 10):
+        return failed(MYNET_SHAPE(got=tuple(getattr(out, "shape", ()))))
+    reference = reference_mynet()
+    for kind in (nn.Conv2d, nn.BatchNorm2d, nn.Linear):
+        got = sum(isinstance(m, kind) for m in model.modules())
+        want = sum(isinstance(m, kind) for m in reference.modules())
+        if got != want:
+            return failed(MYNET_LAYERS(kind=kind.__name__, got=got, want=want))
+    got, want = count_parameters(model), count_parameters(reference)
+    if got != want:
+        return failed(MYNET_COUNT(got=got, want=want))
+    return passed(MYNET_OK(n=got))
