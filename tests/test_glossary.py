@@ -64,3 +64,10 @@ def test_the_variant_check_can_fail():
     logits = next(r for r in glossary() if r["ja"] == "ロジット")["avoid_ja"]
     assert re.search(logits, "10 クラスの logits を出します")
     assert not re.search(logits, "10 クラスのロジット（logits）を出します")
+
+
+@pytest.mark.parametrize("path", JA_NOTEBOOKS, ids=[p.stem for p in JA_NOTEBOOKS])
+def test_ja_prose_has_no_nested_parentheses(path):
+    """「（…（…）…）」 is hard to read: split the sentence instead."""
+    nested = re.findall(r"（[^）\n]*（[^）\n]*）", prose(path))
+    assert not nested, nested
