@@ -26,7 +26,8 @@ def test_focused_playground_shows_only_the_chosen_controls(made):
     pg = playground(task="xor", controls=("lr", "hidden"), max_steps=50)
     made.append(pg)
     assert list(pg.controls) == ["lr", "hidden"]
-    assert isinstance(pg.controls["lr"], ipywidgets.FloatLogSlider)
+    assert isinstance(pg.controls["lr"], ipywidgets.SelectionSlider)  # a log scale of stops
+    assert pg.controls["lr"].label == "0.03"  # exactly the value passed in code
     assert pg.controls["hidden"].value == 8 and bytes(pg.image.value).startswith(PNG)
     assert "step 0" in pg.status.value
 
@@ -67,7 +68,7 @@ def test_moving_a_slider_starts_a_new_run_whose_loss_falls(made):
     assert pg.wait(60)
     first, picture = pg.session.run, pg.image.value
     pg.controls["hidden"].value = 4
-    assert "applying" in pg.status.value
+    assert pg.session.run is not first and pg.session.run.config.hidden == 4  # at once
     assert pg.wait(60)
     run = pg.session.run
     assert run is not first and run.config.hidden == 4 and run.steps == 200
@@ -91,6 +92,29 @@ def test_learning_rate_10_shows_diverged_and_the_widget_still_works(made):
     assert pg.wait(60) and "diverged" in pg.status.value
     pg.controls["lr"].value = 0.1
     assert pg.wait(60) and "done" in pg.status.value
+
+
+def test_lr_slider_spans_1e_4_to_100_and_its_top_diverges_then_recovers(made):
+    pg = playground(task="xor", max_steps=300, preview_steps=0)
+    made.append(pg)
+    lr = pg.controls["lr"]
+    values = [v for _, v in lr.options]
+    assert values[0] == 1e-4 and values[-1] >= 30 and values == sorted(values)
+    assert {0.001, 0.01, 0.03, 0.1, 1.0, 10.0, 30.0, 100.0} <= set(values)
+    lr.value = values[-1]
+    assert pg.wait(60) and "diverged" in pg.status.value
+    lr.value = 0.03
+    assert pg.wait(60) and "done" in pg.status.value
+    assert pg.session.run.history.accuracy[-1] > 0.9
+
+
+@pytest.mark.parametrize("lr", [0.03, 0.0123, 1e-5, 7.5])
+def test_lr_slider_shows_exactly_the_value_set_in_code(made, lr):
+    pg = playground(lr=lr, controls=("lr",), max_steps=10, preview_steps=0)
+    made.append(pg)
+    assert pg.controls["lr"].value == lr and pg.controls["lr"].label == f"{lr:g}"
+    pg.set(lr=0.3)
+    assert pg.controls["lr"].value == 0.3 and pg.controls["lr"].label == "0.3"
 
 
 def test_buttons_pause_run_and_reset(made):

@@ -1,4 +1,7 @@
-"""``setup``: language, seeds, plotting defaults and the device, in one call."""
+"""``setup``: language, seeds, plotting defaults and the device, in one call.
+
+``japanese_font`` lives in ``_figures`` (shared by every helper that draws).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import random
 import numpy as np
 import torch
 
+from ._figures import japanese_font, warm_up
 from ._i18n import LANGUAGES, Message, set_lang
 from ._validate import require_int
 
@@ -32,24 +36,6 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-
-
-JAPANESE_FONT = "IPAexGothic"  # the font matplotlib-fontja ships
-
-
-def japanese_font() -> None:
-    """Make matplotlib draw Japanese text, unless its font is already in use.
-
-    Every helper that draws calls this, whatever the language, so Japanese labels never
-    miss glyphs: not without setup(), not after a learner resets rcParams, not when a
-    background thread draws while the language changes.
-    """
-    import matplotlib as mpl
-
-    if JAPANESE_FONT not in mpl.rcParams["font.family"]:
-        import matplotlib_fontja
-
-        matplotlib_fontja.japanize()
 
 
 def configure_matplotlib() -> None:
@@ -81,6 +67,7 @@ def setup(lang: str = "ja", seed: int | None = 0, *, quiet: bool = False) -> tor
         seed = require_int("seed", seed, low=0, high=2**32 - 1)
         seed_everything(seed)
     configure_matplotlib()
+    warm_up()  # fonts and the text engine load in the background: the first plot is quick
     device = pick_device()
     if not quiet:
         shown_seed = NO_SEED() if seed is None else seed

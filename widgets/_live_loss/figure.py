@@ -8,15 +8,14 @@ with the same title and axes share one figure: each render sets everything from 
 
 from __future__ import annotations
 
-import io
 import threading
 import time
 from collections import OrderedDict
 
 import numpy as np
 
+from .._figures import new_figure, plain_log_axis, to_png
 from .._i18n import Message, get_lang
-from .._setup import japanese_font
 from .history import ACCURACY, LOSS, X_LABELS, History, fmt
 
 PANEL_TITLES = {LOSS: Message(ja="損失", en="loss"), ACCURACY: Message(ja="正解率", en="accuracy")}
@@ -74,18 +73,13 @@ class LossFigure:
             ax.autoscale_view()
             name = PANEL_TITLES[panel]() if panel in PANEL_TITLES else panel
             latest = "  ".join(f"{s.name} {fmt(s.y[-1])}" for s in series_list)
-            ax.set_title(f"{name}   {latest}".strip(), fontsize=10)
+            ax.set_title(f"{name}   {latest}".strip(), fontsize=10, y=1.0)  # fixed: no search
         self._show_divergence(history)
         return self._png()
 
     def _build(self, grouped: dict) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
         if self.figure is None:
-            japanese_font()  # Japanese titles render even without setup()
-            self.figure = Figure(dpi=DPI)
-            FigureCanvasAgg(self.figure)
+            self.figure = new_figure(6.4, HEIGHT, DPI)  # Japanese-ready even without setup()
         fig, n = self.figure, len(grouped)
         fig.clear()
         fig.set_size_inches(max(6.4, PANEL_WIDTH * n + 0.6), HEIGHT)
@@ -97,8 +91,10 @@ class LossFigure:
         self.axes, self.lines, self.alarm = dict(zip(grouped, axes, strict=True)), {}, ()
         for (panel, series_list), ax in zip(grouped.items(), axes, strict=True):
             ax.set_xlabel(X_LABELS[self.x]())
+            ax.xaxis.set_label_coords(0.5, -0.11)  # fixed places: no search per redraw
             if self.log_scale and panel != ACCURACY:
                 ax.set_yscale("log")
+                plain_log_axis(ax.yaxis)
             for series in series_list:
                 (self.lines[series.name],) = ax.plot([], [], label=series.name)
             if series_list:
@@ -122,12 +118,4 @@ class LossFigure:
         self.alarm = (event, line, text)
 
     def _png(self) -> bytes:
-        from PIL import Image  # matplotlib's own PNG writer
-
-        canvas = self.figure.canvas
-        canvas.draw()  # quicker than savefig, which lays the figure out again
-        size, pixels = canvas.get_width_height(), canvas.buffer_rgba()
-        rgba = Image.frombuffer("RGBA", size, pixels, "raw", "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        rgba.save(buffer, format="png", compress_level=1)  # fast; size matters less
-        return buffer.getvalue()
+        return to_png(self.figure)

@@ -1,7 +1,10 @@
-"""What ``live_loss`` records: plain Python, testable without drawing anything.
+"""What ``live_loss`` and the playground record: plain Python, testable without drawing.
 
 ``History`` checks each update (one number per series, steps that never go back), stores
-the points by series and panel, and notes the first NaN/inf as a ``Divergence``.
+the points by series and panel, and notes the first value that breaks its
+``DivergenceRule`` as a ``Divergence``. The rule is one for both: a value diverged when it
+is NaN or infinite, or, with a ``factor``, when it is above ``factor`` × its series' first
+value. ``live_loss`` uses no factor (NaN/inf only); the playground uses 10 on its train loss.
 """
 
 from __future__ import annotations
@@ -75,6 +78,25 @@ def fmt(value: float) -> str:
 
 
 @dataclass(frozen=True)
+class DivergenceRule:
+    """When a value counts as diverged: NaN/inf, or above ``factor`` × its series' first value.
+
+    ``factor=None`` is live loss's rule (NaN/inf only). ``only`` limits the factor to some
+    series (the playground's train loss); NaN/inf counts in every series.
+    """
+
+    factor: float | None = None
+    only: tuple[str, ...] | None = None
+
+    def broken(self, name: str, value: float, first: float) -> bool:
+        if not math.isfinite(value):
+            return True
+        if self.factor is None or (self.only is not None and name not in self.only):
+            return False
+        return first > 0 and value > self.factor * first
+
+
+@dataclass(frozen=True)
 class Divergence:
     """The first NaN or infinite value: which series, at which step, and what it was."""
 
@@ -102,11 +124,18 @@ class Series:
 
 
 class History(Mapping[str, Series]):
-    """Every recorded point, by series name (``history["train"].y``)."""
+    """Every recorded point, by series name: ``history["train"].y``, or ``history.train``."""
 
-    def __init__(self, *, x: str = "step", panels: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        x: str = "step",
+        panels: Mapping[str, str] | None = None,
+        rule: DivergenceRule = DivergenceRule(),
+    ) -> None:
         self.x = x
         self.panel_of = check_panels(panels)
+        self.rule = rule
         self.clear()
 
     def clear(self) -> None:
@@ -123,6 +152,13 @@ class History(Mapping[str, Series]):
 
     def __len__(self) -> int:
         return len(self.series)
+
+    def __getattr__(self, name: str) -> list[float]:
+        """``history.train`` is ``history["train"].y``: the values of one series."""
+        series = self.__dict__.get("series", {})
+        if name in series:
+            return series[name].y
+        raise AttributeError(name)
 
     def panels(self) -> dict[str, list[Series]]:
         """Series grouped by panel: loss first, accuracy second, others as they came."""
@@ -152,11 +188,20 @@ class History(Mapping[str, Series]):
             series = self.series[name]
             series.x.append(x)
             series.y.append(y)
-            if self.diverged is None and not math.isfinite(y):
-                self.diverged = Divergence(name, x, y, self.x)
+            self._watch(series, x, y)
         self.last_x = x
         self.updates += 1
         return True
+
+    def watch(self, name: str, step: float, value: float) -> bool:
+        """Check a value that is not recorded (a running mean) by the same rule."""
+        if name in self.series:
+            self._watch(self.series[name], step, value)
+        return self.diverged is not None
+
+    def _watch(self, series: Series, x: float, y: float) -> None:
+        if self.diverged is None and self.rule.broken(series.name, y, series.y[0]):
+            self.diverged = Divergence(series.name, x, y, self.x)
 
     def _check_panels(self, names: list[str]) -> None:
         panels = list(self.panels())

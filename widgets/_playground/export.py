@@ -1,4 +1,7 @@
-"""The playground's current setup as plain PyTorch code a learner can paste into a cell."""
+"""The playground's current setup as plain PyTorch code a learner can paste into a cell.
+
+Layers and optimizers are written from their ``settings`` table entries (``Choice.code``).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +9,9 @@ import inspect
 import math
 from itertools import pairwise
 
-from .settings import Config
+from .settings import ACTIVATIONS, OPTIMIZERS, Config
 from .tasks import REGRESSION, TASKS, split
 
-ACTIVATION_CODE = {"tanh": "nn.Tanh()", "relu": "nn.ReLU()", "sigmoid": "nn.Sigmoid()"}
-OPTIMIZER_CODE = {
-    "sgd": "torch.optim.SGD(model.parameters(), lr={lr})",
-    "momentum": "torch.optim.SGD(model.parameters(), lr={lr}, momentum=0.9)",
-    "adam": "torch.optim.Adam(model.parameters(), lr={lr})",
-    "rmsprop": "torch.optim.RMSprop(model.parameters(), lr={lr})",
-}
 HEADER = {
     "ja": "# プレイグラウンドの現在の設定を、そのまま動く PyTorch のコードにしたものです",
     "en": "# The playground's current setup as plain PyTorch code",
@@ -35,7 +31,7 @@ def data_code(config: Config) -> list[str]:
 
 
 def model_code(config: Config) -> list[str]:
-    act = ACTIVATION_CODE[config.activation]
+    act = ACTIVATIONS[config.activation].code()
     sizes = [2] + [config.hidden] * config.layers
     body = [f"    nn.Linear({a}, {b}), {act}," for a, b in pairwise(sizes)]
     return [
@@ -44,7 +40,8 @@ def model_code(config: Config) -> list[str]:
         *body,
         f"    nn.Linear({sizes[-1]}, 1),",
         ")",
-        "optimizer = " + OPTIMIZER_CODE[config.optimizer].format(lr=repr(config.lr)),
+        "optimizer = "
+        + OPTIMIZERS[config.optimizer].code("model.parameters()", lr=repr(config.lr)),
     ]
 
 

@@ -1,13 +1,16 @@
 """The playground's state and background training: plain Python, driven by tests directly.
 
 A ``Session`` holds the current ``Config`` and ``Run``. Training happens in a daemon thread
-so the kernel stays free for slider events; changing the config cancels the run at once and
-starts a new one after a short quiet period (debounce), so dragging a slider restarts once.
-Every run stops by itself after ``max_steps`` steps: no thread outlives its budget.
+so the kernel stays free for slider events. A change of config restarts training at once
+(leading edge); the changes that follow within ``debounce`` seconds, while a slider is
+dragged, cancel that run and are merged into one start after the last of them (trailing
+edge). A run shows its first frame after one short training chunk. Every run stops by
+itself after ``max_steps`` steps: no thread outlives its budget.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -51,17 +54,34 @@ class Session:
         self._resume = threading.Event()
         self._thread: threading.Thread | None = None
         self._timer: threading.Timer | None = None
+        self._changed = -math.inf  # clock of the latest change of settings
 
     def set(self, **changes) -> None:
-        """Change settings (checked); the current run stops and a new one starts soon."""
+        """Change settings (checked); the current run stops and a new one starts.
+
+        The first change starts the new run at once; changes that follow within
+        ``debounce`` seconds are merged into one start after the last of them.
+        """
         config = make_config(self.config, **changes)
         with self._lock:
             self.config = config
+            now = time.monotonic()
+            quiet = now - self._changed >= self.debounce and self._timer is None
+            self._changed = now
+            if quiet:
+                self.start()
+                return
             self._stop_thread()
             self.status = WAITING
-            self._timer = threading.Timer(self.debounce, self.start)
+            self._timer = threading.Timer(self.debounce, self._trailing)
             self._timer.daemon = True
             self._timer.start()
+
+    def _trailing(self) -> None:
+        with self._lock:
+            if self._timer is not None and self._timer is threading.current_thread():
+                self._timer = None
+                self.start()
 
     def start(self) -> None:
         """Start a fresh run of the current config now (the old one is cancelled)."""
@@ -158,8 +178,7 @@ class Session:
 
     def _loop(self, run: Run, cancel: threading.Event, resume: threading.Event) -> None:
         try:
-            self._publish(run, cancel)
-            chunk, shown = 1, time.monotonic()
+            chunk, shown = 1, -math.inf  # the first frame comes after the first chunk
             while not cancel.is_set() and run.steps < self.limit and not run.diverged:
                 resume.wait()
                 if cancel.is_set():

@@ -6,17 +6,18 @@ import math
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from itertools import pairwise
 
 import torch
 from torch import nn
 
-from .settings import Config
+from .._live_loss.history import LOSS, DivergenceRule, History
+from .settings import ACTIVATIONS, OPTIMIZERS, Config
 from .tasks import REGRESSION, make_data
 
-ACTIVATION_LAYERS = {"tanh": nn.Tanh, "relu": nn.ReLU, "sigmoid": nn.Sigmoid}
-DIVERGE_FACTOR = 10  # a loss 10x above where it started means the run blew up
+DIVERGE_FACTOR = 10  # a train loss 10x above where it started means the run blew up
+RULE = DivergenceRule(factor=DIVERGE_FACTOR, only=("train",))
+PANELS = {"train": LOSS, "test": LOSS, "accuracy": "accuracy"}
 _init_lock = threading.Lock()
 
 
@@ -37,35 +38,24 @@ def single_threaded() -> Iterator[None]:
 
 def build_model(config: Config) -> nn.Sequential:
     """2 inputs → ``layers`` hidden layers of ``hidden`` units → 1 output (seeded)."""
-    act = ACTIVATION_LAYERS[config.activation]
+    act = ACTIVATIONS[config.activation]
     sizes = [2] + [config.hidden] * config.layers
     layers: list[nn.Module] = []
     # Seed only a private copy of the global RNG: the learner's own random numbers stay put.
     with _init_lock, torch.random.fork_rng(devices=[]):
         torch.manual_seed(config.seed)
         for size_in, size_out in pairwise(sizes):
-            layers += [nn.Linear(size_in, size_out), act()]
+            layers += [nn.Linear(size_in, size_out), act.build()]
         return nn.Sequential(*layers, nn.Linear(sizes[-1], 1))
 
 
 def build_optimizer(config: Config, params) -> torch.optim.Optimizer:
-    if config.optimizer == "sgd":
-        return torch.optim.SGD(params, lr=config.lr)
-    if config.optimizer == "momentum":
-        return torch.optim.SGD(params, lr=config.lr, momentum=0.9)
-    if config.optimizer == "adam":
-        return torch.optim.Adam(params, lr=config.lr)
-    return torch.optim.RMSprop(params, lr=config.lr)
+    return OPTIMIZERS[config.optimizer].build(params, lr=config.lr)
 
 
-@dataclass
-class History:
-    """Evaluations along a run: step, full train loss, test loss, test accuracy (or R²)."""
-
-    steps: list[int] = field(default_factory=list)
-    train: list[float] = field(default_factory=list)
-    test: list[float] = field(default_factory=list)
-    accuracy: list[float] = field(default_factory=list)
+def new_history() -> History:
+    """Train loss, test loss and test accuracy (or R²) by step, with the playground's rule."""
+    return History(panels=PANELS, rule=RULE)
 
 
 class Run:
@@ -83,11 +73,14 @@ class Run:
         self.g = torch.Generator().manual_seed(config.seed + 1)
         self.batches: list[torch.Tensor] = []
         self.steps = 0
-        self.history = History()
-        self.diverged = False
+        self.history = new_history()
         self.evaluate()
         self.recent = self.history.train[0]
         self.smoothing = 1.0 if self.batch_size == len(self.x_train) else 0.1
+
+    @property
+    def diverged(self) -> bool:
+        return self.history.diverged is not None
 
     @property
     def uses_logits(self) -> bool:
@@ -124,13 +117,8 @@ class Run:
                 self.steps += 1
                 # Watch a running mean: one hard example in a small batch is not a blow-up.
                 self.recent += self.smoothing * (loss.item() * self.unit - self.recent)
-                if self.blew_up(self.recent):
-                    self.diverged = True
+                if self.history.watch("train", self.steps, self.recent):
                     return
-
-    def blew_up(self, loss: float) -> bool:
-        start = self.history.train[0] if self.history.train else loss
-        return not math.isfinite(loss) or loss > DIVERGE_FACTOR * start
 
     @torch.no_grad()
     def evaluate(self) -> None:
@@ -148,26 +136,24 @@ class Run:
         else:
             spread = ((self.y_test - self.y_test.mean()) ** 2).sum()
             score = (1 - ((out - self.y_test) ** 2).sum() / spread).item()
-        h = self.history
-        if self.blew_up(train) or not math.isfinite(test):
-            self.diverged = True
-        h.steps.append(self.steps)
-        h.train.append(train)
-        h.test.append(test)
-        h.accuracy.append(score)
+        self.history.record(self.steps, train=train, test=test, accuracy=score)
 
-    @torch.no_grad()
-    def surface(self, size: int = 60) -> tuple[torch.Tensor, tuple[float, float, float, float]]:
-        """Model output on a size×size grid over the data (probability or prediction)."""
+    def extent(self) -> tuple[float, float, float, float]:
+        """x and y limits around the data (10% padding): where the surface is drawn."""
         x = torch.cat([self.x_train, self.x_test])
         low, high = x.min(dim=0).values, x.max(dim=0).values
         pad = (high - low) * 0.1 + 1e-3
         low, high = low - pad, high + pad
-        xs = torch.linspace(low[0].item(), high[0].item(), size)
-        ys = torch.linspace(low[1].item(), high[1].item(), size)
+        return (low[0].item(), high[0].item(), low[1].item(), high[1].item())
+
+    @torch.no_grad()
+    def surface(self, size: int = 60) -> tuple[torch.Tensor, tuple[float, float, float, float]]:
+        """Model output on a size×size grid over the data (probability or prediction)."""
+        extent = self.extent()
+        xs = torch.linspace(extent[0], extent[1], size)
+        ys = torch.linspace(extent[2], extent[3], size)
         grid = torch.cartesian_prod(ys, xs)[:, [1, 0]]
         self.model.eval()
         out = self.model(grid).reshape(size, size)
         out = torch.sigmoid(out) if self.classify else out * math.sqrt(self.unit)
-        extent = (low[0].item(), high[0].item(), low[1].item(), high[1].item())
         return out, extent

@@ -1,15 +1,22 @@
-"""Drawing the playground: one matplotlib (Agg) figure → PNG bytes, and a one-line readout."""
+"""Drawing the playground: one reused matplotlib (Agg) figure → PNG bytes, and a readout.
+
+A ``PlaygroundFigure`` builds its axes, lines, image and point sets once; each frame only
+moves their data (``set_data``, ``set_offsets``, ``set_array``), so a frame costs one Agg
+render. Points are filled with their true class (regression: their true value) in a
+palette made for colour-blind readers (Okabe-Ito orange and blue), with dark edges; test
+points are triangles, and a black ring marks every point the model gets wrong.
+"""
 
 from __future__ import annotations
 
-import io
 import math
+import threading
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+import numpy as np
+import torch
 
+from .._figures import new_figure, plain_log_axis, to_png
 from .._i18n import Message
-from .._setup import japanese_font
 from .session import DIVERGED, DONE, FAILED, PAUSED, RUNNING, STOPPED, WAITING
 from .train import Run
 
@@ -62,73 +69,134 @@ def readout(status: str, run: Run | None, error: BaseException | None = None) ->
     )
 
 
-def draw(run: Run, status: str, *, dpi: int = 72) -> bytes:
+MISCLASSIFIED = Message(ja="誤分類", en="misclassified")
+# Okabe & Ito's colour-blind-safe pair: class 0 orange, class 1 blue. The boundary map runs
+# between lighter tints of the same two colours, so a point of the wrong class stands out.
+CLASS_COLOURS = ("#E69F00", "#0072B2")
+MAP_COLOURS = ("#F0C766", "#FFFFFF", "#5FA8D3")
+EDGE, RING = "#1a1a1a", "#000000"
+SHOWN_TRAIN, SHOWN_TEST = 300, 100  # a few hundred points are enough to see the pattern
+SIZE = 60  # surface grid
+
+
+def class_map():
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list("nyumon_classes", MAP_COLOURS)
+
+
+def point_map():
+    from matplotlib.colors import ListedColormap
+
+    return ListedColormap(CLASS_COLOURS, name="nyumon_points")
+
+
+class PlaygroundFigure:
     """Loss curves (left) and the decision boundary or regression surface (right)."""
-    japanese_font()  # Japanese labels render even without setup()
-    fig = Figure(figsize=(10, 4), dpi=dpi)  # fixed margins: automatic layout is the slow part
-    FigureCanvasAgg(fig)
-    loss_ax = fig.add_axes((0.08, 0.13, 0.38, 0.8))
-    map_ax = fig.add_axes((0.54, 0.13, 0.36, 0.8))
-    h = run.history
-    finite = [
-        (s, a, b)
-        for s, a, b in zip(h.steps, h.train, h.test, strict=True)
-        if 0 < a < math.inf and 0 < b < math.inf
-    ]
-    if finite:
-        steps, train, test = zip(*finite, strict=True)
-        loss_ax.plot(steps, train, label=TRAIN(), color="#1f77b4")
-        loss_ax.plot(steps, test, label=TEST(), color="#ff7f0e")
-        loss_ax.set_yscale("log")
-        loss_ax.legend(loc="upper right")
-    loss_ax.set_xlabel(STEP_AXIS())
-    loss_ax.set_ylabel(LOSS_AXIS())
-    norm = None
-    if status == DIVERGED:
-        loss_ax.text(
-            0.5,
-            0.5,
-            STATUS[DIVERGED](),
-            transform=loss_ax.transAxes,
-            ha="center",
-            color="#b3261e",
-            fontsize=13,
-            wrap=True,
+
+    def __init__(self, dpi: int = 72) -> None:
+        self.lock = threading.Lock()  # the trainer thread and the kernel may both draw
+        self.fig = fig = new_figure(10, 4, dpi)  # fixed margins: automatic layout is slow
+        self.loss_ax = fig.add_axes((0.08, 0.13, 0.38, 0.8))
+        self.map_ax = fig.add_axes((0.52, 0.13, 0.36, 0.8))
+        self.cbar_ax = fig.add_axes((0.90, 0.13, 0.015, 0.8))
+        ax = self.loss_ax
+        (self.train_line,) = ax.plot([], [], label=TRAIN(), color=CLASS_COLOURS[1])
+        (self.test_line,) = ax.plot([], [], label=TEST(), color=CLASS_COLOURS[0], ls="--")
+        ax.set_yscale("log")
+        plain_log_axis(ax.yaxis)
+        ax.set_xlabel(STEP_AXIS())
+        ax.xaxis.set_label_coords(0.5, -0.1)  # fixed places: no search per frame
+        ax.set_ylabel(LOSS_AXIS())
+        ax.legend(loc="upper right")
+        self.alarm = ax.text(
+            0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
+            color="#b3261e", fontsize=13, wrap=True, visible=False,
+            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#b3261e"},
+        )  # fmt: skip
+        m = self.map_ax
+        m.set_xticks([])
+        m.set_yticks([])
+        m.grid(False)
+        self.image = m.imshow(
+            np.zeros((SIZE, SIZE)), origin="lower", aspect="auto", cmap=class_map(), vmin=0, vmax=1
         )
-    else:
-        surface, extent = run.surface()
-        if run.classify:
-            image = map_ax.imshow(
-                surface.numpy(),
-                origin="lower",
-                extent=extent,
-                cmap="RdBu_r",
-                vmin=0,
-                vmax=1,
-                aspect="auto",
-            )
-        else:
-            image = map_ax.imshow(
-                surface.numpy(), origin="lower", extent=extent, cmap="viridis", aspect="auto"
-            )
-        fig.colorbar(image, cax=fig.add_axes((0.92, 0.13, 0.015, 0.8)))
-        norm = image.norm
-    cmap, unit = ("RdBu_r", 1.0) if run.classify else ("viridis", math.sqrt(run.unit))
-    shown = (run.x_train[:300], run.y_train[:300], "o"), (run.x_test[:100], run.y_test[:100], "^")
-    for x, y, marker in shown:  # a few hundred points are enough to see the pattern
-        map_ax.scatter(
-            x[:, 0],
-            x[:, 1],
-            c=y[:, 0] * unit,
-            s=14,
-            marker=marker,
-            cmap=cmap,
-            norm=norm,
-            edgecolors="white",
-            linewidths=0.5,
+        self.colorbar = fig.colorbar(self.image, cax=self.cbar_ax)
+        style = dict(edgecolors=EDGE, zorder=3)
+        self.train_points = m.scatter([], [], s=22, marker="o", linewidths=0.6, **style)
+        self.test_points = m.scatter([], [], s=40, marker="^", linewidths=1.1, **style)
+        self.wrong = m.scatter(
+            [], [], s=95, marker="o", facecolors="none", edgecolors=RING, linewidths=1.3, zorder=4
         )
-    map_ax.set_title(BOUNDARY() if run.classify else SURFACE(), fontsize=10)
-    map_ax.grid(False)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
+        self.title = m.set_title("", fontsize=10, y=1.0)
+        self.key: tuple | None = None  # the run whose points are shown
+        self.mode: bool | None = None  # classify or not
+
+    def render(self, run: Run, status: str) -> bytes:
+        with self.lock:
+            self._update(run, status)
+            return to_png(self.fig)
+
+    def _update(self, run: Run, status: str) -> None:
+        h = run.history
+        steps = np.asarray(h["train"].x, dtype=float)
+        for line, values in ((self.train_line, h.train), (self.test_line, h.test)):
+            y = np.asarray(values, dtype=float)
+            y[~np.isfinite(y) | (y <= 0)] = np.nan  # gaps on the log axis, not errors
+            line.set_data(steps, y)
+        self.loss_ax.relim()
+        self.loss_ax.autoscale_view()
+        diverged = status == DIVERGED
+        self.alarm.set_text(str(h.diverged) if diverged and h.diverged else STATUS[DIVERGED]())
+        self.alarm.set_visible(diverged)
+        if self.key != (id(run), run.config):
+            self._show_points(run)
+        if not diverged:
+            surface, extent = run.surface(SIZE)
+            self.image.set_data(surface.numpy())
+            self.image.set_extent(extent)
+            if not run.classify:
+                self.image.set_clim(float(surface.min()), float(surface.max()) + 1e-9)
+                self.train_points.set_clim(*self.image.get_clim())
+                self.test_points.set_clim(*self.image.get_clim())
+        self.image.set_visible(not diverged)
+        self.wrong.set_offsets(
+            self._misclassified(run) if run.classify and not diverged else np.empty((0, 2))
+        )
+
+    def _show_points(self, run: Run) -> None:
+        self.key = (id(run), run.config)
+        if self.mode is not run.classify:
+            self.mode = run.classify
+            self.image.set_cmap(class_map() if run.classify else "viridis")
+            if run.classify:
+                self.image.set_clim(0, 1)
+            for points in (self.train_points, self.test_points):
+                points.set_cmap(point_map() if run.classify else "viridis")
+                if run.classify:
+                    points.set_clim(0, 1)
+            self.title.set_text(BOUNDARY() if run.classify else SURFACE())
+        unit = 1.0 if run.classify else math.sqrt(run.unit)
+        shown = (
+            (self.train_points, run.x_train[:SHOWN_TRAIN], run.y_train[:SHOWN_TRAIN]),
+            (self.test_points, run.x_test[:SHOWN_TEST], run.y_test[:SHOWN_TEST]),
+        )
+        for points, x, y in shown:
+            points.set_offsets(x.numpy())
+            points.set_array((y[:, 0] * unit).numpy())
+        extent = run.extent()
+        self.map_ax.set_xlim(extent[0], extent[1])
+        self.map_ax.set_ylim(extent[2], extent[3])
+
+    @torch.no_grad()
+    def _misclassified(self, run: Run) -> np.ndarray:
+        x = torch.cat([run.x_train[:SHOWN_TRAIN], run.x_test[:SHOWN_TEST]])
+        y = torch.cat([run.y_train[:SHOWN_TRAIN], run.y_test[:SHOWN_TEST]])
+        run.model.eval()
+        wrong = ((run.model(x) > 0).float() != y)[:, 0]
+        return x[wrong].numpy()
+
+
+def draw(run: Run, status: str, *, dpi: int = 72) -> bytes:
+    """One frame as PNG bytes, from a new figure (a widget keeps its ``PlaygroundFigure``)."""
+    return PlaygroundFigure(dpi).render(run, status)

@@ -16,7 +16,7 @@ from .controls import CONTROLS, make_control, set_quietly
 from .export import export_code
 from .session import FAILED, Session
 from .settings import UNKNOWN_SETTING, Config, make_config
-from .view import draw, readout
+from .view import PlaygroundFigure, readout
 
 BUTTONS = {
     "run": (Message(ja="実行", en="Run"), "play"),
@@ -40,8 +40,10 @@ class Playground:
         self.session = Session(config, max_steps=max_steps, on_update=self._refresh)
         self.preview_steps = preview_steps
         self.started = False
+        self._preview: tuple[bytes, str] = (b"", "")
         self._quiet = False
         self._draw_lock = threading.Lock()
+        self.figure = PlaygroundFigure()
         self.controls = {name: make_control(name, getattr(config, name, None)) for name in shown}
         for name, control in self.controls.items():
             control.observe(lambda change, name=name: self._changed(name, change), names="value")
@@ -78,6 +80,8 @@ class Playground:
         self.started = True
         self.session.train_now(self.preview_steps)
         self._refresh(self.session)
+        s = self.session
+        self._preview = (bytes(self.image.value), readout(s.status, s.run, s.error))
         self.session.proceed()
 
     def stop(self) -> None:
@@ -139,19 +143,22 @@ class Playground:
             return
         with self._draw_lock:
             started = time.monotonic()
-            self.image.value = draw(run, session.status)
+            self.image.value = self.figure.render(run, session.status)
             session.interval = max(0.25, 2 * (time.monotonic() - started))
         self._show_status()
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        s = self.session
         if not self.started:
-            self.start()
-        png = base64.b64encode(self.image.value).decode()
+            self.start()  # the saved picture and text are the preview's, before training goes on
+            picture, text = self._preview
+        else:
+            picture, text = bytes(self.image.value), readout(s.status, s.run, s.error)
         view = {"version_major": 2, "version_minor": 0, "model_id": self.box.model_id}
         return {
             "application/vnd.jupyter.widget-view+json": view,
-            "image/png": png,
-            "text/plain": readout(self.session.status, self.session.run, self.session.error),
+            "image/png": base64.b64encode(picture).decode(),
+            "text/plain": text,
         }
 
 

@@ -1,0 +1,92 @@
+"""matplotlib for the helpers that draw: the Japanese font, Agg figures and figure → PNG.
+
+Used by ``live_loss``, the playground and the prediction plots. Figures are made with
+``Figure`` and an Agg canvas, never through pyplot, so the inline backend never shows a
+stray copy. ``warm_up()`` pays matplotlib's one-off costs (imports, font files, the first
+text layout) in a background thread, so that the first live figure of a session is quick.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+
+JAPANESE_FONT = "IPAexGothic"  # the font matplotlib-fontja ships
+_warm: threading.Thread | None = None
+_font_lock = threading.Lock()
+_warm_lock = threading.Lock()
+
+
+def japanese_font() -> None:
+    """Make matplotlib draw Japanese text, unless its font is already in use.
+
+    Every helper that draws calls this, whatever the language, so Japanese labels never
+    miss glyphs: not without setup(), not after a learner resets rcParams, not when a
+    background thread draws while the language changes.
+    """
+    import matplotlib as mpl
+
+    if JAPANESE_FONT not in mpl.rcParams["font.family"]:
+        with _font_lock:
+            if JAPANESE_FONT not in mpl.rcParams["font.family"]:
+                import matplotlib_fontja
+
+                matplotlib_fontja.japanize()
+
+
+def new_figure(width: float, height: float, dpi: float):
+    """An empty matplotlib ``Figure`` with an Agg canvas (no pyplot), Japanese-ready."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    japanese_font()
+    figure = Figure(figsize=(width, height), dpi=dpi)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def plain_log_axis(axis) -> None:
+    """Label a log axis as 0.1, 0.2, 1e-05 in plain text: mathtext (10⁻¹) is slow to lay out."""
+    from matplotlib.ticker import LogFormatter
+
+    axis.set_major_formatter(LogFormatter())
+    axis.set_minor_formatter(LogFormatter(labelOnlyBase=False))
+
+
+def to_png(figure) -> bytes:
+    """Render ``figure`` and encode it as PNG bytes.
+
+    ``canvas.draw()`` then Pillow at compression level 1: quicker than ``savefig``, which
+    lays the figure out again and compresses harder; a few more bytes matter less.
+    """
+    from PIL import Image
+
+    canvas = figure.canvas
+    canvas.draw()
+    size, pixels = canvas.get_width_height(), canvas.buffer_rgba()
+    rgb = Image.frombuffer("RGBA", size, pixels, "raw", "RGBA", 0, 1).convert("RGB")
+    buffer = io.BytesIO()
+    rgb.save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
+
+
+def _warm_up() -> None:
+    figure = new_figure(2, 1, 72)
+    ax = figure.add_subplot()
+    ax.plot([0, 1], [1, 0.5], label="損失 loss")
+    ax.set_yscale("log")
+    plain_log_axis(ax.yaxis)
+    ax.set_title("学習曲線 0.5")
+    ax.legend()
+    to_png(figure)
+
+
+def warm_up(wait: bool = False) -> None:
+    """Load matplotlib, the fonts and the text engine in a daemon thread (once per process)."""
+    global _warm
+    with _warm_lock:
+        if _warm is None:
+            _warm = threading.Thread(target=_warm_up, name="warm-matplotlib", daemon=True)
+            _warm.start()
+    if wait:
+        _warm.join()
