@@ -7,8 +7,20 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from widgets import check_conv_out, check_dropout, check_mlp, check_param_count
-from widgets._checks.ch04 import conv1d_length, conv_settings, formula
+from widgets import (
+    check_conv_out,
+    check_conv_pool_shape,
+    check_dropout,
+    check_mlp,
+    check_param_count,
+)
+from widgets._checks.ch04 import (
+    conv1d_length,
+    conv_pool_real,
+    conv_pool_settings,
+    conv_settings,
+    formula,
+)
 from widgets._i18n import set_lang
 
 
@@ -118,4 +130,56 @@ def test_dropout():
     }
     for hint, answer in cases.items():
         verdict = check_dropout(answer)
+        assert verdict.status == "wrong" and hint in verdict.hint, (hint, verdict)
+
+
+def conv_pool_by_formula(h, w, kernel_size, stride, padding, dilation, pool):
+    def side(n):
+        return ((n + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1) // pool
+
+    return side(h), side(w)
+
+
+def test_conv_pool_shape_settings_match_the_layers():
+    for args in conv_pool_settings(300, seed=2):
+        assert conv_pool_real(*args) == conv_pool_by_formula(*args)
+        assert min(conv_pool_real(*args)) >= 1, args
+
+
+def test_conv_pool_shape():
+    assert check_conv_pool_shape(conv_pool_by_formula)
+    assert check_conv_pool_shape(lambda *args: list(conv_pool_by_formula(*args)))
+
+    def stub(h, w, kernel_size, stride, padding, dilation, pool):
+        return None
+
+    assert check_conv_pool_shape(stub).status == "todo"
+
+    def conv_only(h, w, k, s, p, d, pool):
+        return conv_pool_by_formula(h, w, k, s, p, d, 1)
+
+    def no_dilation(h, w, k, s, p, d, pool):
+        return conv_pool_by_formula(h, w, k, s, p, 1, pool)
+
+    def rounds_up(h, w, k, s, p, d, pool):
+        conv = conv_pool_by_formula(h, w, k, s, p, d, 1)
+        return tuple(-(-c // pool) for c in conv)
+
+    def runs_the_layers(h, w, k, s, p, d, pool):
+        conv = nn.Conv2d(1, 1, k, stride=s, padding=p, dilation=d)
+        return tuple(nn.MaxPool2d(pool)(conv(torch.zeros(1, 1, h, w))).shape[-2:])
+
+    cases = {
+        "convolution alone": conv_only,
+        "dilation × (kernel_size − 1) + 1": no_dilation,
+        "rounds down, not up": rounds_up,
+        "height and width are swapped": lambda *a: conv_pool_by_formula(*a)[::-1],
+        "compute it with the formulas": runs_the_layers,
+        "two integers": lambda *a: tuple(v / 1 for v in conv_pool_by_formula(*a)),
+        "padding on both sides": lambda h, w, k, s, p, d, pool: conv_pool_by_formula(
+            h - p, w - p, k, s, p, d, pool
+        ),
+    }
+    for hint, answer in cases.items():
+        verdict = check_conv_pool_shape(answer)
         assert verdict.status == "wrong" and hint in verdict.hint, (hint, verdict)

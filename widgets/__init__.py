@@ -36,6 +36,7 @@ _EXPORTS = {
     "check_cnn_block": "_checks.ch06",
     "check_conv2d": "_checks.homework.conv",
     "check_conv_out": "_checks.ch04",
+    "check_conv_pool_shape": "_checks.ch04",
     "check_digit_folder": "_checks.ch03",
     "check_distances": "_checks.ch01",
     "check_diverging_lr": "_checks.ch07",
@@ -96,7 +97,13 @@ if TYPE_CHECKING:  # editors and type checkers see the real names and signatures
     )
     from ._checks.ch02 import check_grad_by_hand, check_per_sample_grads, check_sgd_step
     from ._checks.ch03 import check_digit_folder, check_one_hot, check_split
-    from ._checks.ch04 import check_conv_out, check_dropout, check_mlp, check_param_count
+    from ._checks.ch04 import (
+        check_conv_out,
+        check_conv_pool_shape,
+        check_dropout,
+        check_mlp,
+        check_param_count,
+    )
     from ._checks.ch05 import check_accuracy, check_logits_loss, check_train_step
     from ._checks.ch06 import (
         check_checkpoint,

@@ -279,3 +279,105 @@ def check_dropout(my_dropout: object) -> Verdict:
             return failed(DROP_SAME_MASK())
         verdict = passed(DROP_OK(p=p, frac=frac, scale=1 / (1 - p)))
     return verdict
+
+
+# 1'. Conv2d then MaxPool2d: the output shape ------------------------------------------
+
+SHAPE_TITLE = Message(
+    ja="Conv2d と MaxPool2d のあとの形", en="The shape after Conv2d and MaxPool2d"
+)
+SHAPE_NOT_PAIR = Message(
+    ja="conv_pool_shape({args}) が {got!r} を返しました。(高さ, 幅) の 2 つの整数を返します。割り算は // です。",
+    en="conv_pool_shape({args}) returned {got!r}. Return two integers, (height, width); divide with //.",
+)
+SHAPE_RUNS_LAYERS = Message(
+    ja="conv_pool_shape の中で畳み込みやプーリングを実行して形を測っています。この演習では、形を式で計算します。",
+    en="conv_pool_shape runs a convolution or pooling to measure the shape. In this exercise, compute it with the formulas.",
+)
+SHAPE_NO_POOL = Message(
+    ja="conv_pool_shape({args}) が {got} で、これは畳み込みだけの形です。そのあと MaxPool2d(pool) が縦横を pool で割ります（切り捨て）。",
+    en="conv_pool_shape({args}) is {got}: the shape after the convolution alone. MaxPool2d(pool) then divides height and width by pool (floor).",
+)
+SHAPE_NO_DILATION = Message(
+    ja="conv_pool_shape({args}) が {got} ですが、正しくは {want} です。dilation > 1 のとき、カーネルが広がる幅は dilation × (kernel_size − 1) + 1 です。",
+    en="conv_pool_shape({args}) is {got}, but should be {want}. With dilation > 1 the kernel spans dilation × (kernel_size − 1) + 1 pixels.",
+)
+SHAPE_CEIL = Message(
+    ja="conv_pool_shape({args}) が {got} ですが、正しくは {want} です。MaxPool2d は端の余りを捨てます（切り上げではなく切り捨て）。",
+    en="conv_pool_shape({args}) is {got}, but should be {want}. MaxPool2d drops the leftover edge: it rounds down, not up.",
+)
+SHAPE_SWAPPED = Message(
+    ja="conv_pool_shape({args}) が {got} で、高さと幅が逆です。(高さ, 幅) の順に返します。",
+    en="conv_pool_shape({args}) is {got}: height and width are swapped. Return (height, width).",
+)
+SHAPE_WRONG = Message(
+    ja="conv_pool_shape({args}) が {got} ですが、実際の形は {want} です。畳み込みの式（padding は両側、最後に + 1）を高さと幅それぞれに使いましょう。",
+    en="conv_pool_shape({args}) is {got}, but the real shape is {want}. Apply the convolution formula (padding on both sides, + 1 at the end) to height and width each.",
+)
+SHAPE_OK = Message(
+    ja="ランダムな {n} 通りの設定すべてで、本物の層の形と一致しました。",
+    en="Matches the real layers' shape on all {n} random settings.",
+)
+
+
+def conv_pool_real(
+    h: int, w: int, kernel: int, stride: int, padding: int, dilation: int, pool: int
+):
+    """The real answer, measured by running ``nn.Conv2d`` then ``nn.MaxPool2d``."""
+    conv = nn.Conv2d(1, 1, kernel, stride=stride, padding=padding, dilation=dilation, bias=False)
+    with torch.no_grad():
+        return tuple(nn.MaxPool2d(pool)(conv(torch.zeros(1, 1, h, w))).shape[-2:])
+
+
+def conv_pool_settings(n: int, seed: int = 0) -> list[tuple[int, ...]]:
+    """Valid ``(h, w, kernel, stride, padding, dilation, pool)`` settings, edge cases first."""
+    rng = random.Random(seed)
+    settings = [(28, 28, 3, 1, 1, 1, 2), (32, 24, 5, 1, 0, 1, 2), (28, 20, 3, 1, 0, 2, 2)]
+    settings.append((29, 31, 3, 2, 1, 1, 3))
+    while len(settings) < n:
+        kernel, dilation, pool = rng.randint(1, 5), rng.randint(1, 3), rng.randint(2, 3)
+        stride, padding = rng.randint(1, 3), rng.randint(0, 2)
+        span = dilation * (kernel - 1) + 1 - 2 * padding + stride * (pool - 1)
+        h, w = rng.randint(max(1, span), 64), rng.randint(max(1, span), 64)
+        settings.append((h, w, kernel, stride, padding, dilation, pool))
+    return settings
+
+
+def conv_length(size: int, kernel: int, stride: int, padding: int, dilation: int) -> int:
+    return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
+
+
+@exercise(SHAPE_TITLE)
+def check_conv_pool_shape(conv_pool_shape: object) -> Verdict:
+    """Exercise 1: ``conv_pool_shape(h, w, kernel_size, stride, padding, dilation, pool)``."""
+    from .guard import run_watched
+
+    settings = conv_pool_settings(40)
+    for args in settings:
+        got, calls = run_watched(conv_pool_shape, *args)
+        ops = calls.functions | calls.operators
+        if calls.used_convolution or any("pool" in name for name in ops):
+            return failed(SHAPE_RUNS_LAYERS())
+        if got is None or got is Ellipsis:
+            return not_yet()
+        shown = ", ".join(map(str, args))
+        pair = tuple(got) if isinstance(got, tuple | list | torch.Size) else None
+        if pair is None or len(pair) != 2 or not all(type(v) is int for v in pair):
+            return failed(SHAPE_NOT_PAIR(args=shown, got=got))
+        want = conv_pool_real(*args)
+        if pair == want:
+            continue
+        h, w, kernel, stride, padding, dilation, pool = args
+        conv = [conv_length(s, kernel, stride, padding, dilation) for s in (h, w)]
+        plain = [conv_length(s, kernel, stride, padding, 1) // pool for s in (h, w)]
+        message = SHAPE_WRONG
+        if pair == tuple(conv):
+            message = SHAPE_NO_POOL
+        elif dilation > 1 and pair == tuple(plain):
+            message = SHAPE_NO_DILATION
+        elif pair == tuple(-(-c // pool) for c in conv):
+            message = SHAPE_CEIL
+        elif h != w and pair == want[::-1]:
+            message = SHAPE_SWAPPED
+        return failed(message(args=shown, got=pair, want=want))
+    return passed(SHAPE_OK(n=len(settings)))
