@@ -122,4 +122,4 @@ def test_split_typical_mistakes(train_set):
     assert "in both parts" in check_split(a, b).hint
     a, b = random_split(train_set, [3000, 1000])
     assert "3200 and 800" in check_split(a, b).hint
-    assert "Subset" in check_split(train_set, train_set).hint
+    assert "random_split" in check_split(train_set, train_set).hint

@@ -80,7 +80,7 @@ def test_logits_loss():
         "softmax": F.cross_entropy(F.softmax(logits, dim=1), labels.long()),
         "NLLLoss": F.nll_loss(logits, labels.long()),
         "nn.CrossEntropyLoss()": F.mse_loss(logits[:, 0], labels),
-        "0-d tensor": 0.5,
+        "0-d tensor": "0.5",
     }
     for hint, answer in cases.items():
         verdict = check_logits_loss(logits, labels, answer)
@@ -90,7 +90,8 @@ def test_logits_loss():
 
 def test_accuracy():
     assert check_accuracy(lambda z, y: (z.argmax(dim=1) == y).float().mean().item())
-    assert check_accuracy(lambda z, y: (z.argmax(dim=1) == y).float().mean())  # 0-d tensor is fine
+    tensor = check_accuracy(lambda z, y: (z.argmax(dim=1) == y).float().mean())
+    assert tensor.status == "wrong" and ".item()" in tensor.hint  # a Python number is asked
     cases = {
         "Divide by the number": lambda z, y: (z.argmax(dim=1) == y).sum().item(),
         "percentage": lambda z, y: 100 * (z.argmax(dim=1) == y).float().mean().item(),

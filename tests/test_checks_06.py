@@ -31,7 +31,7 @@ def test_cnn_block():
         "No nn.BatchNorm2d": nn.Sequential(
             nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)
         ),
-        "≥ 0": block(order="crbp"),  # BatchNorm after ReLU brings negatives back
+        "in the order Conv → BatchNorm → ReLU → MaxPool": block(order="crbp"),
         "nn.Module": "conv",
     }
     for hint, answer in cases.items():
@@ -92,20 +92,21 @@ def test_checkpoint(tmp_path):
 
     good = {"model": model.state_dict(), "optimizer": optimizer.state_dict()}
     cases = {
-        "Save model.state_dict() instead": saved(model, "whole.pt"),
+        "Save model.state_dict() and": saved(model, "whole.pt"),
         "'optimizer'": saved({"model": model.state_dict(), "epoch": 2}, "no_opt.pt"),
         "not an optimizer.state_dict()": saved(
             {**good, "optimizer": {"lr": 1}, "epoch": 2}, "bad.pt"
         ),
-        "load_state_dict could not": saved(
+        "does not fit this model": saved(
             {**good, "model": nn.Linear(2, 2).state_dict(), "epoch": 2}, "other.pt"
         ),
         "number of finished epochs": saved({**good, "epoch": "two"}, "epoch.pt"),
         "Two epochs are finished": saved({**good, "epoch": 1}, "epoch1.pt"),  # 0-based count
         "so save 2": saved({**good, "epoch": 3}, "epoch3.pt"),  # the epoch to resume at
         "holds a list": saved([1, 2], "list.pt"),
-        "There is no file": tmp_path / "missing.pt",
     }
+    missing = check_checkpoint(tmp_path / "missing.pt", model)  # the stub saves nothing
+    assert missing.status == "todo" and "no file" in missing.hint
     for hint, answer in cases.items():
         verdict = check_checkpoint(answer, model)
         assert verdict.status == "wrong" and hint in verdict.hint, (hint, verdict)

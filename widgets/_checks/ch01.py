@@ -7,7 +7,7 @@ import torch
 from .._i18n import Message
 from .compare import close
 from .guard import run_watched
-from .verdict import Verdict, exercise, failed, not_yet, passed
+from .verdict import Verdict, error_text, exercise, failed, passed, unanswered
 
 NOT_A_TENSOR = Message(
     ja="答えが torch.Tensor ではありません（{got} です）。torch の関数で作りましょう。",
@@ -146,6 +146,10 @@ MEAN_TYPE = Message(
     ja="答えは Python の float にしてください（{got} です）。",
     en="The answer should be a Python float (it is a {got}).",
 )
+MEAN_NOT_ALL = Message(
+    ja="平均が一部の軸だけでとられています（形 {shape} のテンソルです）。images.mean() のように dim を付けずに、すべての画素の平均をとってから .item() で取り出しましょう。",
+    en="The mean was taken over some axes only (a tensor of shape {shape}). Call images.mean() without dim for the mean of every pixel, then take it out with .item().",
+)
 MEAN_SUM = Message(
     ja="合計 sum() のままのようです。要素の数 numel() で割ると平均になります。",
     en="That looks like the sum. Divide by the number of elements, numel(), to get the mean.",
@@ -161,6 +165,8 @@ MEAN_OK = Message(ja="平均は {value:.4f} です。", en="The mean is {value:.
 def check_mean_brightness(images: torch.Tensor, value: object) -> Verdict:
     """Exercise 4: the mean of every pixel of ``images``, as a Python ``float``."""
     if isinstance(value, torch.Tensor):
+        if value.numel() != 1:
+            return failed(MEAN_NOT_ALL(shape=tuple(value.shape)))
         return failed(MEAN_TENSOR())
     if isinstance(value, bool) or not isinstance(value, float | int):
         return failed(MEAN_TYPE(got=type(value).__name__))
@@ -171,14 +177,6 @@ def check_mean_brightness(images: torch.Tensor, value: object) -> Verdict:
     if abs(value - want) > 1e-5 * max(1.0, abs(want)):
         return failed(MEAN_WRONG(want=want, got=float(value)))
     return passed(MEAN_OK(value=want))
-
-
-# Answers given as functions: a stub (or a forgotten ``return``) gives None.
-
-NO_RETURN = Message(
-    ja="関数が None を返しました。まだ書いていないか、return を書き忘れていませんか。",
-    en="The function returned None: not written yet, or a forgotten return?",
-)
 
 
 # 5. Pairwise distances by broadcasting --------------------------------------------
@@ -228,12 +226,12 @@ def check_distances(distances: object) -> Verdict:
             got, calls = run_watched(distances, P.clone(), Q.clone())
         except RuntimeError as error:
             if "must match the size" in str(error):
-                return failed(DIST_SHAPE_ERROR(error=str(error).split("\n")[0]))
+                return failed(DIST_SHAPE_ERROR(error=error_text(error)))
             raise
         if any(s in name for s in SHORTCUTS for name in calls.functions | calls.operators):
             return failed(DIST_SHORTCUT())
-        if got is None:
-            return not_yet(NO_RETURN())
+        if (verdict := unanswered(distances, got, "distances")) is not None:
+            return verdict
         if (hint := tensor_or_hint(got)) is not None:
             return hint
         want = ((P[:, None, :] - Q[None, :, :]) ** 2).sum(dim=-1).sqrt()
@@ -287,8 +285,8 @@ def check_to_batch(to_batch: object) -> Verdict:
     for n, h, w in ((4, 5, 6), (2, 7, 3)):
         photos = [torch.rand(h, w, 3, generator=generator) for _ in range(n)]
         got = to_batch([p.clone() for p in photos])
-        if got is None:
-            return not_yet(NO_RETURN())
+        if (verdict := unanswered(to_batch, got, "to_batch")) is not None:
+            return verdict
         if (hint := tensor_or_hint(got)) is not None:
             return hint
         want = torch.stack(photos).permute(0, 3, 1, 2)

@@ -9,7 +9,17 @@ import torch
 from .._i18n import Message
 from .compare import close
 from .guard import run_watched
-from .verdict import Verdict, exercise, failed, is_stub, not_yet, passed
+from .verdict import (
+    STUB_FUNCTION,
+    Verdict,
+    error_text,
+    exercise,
+    failed,
+    not_yet,
+    passed,
+    unanswered,
+    untouched_stub,
+)
 
 NOT_A_FUNCTION = Message(
     ja="答えには関数そのもの（{name} のように括弧なし）を渡してください（{got} でした）。",
@@ -18,21 +28,6 @@ NOT_A_FUNCTION = Message(
 NOT_A_TENSOR = Message(
     ja="関数がテンソルを返していません（{got} でした）。torch の演算で計算しましょう。",
     en="The function does not return a tensor (it returned a {got}). Compute with torch operations.",
-)
-
-
-def _does_nothing(*args: object) -> None: ...
-
-
-def untouched_stub(fn: object) -> bool:
-    """True for a function whose body is still just ``...`` or ``pass``."""
-    code = getattr(fn, "__code__", None)
-    return code is not None and code.co_code == _does_nothing.__code__.co_code
-
-
-STUB_FUNCTION = Message(
-    ja="関数の中身がまだ書かれていません（pass や ... のままです）。中身を書いてから実行してください。",
-    en="The function body is still empty (just pass or ...). Write it, then run the cell again.",
 )
 
 
@@ -101,8 +96,8 @@ def check_grad_by_hand(grad_by_hand: Callable[[torch.Tensor], object]) -> Verdic
     inputs = hand_inputs()
     for x in inputs:
         got, calls = run_watched(grad_by_hand, x.clone())
-        if is_stub(got):
-            return not_yet()
+        if (verdict := unanswered(grad_by_hand, got, "grad_by_hand")) is not None:
+            return verdict
         if calls.used_autograd:
             return failed(HAND_AUTOGRAD())
         if not isinstance(got, torch.Tensor):
@@ -169,7 +164,7 @@ def check_per_sample_grads(grads: object) -> Verdict:
     try:
         got = [float(g) for g in grads]
     except (TypeError, ValueError, RuntimeError) as error:
-        return failed(ACC_NUMBERS(error=error))
+        return failed(ACC_NUMBERS(error=error_text(error)))
     want = per_sample_grads()
     if len(got) != len(want):
         return failed(ACC_LENGTH(got=len(got), want=len(want)))
@@ -197,6 +192,10 @@ STEP_REBOUND = Message(
 STEP_UNCHANGED = Message(
     ja="w の値が変わっていません。w -= lr * w.grad で、勾配と逆向きに動かします。",
     en="w did not change. Move it against the gradient: w -= lr * w.grad.",
+)
+STEP_RESET_FIRST = Message(
+    ja="w が変わっていません。更新の前に勾配を消しています（w.grad = None や zero_() が先）。先に w -= lr * w.grad で更新し、そのあとで w.grad = None にします。",
+    en="w did not change: the gradient was reset before the update (w.grad = None or zero_() came first). Update first with w -= lr * w.grad, then set w.grad = None.",
 )
 STEP_SIGN = Message(
     ja="勾配の向きに進んでいます。損失を減らすには勾配と逆向き、w -= lr * w.grad です。",
@@ -235,9 +234,15 @@ def one_step(sgd_step: Callable[..., object], w: torch.Tensor, lr: float) -> Ver
         if "leaf" in str(error) and "in-place" in str(error):
             return failed(STEP_IN_PLACE())
         raise
+    except TypeError:
+        if w.grad is None:  # w.grad = None came before the update that reads it
+            return failed(STEP_RESET_FIRST())
+        raise
     if torch.equal(w.detach(), before):
         if isinstance(result, torch.Tensor) and close(result.detach(), want, **TOL):
             return failed(STEP_REBOUND())
+        if w.grad is None or not w.grad.any():
+            return failed(STEP_RESET_FIRST())
         return failed(STEP_UNCHANGED())
     if not (w.is_leaf and w.requires_grad):
         return failed(STEP_LEAF())

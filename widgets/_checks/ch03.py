@@ -12,7 +12,7 @@ from PIL import Image
 from .._i18n import Message
 from .._validate import unwrap_number
 from .compare import close
-from .verdict import Verdict, exercise, failed, is_stub, not_yet, passed
+from .verdict import Verdict, exercise, failed, not_yet, passed, unanswered
 
 # 1. A Dataset over a folder of images and labels.csv ----------------------------------
 
@@ -38,6 +38,14 @@ IMAGE_NOT_TENSOR = Message(
 IMAGE_UINT8 = Message(
     ja="画像の dtype が {dtype} です。v2.PILToTensor() は 0〜255 の uint8 を返すので、.float() / 255 で 0〜1 の float32 にします。",
     en="The image dtype is {dtype}. v2.PILToTensor() returns uint8 values 0–255: use .float() / 255 to get float32 in 0–1.",
+)
+IMAGE_NOT_FLOAT32 = Message(
+    ja="画像の dtype が {dtype} です。演習の指定どおり float32 にします（.float() は float32 を返します）。",
+    en="The image dtype is {dtype}; the exercise asks for float32 (.float() gives float32).",
+)
+IMAGE_NOT_SCALED = Message(
+    ja="画像の値が 0〜255 のままです（最大 {top:.0f}）。.float() のあとに / 255 で 0〜1 にしましょう。",
+    en="The image values are still 0–255 (largest {top:.0f}). After .float(), divide by 255 to get 0–1.",
 )
 IMAGE_SHAPE = Message(
     ja="画像の形が {shape} です。v2.PILToTensor() の結果そのまま (1, 28, 28) = (C, H, W) にしてください。",
@@ -69,15 +77,17 @@ def check_digit_folder(dataset: object, folder: object) -> Verdict:
         return failed(NOT_A_DATASET())
     folder = Path(folder)
     rows = read_rows(folder)
-    size = type(dataset).__len__(dataset) if hasattr(type(dataset), "__len__") else None
-    if is_stub(size):
+    if not hasattr(type(dataset), "__len__"):
         return not_yet()
+    size = type(dataset).__len__(dataset)
+    if (verdict := unanswered(type(dataset).__len__, size, "__len__")) is not None:
+        return verdict
     if size != len(rows):
         return failed(LEN_WRONG(got=size, want=len(rows)))
     for i in sorted({0, 1, len(rows) // 2, len(rows) - 1}):
         item = dataset[i]
-        if is_stub(item):
-            return not_yet()
+        if (verdict := unanswered(type(dataset).__getitem__, item, "__getitem__")) is not None:
+            return verdict
         if not isinstance(item, tuple) or len(item) != 2:
             return failed(NOT_A_PAIR(got=type(item).__name__))
         image, label = item
@@ -89,6 +99,11 @@ def check_digit_folder(dataset: object, folder: object) -> Verdict:
             return failed(IMAGE_SHAPE(shape=tuple(image.shape)))
         with Image.open(folder / rows[i][0]) as picture:
             want = torch.from_numpy(np.array(picture, dtype=np.float32) / 255).unsqueeze(0)
+        top = float(image.detach().max()) if image.is_floating_point() else 0.0
+        if top > 1.5 and close(image / 255, want, atol=1e-6):
+            return failed(IMAGE_NOT_SCALED(top=top))
+        if image.dtype != torch.float32:
+            return failed(IMAGE_NOT_FLOAT32(dtype=image.dtype))
         if not close(image, want, atol=1e-6):
             return failed(IMAGE_WRONG(i=i))
         label = unwrap_number(label)
@@ -123,8 +138,8 @@ def check_one_hot(to_one_hot: object) -> Verdict:
     """Exercise 2: a function ``int -> float tensor of shape (10,)`` with a single 1."""
     for y in range(10):
         got = to_one_hot(y)
-        if is_stub(got):
-            return not_yet()
+        if (verdict := unanswered(to_one_hot, got, "to_one_hot")) is not None:
+            return verdict
         if not isinstance(got, torch.Tensor):
             return failed(ONE_HOT_NOT_TENSOR(y=y, got=type(got).__name__))
         if tuple(got.shape) != (10,):
@@ -140,8 +155,16 @@ def check_one_hot(to_one_hot: object) -> Verdict:
 
 SPLIT_TITLE = Message(ja="学習用と検証用に分ける", en="Split into training and validation")
 SPLIT_NOT_SUBSETS = Message(
-    ja="random_split が返す 2 つ（Subset）をそのまま渡してください（渡されたのは {got} です）。",
-    en="Pass the two parts random_split returns (Subset objects) (got {got}).",
+    ja="{name} が random_split の返す部分（Subset）ではありません（{got} です）。random_split が返す 2 つをそのまま渡してください。",
+    en="{name} is not a part returned by random_split (it is a {got}). Pass the two parts random_split returns.",
+)
+SPLIT_VAL_IS_TEST = Message(
+    ja="val_part がテスト用データ（train=False）です。検証用は学習用データ train_set から random_split で取り分けます。テスト用データは最後の評価のためにとっておきます。",
+    en="val_part is the test set (train=False). Take the validation part out of train_set with random_split; the test set is kept for the final evaluation.",
+)
+SPLIT_TEST_SET = Message(
+    ja="分けたのはテスト用データ（train=False）です。分けるのは学習用データ train_set です。",
+    en="You split the test set (train=False). Split the training data, train_set.",
 )
 SPLIT_SWAPPED = Message(
     ja="大きさが逆です: 学習用が {a} 件、検証用が {b} 件。学習用を 80%（{want_a} 件）にします。",
@@ -165,11 +188,15 @@ SPLIT_OK = Message(ja="{a} 件と {b} 件、重なりなし。", en="{a} and {b}
 @exercise(SPLIT_TITLE)
 def check_split(train_part: object, val_part: object) -> Verdict:
     """Exercise 3: ``random_split`` of the training images into 80% / 20%."""
-    parts = (train_part, val_part)
-    if not all(hasattr(p, "indices") and hasattr(p, "dataset") for p in parts):
-        return failed(SPLIT_NOT_SUBSETS(got=type(train_part).__name__))
+    for name, part in (("train_part", train_part), ("val_part", val_part)):
+        if not (hasattr(part, "indices") and hasattr(part, "dataset")):
+            if name == "val_part" and getattr(part, "train", None) is False:
+                return failed(SPLIT_VAL_IS_TEST())
+            return failed(SPLIT_NOT_SUBSETS(name=name, got=type(part).__name__))
     if train_part.dataset is not val_part.dataset:
         return failed(SPLIT_SOURCE())
+    if getattr(train_part.dataset, "train", None) is False:
+        return failed(SPLIT_TEST_SET())
     total = len(train_part.dataset)
     want_a = round(total * 0.8)
     want = {"want_a": want_a, "want_b": total - want_a}

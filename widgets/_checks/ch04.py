@@ -10,7 +10,8 @@ from torch import nn
 from .._i18n import Message
 from .._validate import unwrap_number
 from .compare import close
-from .verdict import Verdict, exercise, failed, is_stub, not_yet, passed
+from .guard import run_watched
+from .verdict import Verdict, error_text, exercise, failed, passed, unanswered
 
 # 1. The convolution output size ------------------------------------------------------
 
@@ -30,6 +31,10 @@ CONV_NO_PADDING = Message(
 CONV_WRONG = Message(
     ja="conv_out({args}) が {got} ですが、nn.Conv1d の出力は {want} です。式の最後の + 1 と、どこを stride で割るかを確かめましょう。",
     en="conv_out({args}) is {got}, but nn.Conv1d gives {want}. Check the final + 1 and what is divided by the stride.",
+)
+CONV_RUNS_CONV = Message(
+    ja="conv_out の中で畳み込み（nn.Conv1d など）を実行して長さを測っています。この演習では、出力の長さを式で計算します。",
+    en="conv_out runs a convolution (nn.Conv1d or similar) to measure the length. In this exercise, compute the output length with the formula.",
 )
 CONV_OK = Message(
     ja="ランダムな {n} 通りの設定すべてで nn.Conv1d と一致しました。",
@@ -65,9 +70,11 @@ def check_conv_out(conv_out: object) -> Verdict:
     """Exercise 1: ``conv_out(length, kernel_size, stride, padding, dilation) -> int``."""
     settings = conv_settings(60)
     for args in settings:
-        got = conv_out(*args)
-        if is_stub(got):  # the untouched stub: `return None`
-            return not_yet()
+        got, calls = run_watched(conv_out, *args)
+        if calls.used_convolution:
+            return failed(CONV_RUNS_CONV())
+        if (verdict := unanswered(conv_out, got, "conv_out")) is not None:
+            return verdict
         shown = ", ".join(map(str, args))
         if isinstance(got, bool) or not isinstance(got, int):
             return failed(CONV_NOT_INT(args=shown, got=got))
@@ -135,8 +142,8 @@ MLP_NOT_MODULE = Message(
     en="The answer must be an nn.Module instance (got {got}). Create it by calling the class: model = DigitMLP().",
 )
 MLP_CRASHED = Message(
-    ja="(8, 1, 28, 28) の画像バッチを入れるとエラーになりました: {error}。最初に nn.Flatten() で (8, 784) にしていますか？",
-    en="A (8, 1, 28, 28) batch of images raised: {error}. Do you flatten it to (8, 784) first with nn.Flatten()?",
+    ja="(8, 1, 28, 28) の画像バッチを入れると forward がエラーになりました。最初に nn.Flatten() で (8, 784) にしていますか？（{error}）",
+    en="forward raised an error on a (8, 1, 28, 28) batch of images. Do you flatten it to (8, 784) first with nn.Flatten()? ({error})",
 )
 MLP_SHAPE = Message(
     ja="出力の形が {shape} です。8 枚の画像に 10 クラスずつ、(8, 10) になるはずです。",
@@ -145,6 +152,10 @@ MLP_SHAPE = Message(
 MLP_PARAMS = Message(
     ja="パラメータが {got:,} 個です（正しくは {want:,} 個）。層の大きさ 784 → 128 → 10 を確かめましょう。",
     en="It has {got:,} parameters (should be {want:,}). Check the layer sizes 784 → 128 → 10.",
+)
+MLP_NOT_LOGITS = Message(
+    ja="出力がすべて 0 以上です。最後の nn.Linear のあとに ReLU や softmax（sigmoid）をかけていませんか。モデルはロジット（最後の nn.Linear の出力そのまま）を返します。nn.CrossEntropyLoss が中で softmax をとります。",
+    en="Every output is ≥ 0: is there a ReLU or softmax (or sigmoid) after the last nn.Linear? The model returns logits, the last nn.Linear's raw output; nn.CrossEntropyLoss applies softmax itself.",
 )
 MLP_LINEAR = Message(
     ja="モデル全体が線形（1 次関数）になっています。2 つの nn.Linear の間に nn.ReLU() を入れましょう。",
@@ -167,14 +178,16 @@ def check_mlp(model: object) -> Verdict:
         with torch.no_grad():
             out, out2, out0 = model(x), model(2 * x), model(torch.zeros_like(x))
     except Exception as error:  # the learner's forward: explain, never raise
-        return failed(MLP_CRASHED(error=f"{type(error).__name__}: {error}"))
-    if out is None:
-        return not_yet()
+        return failed(MLP_CRASHED(error=error_text(error)))
+    if (verdict := unanswered(type(model).forward, out, "forward")) is not None:
+        return verdict
     if not isinstance(out, torch.Tensor) or tuple(out.shape) != (8, 10):
         return failed(MLP_SHAPE(shape=tuple(getattr(out, "shape", ()))))
     count = sum(p.numel() for p in model.parameters())
     if count != COUNT_RIGHT:
         return failed(MLP_PARAMS(got=count, want=COUNT_RIGHT))
+    if bool((out >= 0).all()) and bool((out2 >= 0).all()):
+        return failed(MLP_NOT_LOGITS())
     # A linear (affine) model satisfies f(2x) - f(0) = 2 (f(x) - f(0)) for every x.
     if close(out2 - out0, 2 * (out - out0), atol=1e-4):
         return failed(MLP_LINEAR())
@@ -237,8 +250,7 @@ DROP_OK = Message(
 @exercise(DROP_TITLE)
 def check_dropout(my_dropout: object) -> Verdict:
     """Exercise 4: ``my_dropout(x, p, training)`` zeroes with probability p, scales by 1/(1−p)."""
-    from .ch01 import NO_RETURN, NOT_A_TENSOR
-    from .guard import run_watched
+    from .ch01 import NOT_A_TENSOR
 
     if not callable(my_dropout):
         return failed(DROP_NOT_CALLABLE())
@@ -250,8 +262,8 @@ def check_dropout(my_dropout: object) -> Verdict:
             got, calls = run_watched(my_dropout, x.clone(), p, training)
             if any("dropout" in name for name in calls.functions | calls.operators):
                 return failed(DROP_SHORTCUT())
-            if got is None:
-                return not_yet(NO_RETURN())
+            if (verdict := unanswered(my_dropout, got, "my_dropout")) is not None:
+                return verdict
             if not isinstance(got, torch.Tensor):
                 return failed(NOT_A_TENSOR(got=type(got).__name__))
             if got.shape != x.shape:
@@ -350,16 +362,14 @@ def conv_length(size: int, kernel: int, stride: int, padding: int, dilation: int
 @exercise(SHAPE_TITLE)
 def check_conv_pool_shape(conv_pool_shape: object) -> Verdict:
     """Exercise 1: ``conv_pool_shape(h, w, kernel_size, stride, padding, dilation, pool)``."""
-    from .guard import run_watched
-
     settings = conv_pool_settings(40)
     for args in settings:
         got, calls = run_watched(conv_pool_shape, *args)
         ops = calls.functions | calls.operators
         if calls.used_convolution or any("pool" in name for name in ops):
             return failed(SHAPE_RUNS_LAYERS())
-        if got is None or got is Ellipsis:
-            return not_yet()
+        if (verdict := unanswered(conv_pool_shape, got, "conv_pool_shape")) is not None:
+            return verdict
         shown = ", ".join(map(str, args))
         pair = tuple(got) if isinstance(got, tuple | list | torch.Size) else None
         if pair is None or len(pair) != 2 or not all(type(v) is int for v in pair):

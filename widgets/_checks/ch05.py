@@ -12,7 +12,16 @@ from torch import nn
 from .._i18n import Message
 from .._validate import unwrap_number
 from .compare import close
-from .verdict import Verdict, exercise, failed, not_yet, passed
+from .verdict import (
+    STUB_FUNCTION,
+    Verdict,
+    exercise,
+    failed,
+    not_yet,
+    passed,
+    returned_none,
+    untouched_stub,
+)
 
 # 1. The training step, in the right order -----------------------------------------
 
@@ -40,6 +49,10 @@ STEP_WRONG_UPDATE = Message(
 STEP_RETURN = Message(
     ja="train_step が {got} を返しました。損失を Python の数で返しましょう（loss.item()）。",
     en="train_step returned {got}. Return the loss as a Python number (loss.item()).",
+)
+STEP_RETURN_TENSOR = Message(
+    ja="値は合っていますが、テンソルのまま返しています。loss.item() で Python の数にして返しましょう（この講座で「Python の数」と書いたら .item() で取り出した数のことです）。",
+    en="The value is right, but it is returned as a tensor. Return loss.item(), a Python number (when this course asks for a Python number, take it out with .item()).",
 )
 STEP_RETURN_WRONG = Message(
     ja="返した値 {got:.4f} が、更新前の損失 {want:.4f} と違います。更新前に計算した loss.item() を返しましょう。",
@@ -79,6 +92,8 @@ def check_train_step(train_step: object) -> Verdict:
     """Exercise 1: ``train_step(model, X, y, loss_fn, optimizer)`` does one update, returns the loss."""
     if not callable(train_step):
         return failed(STEP_NOT_CALLABLE())
+    if untouched_stub(train_step):
+        return not_yet(STUB_FUNCTION())
     model, X, y = step_problem()
     ours = copy.deepcopy(model)
     mine_opt = torch.optim.SGD(model.parameters(), lr=0.1)
@@ -89,17 +104,19 @@ def check_train_step(train_step: object) -> Verdict:
         got = train_step(model, X, y, nn.MSELoss(), mine_opt)
         want = reference_step(ours, X, y, nn.MSELoss(), ours_opt)
         after = params(model)
-        if got is None and torch.equal(before, after):
-            return not_yet()
         if torch.equal(before, after):
             return failed(STEP_NO_UPDATE())
         if not close(after, params(ours), atol=1e-6):
             return failed(STEP_ACCUMULATES() if call > 0 else STEP_WRONG_UPDATE())
-        got = unwrap_number(got)
-        if isinstance(got, bool) or not isinstance(got, Real):
+        if got is None:
+            return returned_none(train_step, "train_step")
+        number = unwrap_number(got)
+        if isinstance(number, bool) or not isinstance(number, Real):
             return failed(STEP_RETURN(got=type(got).__name__))
-        if abs(float(got) - want) > 1e-5 * max(1.0, abs(want)):
-            return failed(STEP_RETURN_WRONG(got=float(got), want=want))
+        if abs(float(number) - want) > 1e-5 * max(1.0, abs(want)):
+            return failed(STEP_RETURN_WRONG(got=float(number), want=want))
+        if isinstance(got, torch.Tensor):
+            return failed(STEP_RETURN_TENSOR())
         losses.append(want)
     return passed(STEP_OK(first=losses[0], last=losses[-1]))
 
@@ -135,6 +152,8 @@ LOGITS_OK = Message(
 @exercise(LOGITS_TITLE)
 def check_logits_loss(logits: torch.Tensor, labels: torch.Tensor, loss: object) -> Verdict:
     """Exercise 2: ``loss`` is the cross-entropy of raw ``logits`` against ``labels``."""
+    if isinstance(loss, Real) and not isinstance(loss, bool):  # loss.item() is right too
+        loss = torch.tensor(float(loss))
     if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
         return failed(LOGITS_NOT_TENSOR(got=type(loss).__name__))
     logits, labels = logits.detach(), labels.detach().long()
@@ -169,8 +188,20 @@ ACC_PERCENT = Message(
     en="It returned a percentage, {got}. Return a fraction from 0 to 1 (do not multiply by 100).",
 )
 ACC_WRONG_DIM = Message(
-    ja="予測したクラスの取り方が違うようです。各行（1 枚ずつ）で最大の列を選ぶので logits.argmax(dim=1) です。",
-    en="The predicted classes look wrong: pick the largest column of each row (each item), logits.argmax(dim=1).",
+    ja="予測したクラスの取り方が違うようです。各行（1 枚ずつ）で最大の列を選ぶので logits.argmax(dim=1) です（dim=0 は列ごとに最大の行を選びます）。",
+    en="The predicted classes look wrong: pick the largest column of each row (each item), logits.argmax(dim=1) (dim=0 picks the largest row of each column).",
+)
+ACC_INT_DIV = Message(
+    ja="{got} が返りました。// は切り捨ての割り算なので、正解率が 0 か 1 になってしまいます。/ で割るか、.float().mean() を使いましょう。",
+    en="It returned {got}: // is floor division, so the accuracy becomes 0 or 1. Divide with /, or use .float().mean().",
+)
+ACC_BY_CLASSES = Message(
+    ja="正解の個数をクラスの数で割っています。割るのはデータの個数 len(labels)（logits の行数）です。",
+    en="The number of right answers is divided by the number of classes. Divide by the number of items, len(labels) (the rows of logits).",
+)
+ACC_TENSOR = Message(
+    ja="値は合っていますが、テンソルのまま返しています。.item() で Python の数にして返しましょう（この講座で「Python の数」と書いたら .item() で取り出した数のことです）。",
+    en="The value is right, but it is returned as a tensor. Return a Python number with .item() (when this course asks for a Python number, take it out with .item()).",
 )
 ACC_WRONG = Message(
     ja="{got} が返りましたが、正しい正解率は {want} です。(logits.argmax(dim=1) == labels) の平均を取りましょう。",
@@ -180,9 +211,10 @@ ACC_OK = Message(ja="{n} 通りのバッチで正しい正解率になりまし�
 
 
 def accuracy_cases() -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Batches, a square one first: there argmax(dim=0) runs and can be told apart."""
     g = torch.Generator().manual_seed(3)
     cases = []
-    for n, classes in ((8, 10), (10, 10), (7, 3), (12, 10)):
+    for n, classes in ((10, 10), (8, 10), (7, 3), (12, 10)):
         logits = torch.randn(n, classes, generator=g)
         labels = torch.randint(classes, (n,), generator=g)
         labels[: n // 2] = logits[: n // 2].argmax(dim=1)  # about half right
@@ -190,27 +222,55 @@ def accuracy_cases() -> list[tuple[torch.Tensor, torch.Tensor]]:
     return cases
 
 
+def accuracy_hint(got: float, logits: torch.Tensor, labels: torch.Tensor) -> Verdict | None:
+    """None when ``got`` is the accuracy; else the verdict naming the likely mistake."""
+    n, classes = logits.shape
+    right = (logits.argmax(dim=1) == labels).sum().item()
+    want = right / n
+    if abs(got - want) < 1e-6:
+        return None
+    if abs(got - right) < 1e-6:
+        return failed(ACC_COUNT(got=got))
+    if abs(got - 100 * want) < 1e-4:
+        return failed(ACC_PERCENT(got=got))
+    if abs(got - right // n) < 1e-6:
+        return failed(ACC_INT_DIV(got=got))
+    if classes != n and abs(got - right / classes) < 1e-6:
+        return failed(ACC_BY_CLASSES())
+    by_columns = (logits.argmax(dim=0) == labels).float().mean().item() if classes == n else None
+    if (by_columns is not None and abs(got - by_columns) < 1e-6) or 0 <= got <= 1:
+        return failed(ACC_WRONG_DIM())
+    return failed(ACC_WRONG(got=got, want=want))
+
+
 @exercise(ACC_TITLE)
 def check_accuracy(accuracy: object) -> Verdict:
-    """Exercise 3: ``accuracy(logits, labels)`` returns the fraction of right predictions."""
+    """Exercise 3: ``accuracy(logits, labels)`` returns the fraction of right predictions.
+
+    The value is judged first (the mistake that matters), then its type: a one-element
+    tensor with the right value gets the ``.item()`` hint.
+    """
     if not callable(accuracy):
         return failed(ACC_NOT_CALLABLE())
+    if untouched_stub(accuracy):
+        return not_yet(STUB_FUNCTION())
     cases = accuracy_cases()
+    tensor_returned = False
     for logits, labels in cases:
-        got = accuracy(logits.clone(), labels.clone())
-        got = unwrap_number(got)
-        if got is None or got is Ellipsis:
-            return not_yet()
-        if isinstance(got, bool) or not isinstance(got, Real):
+        try:
+            got = accuracy(logits.clone(), labels.clone())
+        except RuntimeError as error:
+            if "must match the size" in str(error):  # argmax(dim=0) against labels
+                return failed(ACC_WRONG_DIM())
+            raise
+        if got is None:
+            return returned_none(accuracy, "accuracy")
+        number = unwrap_number(got)
+        if isinstance(number, bool) or not isinstance(number, Real):
             return failed(ACC_NOT_NUMBER(got=type(got).__name__))
-        right = (logits.argmax(dim=1) == labels).sum().item()
-        want = right / len(labels)
-        got = float(got)
-        if abs(got - want) < 1e-6:
-            continue
-        if abs(got - right) < 1e-6:
-            return failed(ACC_COUNT(got=got))
-        if abs(got - 100 * want) < 1e-4:
-            return failed(ACC_PERCENT(got=got))
-        return failed(ACC_WRONG_DIM() if 0 <= got <= 1 else ACC_WRONG(got=got, want=want))
+        if (verdict := accuracy_hint(float(number), logits, labels)) is not None:
+            return verdict
+        tensor_returned = tensor_returned or isinstance(got, torch.Tensor)
+    if tensor_returned:
+        return failed(ACC_TENSOR())
     return passed(ACC_OK(n=len(cases)))

@@ -11,8 +11,10 @@ import torch
 from torch import nn
 
 from .._i18n import Message
+from .._validate import unwrap_number
 from .compare import close
-from .verdict import Verdict, exercise, failed, passed
+from .guard import run_watched
+from .verdict import Verdict, error_text, exercise, failed, not_yet, passed, returned_none
 
 # 1. A conv-BN-ReLU-pool block ------------------------------------------------------
 
@@ -20,6 +22,10 @@ BLOCK_TITLE = Message(ja="畳み込みブロック", en="A convolution block")
 BLOCK_NOT_MODULE = Message(
     ja="block が nn.Module ではありません（{got} です）。nn.Sequential(...) で組み立てましょう。",
     en="block is not an nn.Module (it is a {got}). Build it with nn.Sequential(...).",
+)
+BLOCK_NOT_TENSOR = Message(
+    ja="block(x) がテンソルではなく {got} を返しました。forward は層を通した結果のテンソルを返します。",
+    en="block(x) returned a {got}, not a tensor. forward returns the tensor that comes out of the layers.",
 )
 BLOCK_NO_PADDING = Message(
     ja="出力の形が {got} です。3×3 の畳み込みで大きさを保つには padding=1 が要ります。",
@@ -53,13 +59,13 @@ BLOCK_OK = Message(
     ja="(N, 16, 28, 28) → {got}、パラメータ {params} 個です。",
     en="(N, 16, 28, 28) → {got}, {params} parameters.",
 )
-KINDS = {nn.Conv2d: "Conv", nn.BatchNorm2d: "BatchNorm", nn.ReLU: "ReLU", nn.MaxPool2d: "MaxPool"}
+# Torch functions a forward pass runs, by layer: seen at run time, so nn.Sequential, a
+# module of one's own, functional calls and lazy layers (nn.LazyConv2d) all count.
+KINDS = {"conv": "Conv", "batch_norm": "BatchNorm", "relu": "ReLU", "max_pool": "MaxPool"}
 
 
-def layer_order(block: nn.Module) -> list[str]:
-    return [
-        name for module in block.modules() for kind, name in KINDS.items() if type(module) is kind
-    ]
+def layer_order(functions: list[str]) -> list[str]:
+    return [kind for name in functions for key, kind in KINDS.items() if key in name]
 
 
 @exercise(BLOCK_TITLE)
@@ -70,7 +76,11 @@ def check_cnn_block(block: object) -> Verdict:
     probe = copy.deepcopy(block).train()
     x = torch.randn(4, 16, 28, 28, generator=torch.Generator().manual_seed(0))
     with torch.no_grad():
-        out = probe(x)
+        out, calls = run_watched(probe, x)
+    if out is None:
+        return returned_none(type(block).forward, "forward")
+    if not isinstance(out, torch.Tensor):
+        return failed(BLOCK_NOT_TENSOR(got=type(out).__name__))
     got = tuple(out.shape)
     if got[2:] in ((13, 13), (26, 26)):
         return failed(BLOCK_NO_PADDING(got=got))
@@ -80,13 +90,13 @@ def check_cnn_block(block: object) -> Verdict:
         return failed(BLOCK_CHANNELS(got=got))
     if got != (4, 32, 14, 14):
         return failed(BLOCK_SHAPE(got=got))
-    order = layer_order(block)
+    order = layer_order(calls.sequence)
     if "BatchNorm" not in order:
         return failed(BLOCK_NO_BN())
-    if (out < 0).any():
-        return failed(BLOCK_NEGATIVE())
     if order != ["Conv", "BatchNorm", "ReLU", "MaxPool"]:
         return failed(BLOCK_ORDER(order=" → ".join(order)))
+    if (out < 0).any():
+        return failed(BLOCK_NEGATIVE())
     count = sum(p.numel() for p in block.parameters())
     return passed(BLOCK_OK(got=got, params=count))
 
@@ -148,14 +158,28 @@ def check_probabilities(model: nn.Module, images: torch.Tensor, probs: object) -
 
 CKPT_TITLE = Message(ja="チェックポイントの保存", en="Saving a checkpoint")
 CKPT_NO_FILE = Message(
-    ja="{path} というファイルがありません。torch.save(checkpoint, path) で保存しましょう。",
-    en="There is no file {path}. Save it with torch.save(checkpoint, path).",
+    ja="{path} にはまだファイルがありません。torch.save(checkpoint, path) で保存しましょう。",
+    en="There is no file at {path} yet. Save it with torch.save(checkpoint, path).",
+)
+CKPT_NOT_A_PATH = Message(
+    ja="path にはファイルの場所（str か Path）を渡してください（渡されたのは {got} です）。",
+    en="path must be a file location (a str or Path) (got a {got}).",
 )
 CKPT_PICKLED_MODEL = Message(
-    ja="weights_only=True では読み込めませんでした（{error}）。モデルそのものを pickle で保存していませんか。"
-    "保存するのは model.state_dict() です。",
-    en="It does not load with weights_only=True ({error}). Did you pickle the whole model? "
-    "Save model.state_dict() instead.",
+    ja="モデルそのもの（またはテンソル以外のもの）を pickle で保存しているため、weights_only=True で読み込めません。"
+    "保存するのは model.state_dict() と optimizer.state_dict() です（{error}）。",
+    en="The file holds a pickled model (or something else that is not tensors), so it does not load "
+    "with weights_only=True. Save model.state_dict() and optimizer.state_dict() instead ({error}).",
+)
+CKPT_KEYS = Message(
+    ja="'model' の state_dict がこのモデルと合いません（足りないキー: {missing}、余分なキー: {unexpected}）。"
+    "このモデルの model.state_dict() をそのまま保存しましょう。",
+    en="'model' does not fit this model (missing keys: {missing}; unexpected keys: {unexpected}). "
+    "Save this model's model.state_dict() as it is.",
+)
+CKPT_SHAPES = Message(
+    ja="'model' の {key} の形が {got} ですが、このモデルでは {want} です。このモデルの model.state_dict() を保存しましょう。",
+    en="'model' has {key} of shape {got}, but this model's is {want}. Save this model's model.state_dict().",
 )
 CKPT_NOT_DICT = Message(
     ja="保存されているのが dict ではありません（{got}）。{{'model': ..., 'optimizer': ..., 'epoch': ...}} の形にしましょう。",
@@ -188,16 +212,36 @@ CKPT_OK = Message(
 )
 
 
+def state_dict_verdict(saved: object, model: nn.Module) -> Verdict | None:
+    """A hint naming the keys or shapes that differ from ``model.state_dict()``; else None."""
+    if not isinstance(saved, dict):
+        return None  # load_state_dict says what it expected
+    want = model.state_dict()
+    missing, unexpected = sorted(want.keys() - saved.keys()), sorted(saved.keys() - want.keys())
+    if missing or unexpected:
+        shown = {
+            "missing": ", ".join(missing[:4]) or "-",
+            "unexpected": ", ".join(unexpected[:4]) or "-",
+        }
+        return failed(CKPT_KEYS(**shown))
+    for key, value in want.items():
+        got = getattr(saved[key], "shape", None)
+        if got is not None and tuple(got) != tuple(value.shape):
+            return failed(CKPT_SHAPES(key=key, got=tuple(got), want=tuple(value.shape)))
+    return None
+
+
 @exercise(CKPT_TITLE)
 def check_checkpoint(path: object, model: nn.Module) -> Verdict:
     """Exercise 3: ``path`` holds ``{"model", "optimizer", "epoch"}`` loadable into ``model``."""
-    if not isinstance(path, (str, os.PathLike)) or not Path(path).is_file():
-        return failed(CKPT_NO_FILE(path=path))
+    if not isinstance(path, (str, os.PathLike)):
+        return failed(CKPT_NOT_A_PATH(got=type(path).__name__))
+    if not Path(path).is_file():  # the untouched stub saves nothing
+        return not_yet(CKPT_NO_FILE(path=path))
     try:
         checkpoint = torch.load(path, weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, AttributeError) as error:
-        first = str(error).strip().splitlines()[0][:120]
-        return failed(CKPT_PICKLED_MODEL(error=first))
+        return failed(CKPT_PICKLED_MODEL(error=error_text(error, 120)))
     if not isinstance(checkpoint, dict):
         return failed(CKPT_NOT_DICT(got=type(checkpoint).__name__))
     missing = [k for k in ("model", "optimizer", "epoch") if k not in checkpoint]
@@ -206,11 +250,13 @@ def check_checkpoint(path: object, model: nn.Module) -> Verdict:
     optimizer = checkpoint["optimizer"]
     if not isinstance(optimizer, dict) or not {"state", "param_groups"} <= optimizer.keys():
         return failed(CKPT_OPTIMIZER())
+    if (verdict := state_dict_verdict(checkpoint["model"], model)) is not None:
+        return verdict
     try:
         copy.deepcopy(model).load_state_dict(checkpoint["model"])
     except (RuntimeError, TypeError, AttributeError) as error:
-        return failed(CKPT_MODEL(error=str(error).strip().splitlines()[0][:160]))
-    epoch = checkpoint["epoch"]
+        return failed(CKPT_MODEL(error=error_text(error)))
+    epoch = unwrap_number(checkpoint["epoch"])
     if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
         return failed(CKPT_EPOCH(got=epoch))
     if epoch != FINISHED_EPOCHS:

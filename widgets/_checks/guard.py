@@ -22,10 +22,14 @@ AUTOGRAD = {"backward", "grad", "requires_grad_", "vjp", "jacobian", "hessian"}
 
 @dataclass
 class Calls:
-    """What ran inside ``watch()``: torch function names and ATen operator names."""
+    """What ran inside ``watch()``: torch function names and ATen operator names.
+
+    ``sequence`` keeps the torch function names in the order they ran (each call once).
+    """
 
     functions: set[str] = field(default_factory=set)
     operators: set[str] = field(default_factory=set)
+    sequence: list[str] = field(default_factory=list)
 
     @property
     def used_torch(self) -> bool:
@@ -48,7 +52,9 @@ class _FunctionLog(TorchFunctionMode):
         self.calls = calls
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
-        self.calls.functions.add(getattr(func, "__name__", str(func)))
+        name = getattr(func, "__name__", str(func))
+        self.calls.functions.add(name)
+        self.calls.sequence.append(name)
         return func(*args, **(kwargs or {}))
 
 

@@ -8,6 +8,7 @@ so a solution notebook writes ``assert check_something(answer)``.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import wraps
@@ -27,8 +28,16 @@ STUB_LEFT = Message(
     en="No answer yet (it is still None or ...). Complete the cell, then run it again.",
 )
 CHECK_CRASHED = Message(
-    ja="答えを確かめる途中でエラーになりました: {error}",
-    en="Checking the answer raised an error: {error}",
+    ja="答えを確かめる途中で、あなたのコードがエラーを出しました。答えのセルだけを実行して、どの行で止まるか確かめましょう（{error}）。",
+    en="Your code raised an error while the check ran it. Run your answer on its own to see which line stops ({error}).",
+)
+RETURNED_NONE = Message(
+    ja="{name} が None を返しました。最後に return を書き忘れていませんか？",
+    en="{name} returned None: did you forget `return`?",
+)
+STUB_FUNCTION = Message(
+    ja="関数の中身がまだ書かれていません（pass や ... のままです）。中身を書いてから実行してください。",
+    en="The function body is still empty (just pass or ...). Write it, then run the cell again.",
 )
 COLORS = {OK: "#1b7f3b", WRONG: "#b3261e", TODO: "#8a6d00"}
 
@@ -89,6 +98,44 @@ def is_stub(value: object) -> bool:
     return value is None or value is Ellipsis
 
 
+def _does_nothing(*args: object) -> None: ...
+
+
+def untouched_stub(fn: object) -> bool:
+    """True for a function whose body is still just ``...``, ``pass`` or ``return None``."""
+    code = getattr(getattr(fn, "__func__", fn), "__code__", None)
+    return code is not None and code.co_code == _does_nothing.__code__.co_code
+
+
+def returned_none(fn: object, name: str) -> Verdict:
+    """The verdict for a learner's function that returned None.
+
+    An untouched stub gives "not yet"; a function with a body forgot its ``return``.
+    """
+    if untouched_stub(fn):
+        return not_yet(STUB_FUNCTION())
+    return failed(RETURNED_NONE(name=name))
+
+
+def unanswered(fn: object, got: object, name: str) -> Verdict | None:
+    """ "Not yet" for ``...`` (a stub's placeholder), the None verdict for None, else None."""
+    if got is Ellipsis:
+        return not_yet()
+    if got is None:
+        return returned_none(fn, name)
+    return None
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def error_text(error: BaseException, limit: int = 160) -> str:
+    """``Type: first line`` of an exception, without terminal colours, cut to ``limit``."""
+    lines = [line.strip() for line in ANSI.sub("", str(error)).splitlines() if line.strip()]
+    text = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def exercise(title: Message) -> Callable[[Callable[..., Verdict]], Callable[..., Verdict]]:
     """Turn ``check(*answers) -> passed()/failed()`` into a learner-safe exercise check.
 
@@ -105,7 +152,7 @@ def exercise(title: Message) -> Callable[[Callable[..., Verdict]], Callable[...,
             try:
                 verdict = check(*answers, **kw)
             except Exception as error:  # a learner's odd answer must not kill the check
-                verdict = failed(CHECK_CRASHED(error=f"{type(error).__name__}: {error}"))
+                verdict = failed(CHECK_CRASHED(error=error_text(error)))
             return replace(verdict, title=title())
 
         return run

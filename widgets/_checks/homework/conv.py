@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from ..._i18n import Message
 from ..compare import max_error
 from ..guard import run_watched
-from ..verdict import Verdict, failed, passed
+from ..verdict import Verdict, error_text, failed, passed
 from .common import close, homework
 
 TITLE = Message(ja="課題 8.5・8.6: conv2d", en="Tasks 8.5–8.6: conv2d")
@@ -52,6 +52,22 @@ HINTS = {
         en="Each option works alone but not in combination.",
     ),
 }
+FLIPPED = Message(
+    ja="カーネルが上下左右に反転しています。PyTorch の conv2d は相互相関で、x[n,c,i+a,j+b]·w[o,c,a,b] のようにカーネルを反転せずに掛けます。",
+    en="The kernel is flipped. PyTorch's conv2d is a cross-correlation: it multiplies x[n,c,i+a,j+b]·w[o,c,a,b] without flipping the kernel.",
+)
+RAISED = Message(
+    ja="{hint} この条件で conv2d がエラーになりました（{error}）。",
+    en="{hint} Your conv2d raised an error in this case ({error}).",
+)
+GRAD_RAISED = Message(
+    ja="入力が requires_grad=True のとき、conv2d がエラーになりました。conv2d の中の .numpy() や .item() は、そのようなテンソルには使えず、計算グラフも切れます。torch の演算だけで書きましょう（{error}）。",
+    en="Your conv2d raised an error when its inputs require grad: .numpy() or .item() inside conv2d do not work on such tensors and cut the graph. Use torch operations only ({error}).",
+)
+RETURNED_NONE = Message(
+    ja="conv2d が None を返しました。最後に return を書き忘れていませんか？",
+    en="conv2d returned None: did you forget `return`?",
+)
 USES_TORCH_CONV = Message(
     ja="conv2d の中で PyTorch の畳み込み（F.conv2d、nn.Conv2d、torch.conv2d など）を呼んでいます。この課題では、ループ（8.5）や unfold と行列積（8.6）で自分で計算します。",
     en="conv2d calls PyTorch's own convolution (F.conv2d, nn.Conv2d, torch.conv2d, ...). This task asks you to compute it yourself, with loops (8.5) or unfold and a matrix product (8.6).",
@@ -80,19 +96,24 @@ DONE = Message(
     ja="{cases} 通りの条件で F.conv2d と一致し、勾配も autograd・差分と一致しました。",
     en="Matches F.conv2d on {cases} cases; gradients agree with autograd and finite differences.",
 )
+# A 3×2 kernel in every targeted case, so a flipped or transposed kernel shows at once, and
+# two channels per group in the groups case, so mixing up the groups shows there.
 TARGETED = {
-    "plain": {},
-    "bias": {"bias": True},
-    "padding": {"padding": 2},
-    "stride": {"stride": 2},
-    "dilation": {"dilation": 2},
-    "groups": {"groups": 2},
+    "plain": {"kernel": (3, 2)},
+    "bias": {"bias": True, "kernel": (3, 2)},
+    "padding": {"padding": 2, "kernel": (3, 2)},
+    "stride": {"stride": 2, "kernel": (3, 2)},
+    "dilation": {"dilation": 2, "kernel": (3, 2)},
+    "groups": {"groups": 2, "kernel": (3, 2), "channels": (2, 2)},
 }
 
 
 def draw_case(rng: np.random.Generator, **fixed: object) -> dict:
+    kernel, channels = fixed.pop("kernel", None), fixed.pop("channels", None)
     case = {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, "bias": False, **fixed}
     groups, (ci, co, kh, kw) = case["groups"], (int(v) for v in rng.integers(1, 4, size=4))
+    kh, kw = kernel or (kh, kw)
+    ci, co = channels or (ci, co)
     reach = case["dilation"] * (max(kh, kw) - 1) + 1 - 2 * case["padding"]
     h, w = (int(v) for v in rng.integers(max(1, reach), max(1, reach) + 4, size=2))
     case["x"] = torch.tensor(rng.normal(size=(int(rng.integers(1, 3)), groups * ci, h, w)))
@@ -131,13 +152,23 @@ def call(conv2d, case: dict, x=None, weight=None, bias=None):
 
 def forward_verdict(conv2d, case: dict, feature: str) -> Verdict | None:
     want = call(F.conv2d, case)
-    got = call(conv2d, case)
     where = CASE(case=describe(case))
+    try:
+        got = call(conv2d, case)
+    except (UsedTorchConv, NotImplementedError):
+        raise
+    except Exception as error:  # the learner's conv2d: name the case it fails on
+        return failed(RAISED(hint=HINTS[feature](), error=error_text(error, 120)), where)
+    if got is None:
+        return failed(RETURNED_NONE(), where)
     if tuple(got.shape) != tuple(want.shape):
         return failed(SHAPE(got=tuple(got.shape), want=tuple(want.shape)), where)
     if got.dtype != want.dtype:
         return failed(DTYPE(got=got.dtype, want=want.dtype), where)
     if not close(got.detach().numpy(), want.numpy(), 1e-8):
+        flipped = call(F.conv2d, {**case, "weight": case["weight"].flip(-2, -1)})
+        if close(got.detach().numpy(), flipped.numpy(), 1e-8):
+            return failed(FLIPPED(), where)
         return failed(HINTS[feature](), where)
     return None
 
@@ -147,7 +178,12 @@ def gradient_verdict(conv2d, case: dict, rng: np.random.Generator) -> Verdict | 
     grads = []
     for fn in (conv2d, F.conv2d):
         leaves = {n: case[n].clone().requires_grad_() for n in names}
-        out = call(fn, case, **leaves)
+        try:
+            out = call(fn, case, **leaves)
+        except (UsedTorchConv, NotImplementedError):
+            raise
+        except Exception as error:  # e.g. .numpy() on a tensor that requires grad
+            return failed(GRAD_RAISED(error=error_text(error, 120)), CASE(case=describe(case)))
         if not out.requires_grad:
             return failed(NO_GRAD(name="x"), CASE(case=describe(case)))
         weights = torch.tensor(np.random.default_rng(0).normal(size=tuple(out.shape)))

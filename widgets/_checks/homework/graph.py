@@ -60,6 +60,14 @@ LATER_DIFFERS = Message(
     ja="ステップ {step} から差が出ます（差 {error:.2g}）。更新 p.data -= lr * p.grad と、毎ステップ grad を 0 に戻すこと（勾配は足し合わされます）を確かめましょう。",
     en="They part at step {step} (difference {error:.2g}). Check the update p.data -= lr * p.grad and that every step resets grad to zero (gradients accumulate).",
 )
+DIVERGED = Message(
+    ja="自作の学習が発散しました（ステップ {step} で損失が {value}）。更新の向き p.data -= lr * p.grad（+= ではなく）と、損失がデータ数で割った平均になっているかを確かめましょう。",
+    en="Your training diverged (the loss became {value} at step {step}). Check the update's sign, p.data -= lr * p.grad (not +=), and that the loss is the mean over the examples.",
+)
+SUMMED = Message(
+    ja="最初の損失が PyTorch のちょうど {factor} 倍です。損失を平均ではなく合計にしていませんか。データ数 len(X) で割りましょう。",
+    en="The first loss is exactly {factor} times PyTorch's. Is the loss summed instead of averaged? Divide by the number of examples, len(X).",
+)
 PASS_FUNCTIONS = Message(
     ja="損失のリストではなく、2 つの関数そのものを渡してください: check_same_losses(train_mine, train_torch)。チェックが同じ条件で両方を実行します。",
     en="Pass the two functions themselves, not lists of losses: check_same_losses(train_mine, train_torch). The check runs both with the same settings.",
@@ -72,14 +80,24 @@ LOSSES_OK = Message(
     ja="{steps} ステップの損失が PyTorch と最大 {error:.1e} の差で一致しました（{first:.4f} → {last:.4f}）。",
     en="All {steps} losses match PyTorch's within {error:.1e} ({first:.4f} → {last:.4f}).",
 )
-FORMATS = [f".{p}{c}" for p in range(2, 7) for c in "fg"]
+NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])")
 
 
 def shown(text: str, value: float) -> bool:
-    """True when ``value`` appears in ``text`` written with some usual format."""
-    for spec in FORMATS:
-        number = re.escape(format(value, spec))
-        if re.search(rf"(?<![\d.\-]){number}(?!\d)", text):
+    """True when ``value`` appears in ``text`` rounded to the digits written there.
+
+    Any format counts: ``f"{x}"`` (full precision), ``:.1f``, ``:.8f``, ``:.4g``, ``:.2e``.
+    A number written without a decimal point must be exact (``0`` is not 0.3).
+    """
+    for match in NUMBER.finditer(text):
+        written = match.group()
+        mantissa, _, exponent = written.lower().partition("e")
+        decimals = len(mantissa.partition(".")[2])
+        if "." not in mantissa and not exponent:
+            tolerance = 1e-9 * max(1.0, abs(value))
+        else:
+            tolerance = 0.5 * 10.0 ** (int(exponent or 0) - decimals) * (1 + 1e-9)
+        if abs(float(written) - value) <= tolerance:
             return True
     return False
 
@@ -127,14 +145,33 @@ def as_losses(values: object, name: str) -> list[float] | str:
     return losses
 
 
+def diverged(values: object) -> Verdict | None:
+    """The DIVERGED verdict when a list of numbers turns NaN/inf after a finite start."""
+    try:
+        numbers = [float(v) for v in values]  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        return None
+    if not numbers or not math.isfinite(numbers[0]):
+        return None
+    step = next((i for i, v in enumerate(numbers) if not math.isfinite(v)), None)
+    return None if step is None else failed(DIVERGED(step=step, value=numbers[step]))
+
+
 def compare_losses(mine: object, theirs: object, tol: float) -> Verdict:
     a, b = as_losses(mine, "train_mine"), as_losses(theirs, "train_torch")
+    if isinstance(a, str) and not isinstance(b, str):
+        verdict = diverged(mine)
+        if verdict is not None:
+            return verdict
     for losses in (a, b):
         if isinstance(losses, str):
             return failed(losses)
     if len(a) != len(b):
         return failed(LENGTHS(mine=len(a), theirs=len(b)))
     errors = [abs(x - y) for x, y in zip(a, b, strict=True)]
+    factor = a[0] / b[0] if b[0] else 0.0
+    if round(factor) >= 2 and abs(factor - round(factor)) < 1e-6:
+        return failed(SUMMED(factor=round(factor)))
     for step, error in enumerate(errors):
         if error > tol * (1.0 + abs(b[step])):
             return failed(FIRST_DIFFERS() if step == 0 else LATER_DIFFERS(step=step, error=error))

@@ -68,6 +68,18 @@ ORDER = Message(
     ja="2 つの経路で使われた値の勾配が違います: 各ノードの _backward は、そのノードの grad が全部届いてから 1 回だけ呼びます（トポロジカル順の逆順に）。",
     en="A value reached along two paths gets a wrong gradient: call each node's _backward once, after all of its grad has arrived (reverse topological order).",
 )
+RETURNED_NONE = Message(
+    ja="{expr} が None を返しました。演算のメソッドの最後に return を書き忘れていませんか？",
+    en="{expr} returned None: did you forget `return` at the end of the method?",
+)
+NOT_REVERSED = Message(
+    ja="{expr} で入力に勾配が届いていません（0 のままです）。backward() は、トポロジカル順を逆にした順（reversed(topo)）で、出力に近いノードから _backward を呼びます。",
+    en="In {expr} no gradient reached the inputs (they stay 0). backward() must call _backward in reverse topological order (reversed(topo)), starting next to the output.",
+)
+UNBROADCAST = Message(
+    ja="{expr} の勾配を足し込むときにエラーになりました: 勾配の形が入力の形と違います。ブロードキャストで増えた軸は unbroadcast で足し戻してから grad に足します（{error}）。",
+    en="Adding the gradient of {expr} raised an error: the gradient's shape differs from its input's. Sum the broadcast axes back with unbroadcast before adding it to grad ({error}).",
+)
 SLOPE = Message(
     ja="{expr} の勾配が、あなたの forward を少し動かしたときの変化（差分）と合いません。",
     en="The gradient of {expr} disagrees with the finite-difference slope of your own forward.",

@@ -39,6 +39,8 @@ def mlp(x, w1, w2):
     return (x @ w1).tanh() @ w2
 
 
+# Order matters: the first failing probe names the mistake. Powers come before division
+# (a / b is often written as a * b ** -1, so a wrong power rule shows up there first).
 PROBES: tuple[Probe, ...] = (
     Probe("a.sum()", lambda a: a.sum(), "∂(Σa)/∂a_i = 1", scalar=True),
     Probe("a * c", lambda a: a * np.float64(3.0), "∂(a·c)/∂a = c"),
@@ -55,6 +57,9 @@ PROBES: tuple[Probe, ...] = (
         reflected="__rsub__",
         swapped=lambda a: a - 2.0,
     ),
+    Probe("a ** 3", lambda a: a**3, "∂(aⁿ)/∂a = n·aⁿ⁻¹"),
+    Probe("a ** 0.5", lambda a: a**0.5, "∂(aⁿ)/∂a = n·aⁿ⁻¹", domain="pos"),
+    Probe("a ** -1.5", lambda a: a**-1.5, "∂(aⁿ)/∂a = n·aⁿ⁻¹", domain="pos"),
     Probe("a / b", lambda a, b: a / b, "∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b²", 2, "away"),
     Probe(
         "2.0 / a",
@@ -64,9 +69,6 @@ PROBES: tuple[Probe, ...] = (
         reflected="__rtruediv__",
         swapped=lambda a: a / 2.0,
     ),
-    Probe("a ** 3", lambda a: a**3, "∂(aⁿ)/∂a = n·aⁿ⁻¹"),
-    Probe("a ** 0.5", lambda a: a**0.5, "∂(aⁿ)/∂a = n·aⁿ⁻¹", domain="pos"),
-    Probe("a ** -1.5", lambda a: a**-1.5, "∂(aⁿ)/∂a = n·aⁿ⁻¹", domain="pos"),
     Probe("a.exp()", lambda a: a.exp(), "∂eᵃ/∂a = eᵃ"),
     Probe("a.tanh()", lambda a: a.tanh(), "∂tanh(a)/∂a = 1 − tanh²(a)"),
     Probe("a.relu()", lambda a: a.relu(), "∂relu(a)/∂a = 1 (a > 0), 0 (a ≤ 0)", domain="away"),

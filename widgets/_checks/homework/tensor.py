@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from ..compare import max_error
-from ..verdict import Verdict, failed, passed
+from ..verdict import Verdict, error_text, failed, passed
 from .common import close, homework, scale_factor, slope
 from .hints import (
     BACKWARD_TITLE,
@@ -20,14 +20,17 @@ from .hints import (
     MUTATED,
     NO_REFLECTED,
     NOT_CLASS,
+    NOT_REVERSED,
     NOT_TENSOR,
     OPS_OK,
     OPS_TITLE,
     ORDER,
+    RETURNED_NONE,
     SHAPE,
     SIGN,
     SLOPE,
     SWAPPED,
+    UNBROADCAST,
     WHERE,
     WRONG_GRAD,
     WRONG_VALUE,
@@ -57,6 +60,8 @@ def mine_forward(Tensor, probe: Probe, arrays: list[np.ndarray], reference) -> V
         if probe.reflected and "unsupported operand" in str(error):
             return failed(NO_REFLECTED(expr=probe.expr, method=probe.reflected), where)
         raise
+    if out is None:
+        return failed(RETURNED_NONE(expr=probe.expr), where)
     if not isinstance(out, Tensor):
         return failed(NOT_TENSOR(expr=probe.expr, got=type(out).__name__), where)
     if any(not np.array_equal(leaf.data, a) for leaf, a in zip(leaves, arrays, strict=True)):
@@ -98,8 +103,8 @@ def mine_grads(Tensor, probe: Probe, arrays: list[np.ndarray], weights: np.ndarr
 def grad_hint(probe: Probe, mine: np.ndarray, ref: np.ndarray, first: bool) -> str:
     if mine.shape != ref.shape:
         return SHAPE(expr=probe.expr, want=ref.shape, got=mine.shape)
-    if first and not np.any(mine) and np.any(ref):
-        return ZERO()
+    if not np.any(mine) and np.any(ref):
+        return ZERO() if first else NOT_REVERSED(expr=probe.expr)
     factor = scale_factor(mine, ref)
     if factor is not None and abs(factor - 0.5) < 1e-6:
         return HALF()
@@ -127,7 +132,12 @@ def check_backward(Tensor: type) -> Verdict:
             verdict = mine_forward(Tensor, probe, arrays, reference)
             if verdict is not None:
                 return verdict
-            grads = mine_grads(Tensor, probe, arrays, weights)
+            try:
+                grads = mine_grads(Tensor, probe, arrays, weights)
+            except ValueError as error:  # numpy: `grad += g` with g of another shape
+                if "broadcast" not in str(error):
+                    raise
+                return failed(UNBROADCAST(expr=probe.expr, error=error_text(error, 100)))
             for mine, ref in zip(grads, ref_grads, strict=True):
                 if not close(mine, ref):
                     where = WHERE(
