@@ -107,7 +107,7 @@ class Divergence:
 
     def __str__(self) -> str:
         x = X_LABELS[self.x]()
-        return DIVERGED(series=self.series, value=self.value, x=x, step=fmt(self.step))
+        return DIVERGED(series=self.series, value=fmt(self.value), x=x, step=fmt(self.step))
 
 
 @dataclass
