@@ -10,8 +10,8 @@ import math
 
 import torch
 
+from ._figures import japanese_font
 from ._i18n import CourseTypeError, CourseValueError, Message
-from ._setup import japanese_font
 from ._validate import WRONG_TYPE, require_int, type_name
 
 TENSOR = Message(ja="torch.Tensor", en="a torch.Tensor")
