@@ -77,9 +77,9 @@ class HubSettings:
     hub_port: int = 8081
     proxy_api_port: int = 8001
     admins: tuple[str, ...] = ("instructor",)
-    # Recorded in the hub; enforced only on Kubernetes. From the measured peak kernel RSS of
-    # the heaviest chapter plus the server itself, with headroom: see README.md, "Sizing".
-    mem_limit: str = "2G"
+    # Recorded in the hub; enforced only on Kubernetes. 1.5 × (the heaviest chapter's measured
+    # peak kernel RSS + a server's RSS): see README.md, "Sizing" (python -m bench bench_classroom).
+    mem_limit: str = "3G"
     cpu_limit: float = 1.0
     cull_timeout: int = 3600
     cull_every: int = 600

@@ -121,3 +121,19 @@ def test_the_hub_never_spawns_as_an_existing_system_account():
     with pytest.raises(users.NotAStudent):
         users.ensure_student("daemon")
     assert not users.is_student("root")
+
+
+def test_university_login_example_configures_lti_13_from_the_environment(monkeypatch):
+    monkeypatch.setenv("NYUMON_AUTH", "lti13")
+    monkeypatch.setenv("LTI13_ISSUER", "https://moodle.example.ac.jp")
+    monkeypatch.setenv("LTI13_CLIENT_ID", "abc,def")
+    monkeypatch.setenv("LTI13_AUTHORIZE_URL", "https://moodle.example.ac.jp/mod/lti/auth.php")
+    monkeypatch.setenv("LTI13_JWKS_URL", "https://moodle.example.ac.jp/mod/lti/certs.php")
+    c = load(ROOT / "classroom" / "examples" / "university_auth.py")
+    assert c.JupyterHub.authenticator_class.endswith("LTI13Authenticator")
+    assert c.LTI13Authenticator.client_id == {"abc", "def"}
+    monkeypatch.delenv("NYUMON_AUTH")
+    assert (
+        "authenticator_class"
+        not in load(ROOT / "classroom" / "examples" / "university_auth.py").JupyterHub
+    )
