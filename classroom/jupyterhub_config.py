@@ -52,7 +52,6 @@ c.Authenticator.admin_users = set(settings.admins)
 c.Authenticator.allow_all = True  # approval is NativeAuthenticator's: unapproved users can't log in
 c.Authenticator.username_pattern = users.USERNAME.pattern
 c.Authenticator.blocked_users = {"root"}
-c.JupyterHub.template_paths = [str(HERE / "templates")]
 
 # Spawner: the student's own account and home, the shared course runtime.
 c.JupyterHub.spawner_class = "localprocess"
