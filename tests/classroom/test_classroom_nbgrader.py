@@ -1,8 +1,9 @@
 """nbgrader under the real classroom hub: a student fetches and submits through her own
 server, the instructor (a hub admin) grades in his, over a shared exchange on one machine.
 
-Needs what tests/classroom needs (root, ``python -m classroom setup``) and nbgrader in the
-course runtime; skips without them unless ``NYUMON_REQUIRE_CLASSROOM=1``.
+Needs what tests/classroom needs (root, ``python -m classroom setup``; without them it skips,
+or fails under ``NYUMON_REQUIRE_CLASSROOM=1``) and nbgrader in the course runtime (without
+it, it skips: the runtime installs nbgrader only if classroom/runtime.py is told to).
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ def hub(tmp_path_factory):
     paths = runtime.Paths.from_env()
     if os.geteuid() != 0:
         require("the classroom hub creates OS accounts: run the tests as root")
-    if not (paths.venv / "bin" / "nbgrader").exists():
-        require(f"no nbgrader in the course runtime {paths.venv}: pip install it there")
+    if not (paths.venv / "bin" / "nbgrader").exists():  # a plain skip: optional in the runtime
+        pytest.skip(f"no nbgrader in the course runtime {paths.venv}: pip install it there")
     try:
         runtime.setup()
     except runtime.SetupError as error:
