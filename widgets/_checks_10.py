@@ -50,7 +50,7 @@ GRU_R_BIAS = Message(
     en="r multiplies the wrong part. In PyTorch r multiplies the bias too: n = tanh(W_in x + b_in + r * (W_hn h + b_hn)).",
 )
 GRU_R_BEFORE = Message(
-    ja="r を h に先に掛けて W_hn (r * h) としています（元の論文の形）。PyTorch は掛け算の後で r を掛けます: r * (W_hn h + b_hn)。",
+    ja="r を h に先に掛けて W_hn (r * h) としています（GRU の元の論文の形）。PyTorch は行列の積のあとで r を掛けます: r * (W_hn h + b_hn)。",
     en="You apply r to h first, W_hn (r * h) (the original paper's form). PyTorch applies r after the product: r * (W_hn h + b_hn).",
 )
 GRU_ORDER = Message(
