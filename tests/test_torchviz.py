@@ -82,12 +82,25 @@ def test_save_graph_png_with_system_dot(tmp_path):
     assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
-def test_save_graph_png_without_dot_says_to_use_svg(monkeypatch, tmp_path):
+def test_save_graph_png_without_dot(monkeypatch, tmp_path):
+    """The seeds' ``.render("graph", format="png")``, on a machine without Graphviz."""
+    from PIL import Image
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    model, y = model_and_output()
+    path = save_graph(make_dot(y, params=dict(model.named_parameters())), tmp_path / "g.png")
+    with Image.open(path) as image:
+        assert image.format == "PNG" and image.width > 150 and image.height > 300
+        dark = sum(image.convert("L").histogram()[:100])  # pixels of lines and letters
+    assert dark > 1000
+
+
+def test_save_graph_pdf_without_dot_says_what_works(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     _, y = model_and_output()
-    with pytest.raises(CourseValueError, match=r"needs Graphviz's dot.*graph\.svg"):
-        save_graph(make_dot(y), tmp_path / "graph.png")
-    assert not (tmp_path / "graph.png").exists()
+    with pytest.raises(CourseValueError, match=r"needs Graphviz's dot.*\.png or \.svg.*graph\.png"):
+        save_graph(make_dot(y), tmp_path / "graph.pdf")
+    assert not (tmp_path / "graph.pdf").exists()
 
 
 @pytest.mark.parametrize(
