@@ -120,6 +120,7 @@ def test_save_graph_refuses_bad_input(tmp_path, graph, filename, error, text):
 def test_a_notebook_shows_make_dot_without_system_dot(tmp_path):
     """In a real kernel with no ``dot`` on PATH: ``import widgets``, then ``make_dot`` draws."""
     import nbformat
+    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
 
     cells = [
@@ -127,8 +128,9 @@ def test_a_notebook_shows_make_dot_without_system_dot(tmp_path):
         "x = torch.tensor(2.0, requires_grad=True)\nmake_dot((x * x * x * x).mean(), params={'x': x})",
     ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    client = NotebookClient(nb, timeout=120, kernel_name="python3")
-    client.km = client.create_kernel_manager()
+    # ipc sockets, not TCP ports another process could take meanwhile (tests/nbval_kernel.py)
+    km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(tmp_path / "kernel"))
+    client = NotebookClient(nb, km=km, timeout=120)
     client.execute(env={**os.environ, "PATH": str(tmp_path)}, cwd=str(tmp_path))
     data = nb.cells[1].outputs[0]["data"]
     assert "MeanBackward0" in data["image/svg+xml"] and "MulBackward0" in data["image/svg+xml"]
