@@ -42,8 +42,14 @@ COURSE_FILES = ROOT / "classroom" / "nbgrader"
 HW = "08_autograd_from_scratch_en"  # chapter 08, the homework, in English
 EX = "02_autograd_ja"  # chapter 02's exercises, in Japanese
 NOTEBOOK = {HW: "08_autograd_from_scratch", EX: "02_autograd"}
-# Seconds per cell in this test (the course uses 60): a setup cell takes about 5 s here.
-TIMEOUT = 20
+# Seconds per cell in this test (the course uses 60; nbgrader's default is 30): a setup cell
+# takes about 5 s here, and eve's endless loop costs exactly this long.
+TIMEOUT = 30
+# nbgrader's own noise: SQLAlchemy on a rolled-back submission, nbformat on a restored cell.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:Object of type <Submitted"),
+    pytest.mark.filterwarnings("ignore:Cell is missing an id field"),
+]
 
 
 class Course:
