@@ -165,7 +165,7 @@ def test_a_student_gets_403_at_another_students_server(pair):
         assert other.status_code == 403, (path, other.status_code, other.url)
 
 
-def test_a_kernel_cannot_read_another_students_files(pair):
+def test_a_kernel_or_terminal_cannot_read_another_students_files(pair):
     ana, ben = pair
     secret = Path(pwd.getpwnam(ben.name).pw_dir) / "secret.txt"
     secret.write_text("ben's answer")
@@ -183,6 +183,10 @@ def test_a_kernel_cannot_read_another_students_files(pair):
     )  # the course runtime, with torch and widgets
     assert "PermissionError" in out["error"]
     assert "ben's answer" not in out["stdout"]
+    # The same from a terminal: the student's own shell, as their own account.
+    shown = ana.run_in_terminal(f"id -un; cat {secret}; ls {secret.parent}")
+    assert ana.name in shown and "Permission denied" in shown
+    assert "ben's answer" not in shown
 
 
 def test_a_request_without_the_xsrf_token_is_refused(pair):
