@@ -22,8 +22,15 @@ from bench.bench_notebooks import ROOT, execute, tree_rss
 NODES = [(4, 16), (8, 32), (16, 64), (32, 128)]
 # Left to the OS and Kubernetes on each node (kubelet, system pods, eviction threshold).
 RESERVED_GIB = 1.5
-MEMORY_HEADROOM = 1.25  # guarantee = 1.25 × (server + heaviest chapter's peak), for edits
+# Every student may run the heaviest chapter at the same moment (a class does), so the
+# guarantee covers it with 10% to spare; the limit leaves room for a student's experiments.
+GUARANTEE_HEADROOM = 1.1
+LIMIT_FACTOR = 1.5
 CPU_GUARANTEE = 0.5  # cores promised to each student; the limit is 1 core (classroom README)
+
+
+def round_up_gib(mib: float, step_mib: int) -> float:
+    return math.ceil(mib / step_mib) * step_mib / 1024
 
 
 def server_rss_mib() -> float:
@@ -53,7 +60,8 @@ def rows() -> Iterator[Row]:
     server = server_rss_mib()
     yield Row("JupyterLab server RSS (page loaded, no kernel)", f"{server:.0f} MiB")
     need = server + heaviest[1]
-    guarantee = math.ceil(need * MEMORY_HEADROOM / 256) * 256 / 1024  # GiB, in 256 MiB steps
+    guarantee = round_up_gib(need * GUARANTEE_HEADROOM, 256)
+    limit = round_up_gib(need * LIMIT_FACTOR, 512)
     yield Row(
         "memory per student: server + heaviest chapter",
         f"{need:.0f} MiB",
@@ -62,7 +70,12 @@ def rows() -> Iterator[Row]:
     yield Row(
         "memory guarantee per student",
         f"{guarantee:.2f} GiB",
-        f"{need:.0f} MiB × {MEMORY_HEADROOM}, rounded up to 256 MiB",
+        f"{need:.0f} MiB × {GUARANTEE_HEADROOM}, rounded up to 256 MiB",
+    )
+    yield Row(
+        "memory limit per student",
+        f"{limit:.2f} GiB",
+        f"{need:.0f} MiB × {LIMIT_FACTOR}, rounded up to 512 MiB",
     )
     for cores, gib in NODES:
         by_memory, by_cpu = students_per_node(cores, gib, guarantee)

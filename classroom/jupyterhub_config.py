@@ -52,7 +52,6 @@ c.Authenticator.admin_users = set(settings.admins)
 c.Authenticator.allow_all = True  # approval is NativeAuthenticator's: unapproved users can't log in
 c.Authenticator.username_pattern = users.USERNAME.pattern
 c.Authenticator.blocked_users = {"root"}
-c.JupyterHub.template_paths = [str(HERE / "templates")]
 
 # Spawner: the student's own account and home, the shared course runtime.
 c.JupyterHub.spawner_class = "localprocess"
@@ -99,7 +98,10 @@ c.JupyterHub.services = [
 ]  # fmt: skip
 
 # Optional includes (for example the nbgrader set-up), loaded last so they can override.
+# Relative names are taken from the repository's top folder, as `make classroom` is run there.
 extra = sorted((HERE / "hub_config.d").glob("*.py"))
-extra += [Path(p) for p in os.environ.get("NYUMON_HUB_CONFIG_EXTRA", "").split(":") if p]
+extra += [HERE.parent / p for p in os.environ.get("NYUMON_HUB_CONFIG_EXTRA", "").split(":") if p]
 for path in extra:
-    load_subconfig(str(path))  # noqa: F821 (provided by JupyterHub)
+    if not path.is_file():
+        raise FileNotFoundError(f"NYUMON_HUB_CONFIG_EXTRA: {path} がありません / does not exist")
+    load_subconfig(str(path.resolve()))  # noqa: F821 (provided by JupyterHub)

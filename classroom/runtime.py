@@ -15,12 +15,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import secrets
 import shlex
 import shutil
 import subprocess
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,9 +79,9 @@ class HubSettings:
     hub_port: int = 8081
     proxy_api_port: int = 8001
     admins: tuple[str, ...] = ("instructor",)
-    # Recorded in the hub; enforced only on Kubernetes. From the measured peak kernel RSS of
-    # the heaviest chapter plus the server itself, with headroom: see README.md, "Sizing".
-    mem_limit: str = "2G"
+    # Recorded in the hub; enforced only on Kubernetes. 1.5 × (the heaviest chapter's measured
+    # peak kernel RSS + a server's RSS): see README.md, "Sizing" (python -m bench bench_classroom).
+    mem_limit: str = "3G"
     cpu_limit: float = 1.0
     cull_timeout: int = 3600
     cull_every: int = 600
@@ -216,17 +218,55 @@ def install_runtime(paths: Paths) -> None:
     paths.stamp.write_text(wanted + "\n")
 
 
+def _config_files() -> dict[str, bytes]:
+    files = {"jupyter_server_config.py": (CLASSROOM / "singleuser_config.py").read_bytes()}
+    source = ROOT / "jupyter_config"
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            files[f"course/{path.relative_to(source).as_posix()}"] = path.read_bytes()
+    return files
+
+
+def _files_in(folder: Path) -> dict[str, bytes]:
+    if not folder.is_dir():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
 def install_singleuser_config(paths: Paths) -> None:
-    """The course's Jupyter settings plus the classroom's, where students can read them."""
+    """The course's Jupyter settings plus the classroom's, where students can read them.
+
+    Rewritten only when they changed, and then swapped in whole, so a server starting at
+    that moment never reads half a folder.
+    """
     target = paths.singleuser_config
-    course = target / "course"
-    if course.exists():
-        shutil.rmtree(course)
-    shutil.copytree(ROOT / "jupyter_config", course, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copyfile(CLASSROOM / "singleuser_config.py", target / "jupyter_server_config.py")
-    for path in [paths.prefix / "etc", *target.rglob("*")]:
+    wanted = _config_files()
+    if _files_in(target) == wanted:
+        return
+    new = target.with_name(f"{target.name}.new-{os.getpid()}")
+    old = target.with_name(f"{target.name}.old-{os.getpid()}")
+    for relpath, content in wanted.items():
+        (new / relpath).parent.mkdir(parents=True, exist_ok=True)
+        (new / relpath).write_bytes(content)
+    for path in [paths.prefix / "etc", new, *new.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
-    target.chmod(0o755)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def setup_lock(paths: Paths):
+    """One set-up at a time per runtime (two hubs, or a hub and a test, may share it)."""
+    paths.prefix.mkdir(parents=True, exist_ok=True)
+    with open(paths.prefix / ".setup.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def check_students_can_run(paths: Paths) -> None:
@@ -270,9 +310,10 @@ def setup(paths: Paths | None = None) -> Paths:
     if shutil.which("runuser") is None or shutil.which("useradd") is None:
         raise SetupError("runuser / useradd がありません (apt-get install util-linux passwd)\n"
                          "runuser / useradd missing (apt-get install util-linux passwd)")  # fmt: skip
-    install_runtime(paths)
-    install_singleuser_config(paths)
-    check_students_can_run(paths)
-    install_proxy(paths)
+    with setup_lock(paths):
+        install_runtime(paths)
+        install_singleuser_config(paths)
+        check_students_can_run(paths)
+        install_proxy(paths)
     prepare_state(paths)
     return paths

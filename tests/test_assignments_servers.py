@@ -176,3 +176,14 @@ def test_hub_snippet_gives_each_role_its_settings(tmp_path, monkeypatch):
         assert (tmp_path / "exchange").stat().st_mode & 0o777 == 0o777
         assert (roles / "student" / "jupyter_server_config.json").stat().st_mode & 0o777 == 0o644
         assert (roles / "common").stat().st_mode & 0o777 == 0o755
+
+
+def test_learners_own_lab_has_no_grading_tools(tmp_path):
+    """`make lab` (nbgrader may be installed with the test tools): no nbgrader there."""
+    from tests.support.jupyter_server import running_lab
+
+    with running_lab(tmp_path) as lab:
+        server = (lab.url, lab.token, lab.log)
+        assert request(server, "/formgrader")[0] == 404
+        assert request(server, f"/assignments?course_id={COURSE_ID}")[0] == 404
+        assert "@jupyter/nbgrader" in page_config(server)["disabledExtensions"]

@@ -81,6 +81,7 @@ def test_failed_install_check_wants_the_course_message_in_both_languages():
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_failed_install_stops_with_the_bilingual_message(lang, tmp_path):
     """The real cell, a real kernel and pip, an unreachable URL: the course's message, first."""
+    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
@@ -90,7 +91,8 @@ def test_failed_install_stops_with_the_bilingual_message(lang, tmp_path):
     nb = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_code_cell(colab), nbformat.v4.new_code_cell(cell)]
     )
-    client = NotebookClient(nb, timeout=120, kernel_name="python3")
+    km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(tmp_path / "kernel"))
+    client = NotebookClient(nb, km=km, timeout=120)  # ipc: no TCP port to lose to a race
     with pytest.raises(CellExecutionError):
         client.execute(cwd=str(tmp_path), env={**os.environ, "PIP_NO_INPUT": "1"})
     outputs = nb.cells[1].outputs

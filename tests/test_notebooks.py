@@ -54,6 +54,7 @@ CHAPTERS = (
     "07_playground",
     "08_autograd_from_scratch",
     "09_regularization_transfer",
+    "10_sequences",
 )
 
 

@@ -40,20 +40,23 @@ _EXPORTS = {
     "check_digit_folder": "_checks.ch03",
     "check_distances": "_checks.ch01",
     "check_diverging_lr": "_checks.ch07",
-    "check_dropout": "_checks.ch04",
     "check_draw_graph": "_checks.homework.graph",
+    "check_dropout": "_checks.ch04",
     "check_early_stopping": "_checks.ch09",
     "check_fewest_hidden": "_checks.ch07",
     "check_flatten": "_checks.ch01",
     "check_freeze": "_checks.ch09",
     "check_grad_by_hand": "_checks.ch02",
+    "check_gru_step": "_checks.ch10",
     "check_image_batch": "_checks.ch01",
     "check_logits_loss": "_checks.ch05",
+    "check_masked_loss": "_checks.ch10",
     "check_mean_brightness": "_checks.ch01",
     "check_mlp": "_checks.ch04",
     "check_mynet": "_checks.ch06",
     "check_one_hot": "_checks.ch03",
     "check_param_count": "_checks.ch04",
+    "check_parity_hidden": "_checks.ch10",
     "check_per_sample_grads": "_checks.ch02",
     "check_probabilities": "_checks.ch06",
     "check_products": "_checks.ch01",
@@ -105,14 +108,10 @@ if TYPE_CHECKING:  # editors and type checkers see the real names and signatures
         check_param_count,
     )
     from ._checks.ch05 import check_accuracy, check_logits_loss, check_train_step
-    from ._checks.ch06 import (
-        check_checkpoint,
-        check_cnn_block,
-        check_mynet,
-        check_probabilities,
-    )
+    from ._checks.ch06 import check_checkpoint, check_cnn_block, check_mynet, check_probabilities
     from ._checks.ch07 import check_diverging_lr, check_fewest_hidden, check_regression_fix
     from ._checks.ch09 import check_augmentations, check_early_stopping, check_freeze
+    from ._checks.ch10 import check_gru_step, check_masked_loss, check_parity_hidden
     from ._checks.homework.common import skip_unfinished
     from ._checks.homework.conv import check_conv2d
     from ._checks.homework.graph import check_draw_graph, check_same_losses

@@ -6,7 +6,7 @@
 #     NYUMON_HUB_CONFIG_EXTRA=classroom/nbgrader/jupyterhub_nbgrader.py make classroom
 #
 # or link it as classroom/hub_config.d/50-nbgrader.py. The course runtime must contain
-# nbgrader (pip install ".[lab,classroom,nbgrader]" into it), or students see no assignments.
+# nbgrader (it does by default: EXTRAS in classroom/runtime.py), or students see no assignments.
 #
 # What it does, at hub start (as root):
 # - creates the exchange folder, NYUMON_NBGRADER_EXCHANGE (default /srv/nbgrader/exchange),

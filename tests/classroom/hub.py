@@ -167,6 +167,31 @@ class Student:
             ws.close()
             self.api("DELETE", f"kernels/{kernel_id}")
 
+    def run_in_terminal(self, command: str, timeout: float = 60) -> str:
+        """Type ``command`` into a new terminal of the student's server; what it printed."""
+        import websocket
+
+        made = self.api("POST", "terminals")
+        assert made.status_code == 200, made.text
+        name = made.json()["name"]
+        cookies = "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)
+        ws = websocket.create_connection(
+            self.server.replace("http://", "ws://") + f"/terminals/websocket/{name}",
+            cookie=cookies, timeout=timeout, header={"X-XSRFToken": self.xsrf()},
+        )  # fmt: skip
+        try:
+            # The quotes keep the marker out of the terminal's echo of the typed line.
+            ws.send(json.dumps(["stdin", f'{command}; echo __do""ne__\r']))
+            out, deadline = "", time.monotonic() + timeout
+            while "__done__" not in out and time.monotonic() < deadline:
+                message = json.loads(ws.recv())
+                if message[0] == "stdout":
+                    out += message[1]
+            return out
+        finally:
+            ws.close()
+            self.api("DELETE", f"terminals/{name}")
+
 
 def alert_text(html: str) -> str:
     """The message a hub page shows a person (NativeAuthenticator's alerts, login errors)."""

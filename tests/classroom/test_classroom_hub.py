@@ -106,6 +106,29 @@ def test_sign_up_waits_for_the_instructors_approval(hub):
     assert response.status_code == 302 and response.headers["Location"].endswith("/hub/spawn")
 
 
+def test_secrets_are_made_at_first_start_outside_the_repository_for_root_only(hub):
+    state = hub.log.parent / "state"
+    assert state.stat().st_mode & 0o777 == 0o700
+    for name in ("jupyterhub_cookie_secret", "proxy_auth_token"):
+        secret = state / name
+        assert secret.stat().st_mode & 0o777 == 0o600 and secret.stat().st_uid == 0
+        assert secret.read_text().strip()
+    for folder in (ROOT, ROOT / "classroom"):  # JupyterHub's defaults would put them here
+        assert not (folder / "jupyterhub_cookie_secret").exists()
+        assert not (folder / "jupyterhub.sqlite").exists()
+
+
+def test_the_idle_culler_runs_as_a_hub_service_with_its_own_token(hub):
+    from tests.support.polling import until
+
+    # At start the culler lists the users through the hub's API, as its role allows.
+    assert until(lambda: "200 GET /hub/api/users" in hub.log_text(), timeout=60), hub.log_text()[
+        -3000:
+    ]
+    line = next(x for x in hub.log_text().splitlines() if "200 GET /hub/api/users" in x)
+    assert "(idle-culler@127.0.0.1)" in line
+
+
 def test_unknown_user_and_wrong_password_get_a_clear_message(hub, pair):
     ana, _ = pair
     for name, password in (("nobody-here", "whatever-123"), (ana.name, "wrong-password-1")):
@@ -142,7 +165,7 @@ def test_a_student_gets_403_at_another_students_server(pair):
         assert other.status_code == 403, (path, other.status_code, other.url)
 
 
-def test_a_kernel_cannot_read_another_students_files(pair):
+def test_a_kernel_or_terminal_cannot_read_another_students_files(pair):
     ana, ben = pair
     secret = Path(pwd.getpwnam(ben.name).pw_dir) / "secret.txt"
     secret.write_text("ben's answer")
@@ -160,6 +183,10 @@ def test_a_kernel_cannot_read_another_students_files(pair):
     )  # the course runtime, with torch and widgets
     assert "PermissionError" in out["error"]
     assert "ben's answer" not in out["stdout"]
+    # The same from a terminal: the student's own shell, as their own account.
+    shown = ana.run_in_terminal(f"id -un; cat {secret}; ls {secret.parent}")
+    assert ana.name in shown and "Permission denied" in shown
+    assert "ben's answer" not in shown
 
 
 def test_a_request_without_the_xsrf_token_is_refused(pair):

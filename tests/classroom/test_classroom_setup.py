@@ -92,6 +92,16 @@ def test_hub_config_loads_extra_files_last(hub_env, tmp_path, monkeypatch):
     monkeypatch.setenv("NYUMON_HUB_CONFIG_EXTRA", str(extra))
     c = load(ROOT / "classroom" / "jupyterhub_config.py")
     assert c.JupyterHub.hub_port == 19999 and c.Spawner.cpu_limit == 2.0
+    # A name relative to the repository, as the README shows it; a missing file is an error.
+    monkeypatch.setenv("NYUMON_AUTH", "lti13")
+    for name in ("ISSUER", "CLIENT_ID", "AUTHORIZE_URL", "JWKS_URL"):
+        monkeypatch.setenv(f"LTI13_{name}", "https://lms.example.org")
+    monkeypatch.setenv("NYUMON_HUB_CONFIG_EXTRA", "classroom/examples/university_auth.py")
+    c = load(ROOT / "classroom" / "jupyterhub_config.py")
+    assert c.JupyterHub.authenticator_class.endswith("LTI13Authenticator")
+    monkeypatch.setenv("NYUMON_HUB_CONFIG_EXTRA", "classroom/no_such_file.py")
+    with pytest.raises(FileNotFoundError, match=r"no_such_file\.py"):
+        load(ROOT / "classroom" / "jupyterhub_config.py")
 
 
 def test_students_servers_get_the_course_settings_and_the_hub_decides_the_rest(tmp_path):
@@ -121,3 +131,19 @@ def test_the_hub_never_spawns_as_an_existing_system_account():
     with pytest.raises(users.NotAStudent):
         users.ensure_student("daemon")
     assert not users.is_student("root")
+
+
+def test_university_login_example_configures_lti_13_from_the_environment(monkeypatch):
+    monkeypatch.setenv("NYUMON_AUTH", "lti13")
+    monkeypatch.setenv("LTI13_ISSUER", "https://moodle.example.ac.jp")
+    monkeypatch.setenv("LTI13_CLIENT_ID", "abc,def")
+    monkeypatch.setenv("LTI13_AUTHORIZE_URL", "https://moodle.example.ac.jp/mod/lti/auth.php")
+    monkeypatch.setenv("LTI13_JWKS_URL", "https://moodle.example.ac.jp/mod/lti/certs.php")
+    c = load(ROOT / "classroom" / "examples" / "university_auth.py")
+    assert c.JupyterHub.authenticator_class.endswith("LTI13Authenticator")
+    assert c.LTI13Authenticator.client_id == {"abc", "def"}
+    monkeypatch.delenv("NYUMON_AUTH")
+    assert (
+        "authenticator_class"
+        not in load(ROOT / "classroom" / "examples" / "university_auth.py").JupyterHub
+    )

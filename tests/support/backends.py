@@ -16,11 +16,15 @@ TARGETS = {
     "checks_05_06": ["tests/test_checks_05.py", "tests/test_checks_06.py"],
     "checks_07": ["tests/test_checks_07.py"],
     "checks_08": ["tests/test_checks_08.py"],
+    "checks_09": ["tests/test_checks_09.py"],  # no training, but image warping in floats
+    "checks_10": ["tests/test_checks_10.py"],
     "solutions": [
         "solutions/en/05_optimization.ipynb",
         "solutions/en/06_cnn.ipynb",
         "solutions/en/07_playground.ipynb",
         "solutions/en/08_autograd_from_scratch.ipynb",
+        "solutions/en/09_regularization_transfer.ipynb",
+        "solutions/en/10_sequences.ipynb",
     ],
 }
 

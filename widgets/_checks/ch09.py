@@ -37,7 +37,7 @@ STOP_TOO_EARLY = Message(
 )
 STOP_TIES = Message(
     ja="検証の損失が {losses} のとき、いちばんよかったのはエポック {want} ですが、{got} になりました。"
-    "同じ値は改善ではありません。それまでの最小より strictly に小さいとき（<）だけ更新しましょう。",
+    "同じ値は改善ではありません。それまでの最小より小さいとき（<。等しいときは含めません）だけ更新しましょう。",
     en="With validation losses {losses} the best epoch is {want}, but you got {got}. An equal loss is no "
     "improvement: update only when the loss is strictly lower (<) than the best so far.",
 )
@@ -182,8 +182,8 @@ AUG_LOST_INK = Message(
     en="In {lost} of {n} images, over 30% of the strokes were pushed off the image or erased. Keep translate around 0.1 to 0.15, and crops at 80% of the image or more.",
 )
 AUG_OK = Message(
-    ja="{n} 枚すべてが形 (1, 28, 28) のまま変わり、数字の線も残っています（使った変換: {names}）。",
-    en="All {n} images changed, kept the shape (1, 28, 28) and kept their strokes (transforms: {names}).",
+    ja="{n} 枚中 {changed} 枚が変わり、どれも形 (1, 28, 28) のままで、数字の線も残っています（使った変換: {names}）。",
+    en="{changed} of {n} images changed; all kept the shape (1, 28, 28) and their strokes (transforms: {names}).",
 )
 FLIPS = ("RandomHorizontalFlip", "RandomVerticalFlip")
 INVERTS = ("RandomInvert", "RandomSolarize")
@@ -247,7 +247,7 @@ def check_augmentations(augment: object) -> Verdict:
     if lost > 0.1 * len(digits):
         return failed(AUG_LOST_INK(n=len(digits), lost=lost))
     names = ", ".join(dict.fromkeys(type(p).__name__ for p in parts))
-    return passed(AUG_OK(n=len(digits), names=names))
+    return passed(AUG_OK(n=len(digits), changed=changed, names=names))
 
 
 # 3. Freezing a pretrained feature extractor ------------------------------------------

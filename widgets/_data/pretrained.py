@@ -4,8 +4,7 @@
 downloads the weights file once into torch's hub cache and reuses it afterwards. When the
 download is impossible (offline, as in CI), the learner is told so in their language and gets
 the same architecture with random weights (``weights=None``), so the cells that freeze layers
-and replace the head still run. The real offline transfer of chapter 09 uses a network the
-chapter pretrains itself.
+and replace the head still run. Chapter 09's offline transfer uses a network it pretrains itself.
 """
 
 from __future__ import annotations
@@ -21,11 +20,11 @@ from .mnist import DOWNLOAD_ERRORS, fail_fast, reason_of
 NO_WEIGHTS = Message(
     ja="{name} の学習済みの重み（{weights}）をダウンロードできませんでした（{reason}）。\n"
     "代わりに weights=None（乱数の重み）で同じ形のモデルを作って続けます。層の固定や出力層の付け替えは同じように試せますが、"
-    "このモデルはまだ何も学習していません。この章の後半では、ここで事前学習した CNN を使って、オフラインでも本物の転移学習をします。",
+    "このモデルはまだ何も学習していません。オフラインでも、自分で事前学習したネットワークを使えば本物の転移学習ができます（第9章の後半）。",
     en="Could not download the pretrained weights {weights} of {name} ({reason}).\n"
     "Continuing with the same architecture and random weights (weights=None): freezing layers and "
-    "replacing the head work the same, but this model has learned nothing. Later in the chapter, "
-    "real transfer learning runs offline with a CNN pretrained in the chapter itself.",
+    "replacing the head work the same, but this model has learned nothing. Offline, real transfer "
+    "learning works with a network you pretrain yourself (second half of chapter 9).",
 )
 LOADED = Message(
     ja="{name} を学習済みの重み {weights} で読み込みました。",

@@ -32,9 +32,9 @@ BAD_SUFFIX = Message(
 )
 NEEDS_DOT = Message(
     ja="{suffix} で保存するには Graphviz の dot コマンドが必要ですが、見つかりません。"
-    '"{svg}" のように .svg で保存してください（ブラウザで開けます）。',
+    '"{png}" のように .png か .svg で保存してください。',
     en="Saving as {suffix} needs Graphviz's dot program, which is not installed. "
-    'Save as .svg instead, e.g. "{svg}" (any browser opens it).',
+    'Save as .png or .svg instead, e.g. "{png}".',
 )
 SUFFIXES = (".png", ".svg", ".pdf")
 
@@ -83,7 +83,7 @@ def save_graph(graph: object, filename: str | os.PathLike) -> Path:
 
     Args:
         graph: ``make_dot(...)``, ``show_graph(...)``, ``show_dot(...)`` or DOT text.
-        filename: ends in ``.svg`` (works everywhere), ``.png`` or ``.pdf`` (need Graphviz).
+        filename: ends in ``.png`` or ``.svg`` (work everywhere) or ``.pdf`` (needs Graphviz).
     Returns the path of the written file.
     """
     source = dot_text(graph)
@@ -95,12 +95,14 @@ def save_graph(graph: object, filename: str | os.PathLike) -> Path:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise CourseValueError(BAD_SUFFIX, path=path)
+    dot = system_dot()
     if suffix == ".svg":
         data = render_svg(source).encode("utf-8")
+    elif dot is None and suffix == ".png":
+        data = png_from_svg(render_svg(source))
+    elif dot is None:
+        raise CourseValueError(NEEDS_DOT, suffix=suffix, png=path.with_suffix(".png").name)
     else:
-        dot = system_dot()
-        if dot is None:
-            raise CourseValueError(NEEDS_DOT, suffix=suffix, svg=path.with_suffix(".svg").name)
         done = subprocess.run(
             [dot, f"-T{suffix[1:]}"], input=source.encode(), capture_output=True, timeout=60
         )
@@ -111,6 +113,27 @@ def save_graph(graph: object, filename: str | os.PathLike) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+def png_from_svg(svg: str) -> bytes:
+    """Rasterize Graphviz's SVG (resvg) with the fonts matplotlib and matplotlib-fontja ship."""
+    import matplotlib
+    import matplotlib_fontja
+    import resvg_py
+
+    fonts = [Path(matplotlib.get_data_path()) / "fonts" / "ttf"]
+    fonts.append(Path(matplotlib_fontja.__file__).parent / "fonts")  # Japanese labels
+    png = resvg_py.svg_to_bytes(
+        svg_string=svg,
+        skip_system_fonts=True,  # the same picture on every machine
+        font_dirs=[str(f) for f in fonts],
+        serif_family="DejaVu Serif",  # Graphviz's default font, Times
+        sans_serif_family="DejaVu Sans",
+        monospace_family="DejaVu Sans Mono",  # torchviz's labels
+        background="white",
+        dpi=96.0,  # the size `dot -Tpng` gives
+    )
+    return bytes(png)
 
 
 def graphviz_bundle(graph: object) -> dict[str, str]:

@@ -1,0 +1,154 @@
+"""nbgrader under the real classroom hub: a student fetches and submits through her own
+server, the instructor (a hub admin) grades in his, over a shared exchange on one machine.
+
+Needs what tests/classroom needs (root, ``python -m classroom setup``; without them it skips,
+or fails under ``NYUMON_REQUIRE_CLASSROOM=1``) and nbgrader in the course runtime (without
+it, it skips: the runtime installs nbgrader only if classroom/runtime.py is told to).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from classroom import runtime
+from tests.classroom.hub import Student, running_hub
+from tests.support.jupyter_server import ROOT
+
+pytestmark = pytest.mark.classroom
+COURSE_ID = "pytorch-nyumon"
+ASSIGNMENT = "01_tensors_en"
+NOTEBOOK = f"{ASSIGNMENT}/01_tensors.ipynb"
+
+
+def require(reason: str):
+    if os.environ.get("NYUMON_REQUIRE_CLASSROOM") == "1":
+        pytest.fail(f"NYUMON_REQUIRE_CLASSROOM=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    paths = runtime.Paths.from_env()
+    if os.geteuid() != 0:
+        require("the classroom hub creates OS accounts: run the tests as root")
+    if not (paths.venv / "bin" / "nbgrader").exists():  # a plain skip: optional in the runtime
+        pytest.skip(f"no nbgrader in the course runtime {paths.venv}: pip install it there")
+    try:
+        runtime.setup()
+    except runtime.SetupError as error:
+        require(str(error))
+    exchange = Path(tempfile.mkdtemp(prefix="nyumon-exchange-"))  # students must reach it
+    saved = {k: os.environ.get(k) for k in ("NYUMON_HUB_CONFIG_EXTRA", "NYUMON_NBGRADER_EXCHANGE")}
+    os.environ["NYUMON_HUB_CONFIG_EXTRA"] = str(ROOT / "classroom/nbgrader/jupyterhub_nbgrader.py")
+    os.environ["NYUMON_NBGRADER_EXCHANGE"] = str(exchange)
+    try:
+        with running_hub(tmp_path_factory.mktemp("classroom-nbgrader")) as hub:
+            hub.exchange = exchange
+            yield hub
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        shutil.rmtree(exchange, ignore_errors=True)
+
+
+def run(person: Student, code: str) -> str:
+    out = person.run_in_kernel(code, timeout=300)
+    assert not out["error"], out
+    return out["stdout"]
+
+
+NBGRADER = """
+import subprocess, sys
+from pathlib import Path
+def nbgrader(*args):
+    done = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), *args],
+                          cwd=Path.home() / "pytorch-nyumon-course", capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout + done.stderr
+"""
+
+
+@pytest.fixture(scope="module")
+def teacher(hub):
+    """The hub's admin, as the instructor: the course copied home, the assignment released."""
+    session, response = hub.log_in(hub.admin)
+    assert response.status_code == 302
+    hub.made.append(hub.admin)  # their OS account is removed with the students'
+    teacher = Student(hub.admin, session, hub)
+    teacher.start_server()
+    course = ROOT / "classroom" / "nbgrader"
+    run(teacher, NBGRADER + f"""
+import shutil
+course = Path.home() / "pytorch-nyumon-course"
+shutil.copytree({str(course)!r}, course)
+nbgrader("generate_assignment", {ASSIGNMENT!r})
+nbgrader("release_assignment", {ASSIGNMENT!r})
+""")  # fmt: skip
+    return teacher
+
+
+def call(person: Student, method: str, path: str, body: dict | None = None):
+    return person.session.request(
+        method, f"{person.server}/{path}", json=body,
+        headers={"X-XSRFToken": person.xsrf()}, timeout=120,
+    )  # fmt: skip
+
+
+def test_student_fetches_submits_and_is_graded(hub, teacher):
+    ana = hub.student("ana")
+    ana.start_server()
+    listed = call(ana, "GET", f"assignments?course_id={COURSE_ID}")
+    assert listed.status_code == 200, listed.text
+    assert [a["assignment_id"] for a in listed.json()["value"]] == [ASSIGNMENT]
+    ids = {"course_id": COURSE_ID, "assignment_id": ASSIGNMENT}
+    assert call(ana, "POST", "assignments/fetch", ids).status_code == 200
+    # She answers the first exercise only (the batch of images), through the contents API.
+    model = call(ana, "GET", f"api/contents/{NOTEBOOK}").json()
+    cell = next(c for c in model["content"]["cells"] if "batch = None" in c["source"])
+    cell["source"] = "batch = torch.zeros(16, 3, 32, 32)\n"
+    saved = call(
+        ana, "PUT", f"api/contents/{NOTEBOOK}", {"type": "notebook", "content": model["content"]}
+    )
+    assert saved.status_code == 200, saved.text
+    submitted = call(ana, "POST", "assignments/submit", ids)
+    assert submitted.status_code == 200 and '"success": false' not in submitted.text
+    # The exchange's inbound folder cannot be listed by a student.
+    out = run(ana, f"""
+import os
+try:
+    os.listdir({str(hub.exchange / COURSE_ID / "inbound")!r})
+    print("listed")
+except PermissionError:
+    print("refused")
+""")  # fmt: skip
+    assert out.strip() == "refused"
+    out = run(teacher, NBGRADER + f"""
+nbgrader("collect", {ASSIGNMENT!r})
+print(nbgrader("autograde", {ASSIGNMENT!r}))
+nbgrader("export")
+print("CSV" + (Path.home() / "pytorch-nyumon-course" / "grades.csv").read_text())
+""")  # fmt: skip
+    assert "cheating attempt" not in out  # she owns her hand-in: the owner check passes
+    rows = list(csv.DictReader(io.StringIO(out.split("CSV", 1)[1])))
+    (row,) = [r for r in rows if r["student_id"] == ana.name]
+    assert (float(row["raw_score"]), float(row["max_score"])) == (1.0, 4.0)
+
+
+def test_formgrader_is_the_instructors_only(hub, teacher):
+    ben = hub.student("ben")
+    ben.start_server()
+    assert call(ben, "GET", "formgrader").status_code == 404
+    assert call(teacher, "GET", "formgrader").status_code == 200
+    page = call(ben, "GET", "lab").text
+    assert "@jupyter/nbgrader:create-assignment" in page  # listed among the disabled
+    assert "@jupyter/nbgrader:create-assignment" not in call(teacher, "GET", "lab").text
