@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-import colab_run
-
 from bench import Row
+
+import colab_run
 
 ROOT = Path(__file__).resolve().parents[1]
 

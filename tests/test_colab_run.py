@@ -17,9 +17,8 @@ import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-import colab_run
-
 import build
+import colab_run
 
 ROOT = Path(__file__).resolve().parents[1]
 
