@@ -91,3 +91,18 @@ def test_type_checking_imports_name_exactly_the_lazy_exports():
     assert typed == widgets._EXPORTS
     for name, module in widgets._EXPORTS.items():
         assert hasattr(importlib.import_module(f"widgets.{module}"), name), name
+
+
+def test_a_non_editable_install_ships_every_subpackage():
+    """Colab and the classroom hub install the course with pip, not in editable mode."""
+    import tomllib
+    from setuptools import find_packages
+
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    include = config["tool"]["setuptools"]["packages"]["find"]["include"]
+    shipped = set(find_packages(str(PACKAGE.parent), include=include))
+    on_disk = {
+        ".".join(path.parent.relative_to(PACKAGE.parent).parts)
+        for path in PACKAGE.rglob("__init__.py")
+    }
+    assert on_disk <= shipped, sorted(on_disk - shipped)
