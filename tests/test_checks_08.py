@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from tests.support.reference import Tensor, conv2d_loops, conv2d_unfold
+from tests.support.reference import Tensor, conv2d_loops, conv2d_unfold, xor_training
 from widgets import (
     CourseTypeError,
     CourseValueError,
@@ -277,40 +277,7 @@ def test_same_losses_rejects_torch_inside_train_mine_and_replayed_losses():
 
 def test_same_losses_runs_the_homework_training_twice_with_the_right_tensor():
     """The official answer passes on a rerun: Tensor copies its data, so init stays put."""
-    rng = np.random.default_rng(0)
-    init = [rng.normal(0, 1, (2, 8)), np.zeros(8), rng.normal(0, 0.5, (8, 1)), np.zeros(1)]
-    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-    Y = np.array([[0.0], [1.0], [1.0], [0.0]])
-
-    def forward(X, W1, b1, W2, b2):
-        return (X @ W1 + b1).tanh() @ W2 + b2
-
-    def train_torch(steps, lr):
-        params = [torch.tensor(p, requires_grad=True) for p in init]
-        losses = []
-        for _ in range(steps):
-            loss = ((forward(torch.tensor(X), *params) - torch.tensor(Y)) ** 2).sum() / len(X)
-            loss.backward()
-            with torch.no_grad():
-                for p in params:
-                    p -= lr * p.grad
-                    p.grad.zero_()
-            losses.append(loss.item())
-        return losses
-
-    def train_mine(steps, lr):
-        params = [Tensor(p) for p in init]
-        losses = []
-        for _ in range(steps):
-            for p in params:
-                p.grad = np.zeros_like(p.data)
-            loss = ((forward(Tensor(X), *params) - Tensor(Y)) ** 2).sum() / len(X)
-            loss.backward()
-            for p in params:
-                p.data -= lr * p.grad
-            losses.append(float(loss.data))
-        return losses
-
+    train_mine, train_torch = xor_training(Tensor)
     first = check_same_losses(train_mine, train_torch)
     assert first, str(first)
     assert "All 300 losses match" in first.detail

@@ -16,6 +16,8 @@ TARGETS = {
     "checks_05_06": ["tests/test_checks_05.py", "tests/test_checks_06.py"],
     "checks_07": ["tests/test_checks_07.py"],
     "checks_08": ["tests/test_checks_08.py"],
+    # The answer corpus of the chapters that train or compute at length.
+    "corpus": ["tests/test_answer_corpus.py", "-k", "ch05 or ch06 or ch07 or ch08"],
     "solutions": [
         "solutions/en/05_optimization.ipynb",
         "solutions/en/06_cnn.ipynb",
