@@ -7,6 +7,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from tests.corpus.ch08 import NO_GRAD as NoGradInPicture
+from tests.corpus.ch08 import DrawNoArrows as NoArrows
+from tests.corpus.ch08 import NoReflectedSub, Overwrites, conv2d_stub
 from tests.support.reference import Tensor, conv2d_loops, conv2d_unfold, xor_training
 from widgets import (
     CourseTypeError,
@@ -19,16 +22,6 @@ from widgets import (
     show_dot,
     skip_unfinished,
 )
-
-
-class Overwrites(Tensor):
-    def add_grad(self, t, g):
-        t.grad = g
-
-
-class NoReflectedSub(Tensor):
-    def __rsub__(self, other):  # as if undefined: Python then raises TypeError
-        return NotImplemented
 
 
 class SwappedRsub(Tensor):
@@ -69,21 +62,6 @@ class NoRootGrad(Tensor):
     def backward(self):
         for t in reversed(self.topo_order()):
             t._backward()
-
-
-class NoGradInPicture(Tensor):
-    def draw_graph(self):
-        lines = ["digraph {"]
-        for t in self.topo_order():
-            lines.append(f'n{id(t)} [label="{t._op} {t.data:.4g}"];')
-            lines += [f"n{id(c)} -> n{id(t)};" for c in t._prev]
-        return show_dot("\n".join([*lines, "}"]))
-
-
-class NoArrows(Tensor):
-    def draw_graph(self):
-        lines = super().draw_graph().source.splitlines()
-        return show_dot("\n".join(line for line in lines if "->" not in line))
 
 
 class Stub(Tensor):
@@ -161,10 +139,6 @@ def through_numpy(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=
 
 def float32_output(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return conv2d_unfold(x, weight, bias, stride, padding, dilation, groups).float()
-
-
-def conv2d_stub(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    raise NotImplementedError("Task 8.5: conv2d")
 
 
 @pytest.mark.parametrize("conv2d", [conv2d_loops, conv2d_unfold])
