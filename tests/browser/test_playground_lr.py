@@ -12,8 +12,13 @@ import re
 import nbformat
 import pytest
 
-from tests.browser.test_lab import open_and_run_all, wait_change, wait_text
-from tests.support.browser import OUT, assert_no_error_outputs
+from tests.support.browser import (
+    OUT,
+    assert_no_error_outputs,
+    open_and_run_all,
+    wait_change,
+    wait_text,
+)
 from tests.support.jupyter_server import ROOT
 
 pytestmark = pytest.mark.browser
