@@ -8,6 +8,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from tests.corpus.ch05 import step_before_backward
+from tests.corpus.ch05 import step_no_zero_grad as no_zero_grad
 from widgets import (
     CourseTypeError,
     CourseValueError,
@@ -27,21 +29,6 @@ def right_step(model, X, y, loss_fn, optimizer):
     loss = loss_fn(model(X), y)
     loss.backward()
     optimizer.step()
-    return loss.item()
-
-
-def no_zero_grad(model, X, y, loss_fn, optimizer):
-    loss = loss_fn(model(X), y)
-    loss.backward()
-    optimizer.step()
-    return loss.item()
-
-
-def step_before_backward(model, X, y, loss_fn, optimizer):
-    optimizer.zero_grad()
-    loss = loss_fn(model(X), y)
-    optimizer.step()
-    loss.backward()
     return loss.item()
 
 

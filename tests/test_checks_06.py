@@ -7,6 +7,7 @@ import copy
 import torch
 from torch import nn
 
+from tests.corpus.ch06 import small_model as trained_model
 from widgets import check_checkpoint, check_cnn_block, check_mynet, check_probabilities
 from widgets._checks.ch06 import reference_mynet
 
@@ -44,16 +45,6 @@ def test_cnn_block_order_when_values_are_positive():
     # pooling before ReLU gives the same non-negative output: only the order check sees it
     verdict = check_cnn_block(block(order="cbpr"))
     assert verdict.status == "wrong" and "Conv → BatchNorm → ReLU → MaxPool" in verdict.hint
-
-
-def trained_model() -> nn.Module:
-    torch.manual_seed(0)
-    model = nn.Sequential(
-        nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 26 * 26, 10)
-    )
-    model[1].running_mean.fill_(0.5)
-    model[1].running_var.fill_(2.0)
-    return model
 
 
 def test_probabilities():

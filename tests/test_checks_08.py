@@ -7,7 +7,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from tests.support.reference import Tensor, conv2d_loops, conv2d_unfold
+from tests.corpus.ch08 import NO_GRAD as NoGradInPicture
+from tests.corpus.ch08 import DrawNoArrows as NoArrows
+from tests.corpus.ch08 import NoReflectedSub, Overwrites, conv2d_stub
+from tests.support.reference import Tensor, conv2d_loops, conv2d_unfold, xor_training
 from widgets import (
     CourseTypeError,
     CourseValueError,
@@ -19,16 +22,6 @@ from widgets import (
     show_dot,
     skip_unfinished,
 )
-
-
-class Overwrites(Tensor):
-    def add_grad(self, t, g):
-        t.grad = g
-
-
-class NoReflectedSub(Tensor):
-    def __rsub__(self, other):  # as if undefined: Python then raises TypeError
-        return NotImplemented
 
 
 class SwappedRsub(Tensor):
@@ -69,21 +62,6 @@ class NoRootGrad(Tensor):
     def backward(self):
         for t in reversed(self.topo_order()):
             t._backward()
-
-
-class NoGradInPicture(Tensor):
-    def draw_graph(self):
-        lines = ["digraph {"]
-        for t in self.topo_order():
-            lines.append(f'n{id(t)} [label="{t._op} {t.data:.4g}"];')
-            lines += [f"n{id(c)} -> n{id(t)};" for c in t._prev]
-        return show_dot("\n".join([*lines, "}"]))
-
-
-class NoArrows(Tensor):
-    def draw_graph(self):
-        lines = super().draw_graph().source.splitlines()
-        return show_dot("\n".join(line for line in lines if "->" not in line))
 
 
 class Stub(Tensor):
@@ -161,10 +139,6 @@ def through_numpy(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=
 
 def float32_output(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return conv2d_unfold(x, weight, bias, stride, padding, dilation, groups).float()
-
-
-def conv2d_stub(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    raise NotImplementedError("Task 8.5: conv2d")
 
 
 @pytest.mark.parametrize("conv2d", [conv2d_loops, conv2d_unfold])
@@ -277,40 +251,7 @@ def test_same_losses_rejects_torch_inside_train_mine_and_replayed_losses():
 
 def test_same_losses_runs_the_homework_training_twice_with_the_right_tensor():
     """The official answer passes on a rerun: Tensor copies its data, so init stays put."""
-    rng = np.random.default_rng(0)
-    init = [rng.normal(0, 1, (2, 8)), np.zeros(8), rng.normal(0, 0.5, (8, 1)), np.zeros(1)]
-    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-    Y = np.array([[0.0], [1.0], [1.0], [0.0]])
-
-    def forward(X, W1, b1, W2, b2):
-        return (X @ W1 + b1).tanh() @ W2 + b2
-
-    def train_torch(steps, lr):
-        params = [torch.tensor(p, requires_grad=True) for p in init]
-        losses = []
-        for _ in range(steps):
-            loss = ((forward(torch.tensor(X), *params) - torch.tensor(Y)) ** 2).sum() / len(X)
-            loss.backward()
-            with torch.no_grad():
-                for p in params:
-                    p -= lr * p.grad
-                    p.grad.zero_()
-            losses.append(loss.item())
-        return losses
-
-    def train_mine(steps, lr):
-        params = [Tensor(p) for p in init]
-        losses = []
-        for _ in range(steps):
-            for p in params:
-                p.grad = np.zeros_like(p.data)
-            loss = ((forward(Tensor(X), *params) - Tensor(Y)) ** 2).sum() / len(X)
-            loss.backward()
-            for p in params:
-                p.data -= lr * p.grad
-            losses.append(float(loss.data))
-        return losses
-
+    train_mine, train_torch = xor_training(Tensor)
     first = check_same_losses(train_mine, train_torch)
     assert first, str(first)
     assert "All 300 losses match" in first.detail

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from widgets import CourseTypeError, CourseValueError, LiveLoss, live_loss
 from widgets._i18n import set_lang
-from widgets._live_loss.history import History
+from widgets._live_loss.history import DivergenceRule, History
 from widgets._live_loss.outputs import NotebookOutput, TextOutput
 from widgets._live_loss.plot import DRAW_SHARE
 
@@ -358,3 +358,23 @@ def test_every_value_is_kept_in_order(sequence):
         assert len(series.x) == len(ys)
         assert series.x == sorted(series.x)
     assert (plot.diverged.series if plot.diverged else None) == first_bad
+
+
+def test_one_divergence_rule_serves_live_loss_and_the_playground():
+    """No factor (live loss): only NaN/inf. A factor (the playground's 10 on its train
+    loss): also a value above factor × the series' first value; other series only NaN/inf."""
+    plain = History()
+    plain.record(0, train=1.0)
+    plain.record(1, train=1e6)
+    assert plain.diverged is None
+    ruled = History(rule=DivergenceRule(factor=10, only=("train",)))
+    ruled.record(0, train=1.0, test=1.0)
+    ruled.record(1, train=9.0, test=50.0)  # test is not held to the factor
+    assert ruled.diverged is None
+    assert not ruled.watch("train", 2, 9.9) and ruled.watch("train", 3, 10.5)
+    assert (ruled.diverged.series, ruled.diverged.step) == ("train", 3)
+    assert ruled.train == [1.0, 9.0]  # watched values are checked, not stored
+    nan = History(rule=DivergenceRule(factor=10, only=("train",)))
+    nan.record(0, train=1.0, test=1.0)
+    nan.record(1, train=1.0, test=math.nan)
+    assert nan.diverged.series == "test" and "nan" in str(nan.diverged)

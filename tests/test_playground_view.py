@@ -7,6 +7,7 @@ Colour vision deficiency is simulated with Machado, Oliveira & Fernandes (2009),
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +18,8 @@ from PIL import Image
 from widgets._playground.settings import make_config
 from widgets._playground.train import Run
 from widgets._playground.view import CLASS_COLOURS, MAP_COLOURS, PlaygroundFigure, draw
+
+OUT = Path(__file__).resolve().parents[1] / "test-output" / "playground"
 
 DEUTERANOPIA = np.array(
     [
@@ -117,3 +120,32 @@ def test_one_figure_serves_runs_of_both_kinds_and_divergence():
     assert not figure.image.get_visible()
     assert figure.render(trained("xor", 5), "running") and not figure.alarm.get_visible()
     assert draw(run, "diverged").startswith(b"\x89PNG")
+
+
+def simulate(png: bytes, vision: np.ndarray) -> Image.Image:
+    """The picture as a person with that colour vision sees it (Machado et al. 2009)."""
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float) / 255
+    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    seen = np.clip(lin @ vision.T, 0, 1)
+    srgb = np.where(seen <= 0.0031308, 12.92 * seen, 1.055 * seen ** (1 / 2.4) - 0.055)
+    return Image.fromarray((srgb * 255).round().astype(np.uint8))
+
+
+@pytest.mark.parametrize("task", ["xor", "circle", "regression"])
+def test_pictures_as_seen_with_deuteranopia_keep_the_classes_apart(task):
+    """Saved for people to look at: test-output/playground/<task>_{normal,deuteranopia}.png."""
+    png = draw(trained(task, 150), "running")
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"{task}_normal.png").write_bytes(png)
+    seen = simulate(png, DEUTERANOPIA)
+    seen.save(OUT / f"{task}_deuteranopia.png")
+    if task != "regression":  # both class colours are still there, far apart, after simulation
+        pixels = np.asarray(seen, dtype=float).reshape(-1, 3)
+        for colour in CLASS_COLOURS:
+            target = np.asarray(simulate_colour(colour, DEUTERANOPIA)) * 255
+            assert (np.abs(pixels - target).max(axis=1) < 6).sum() > 50, colour
+
+
+def simulate_colour(colour: str, vision: np.ndarray) -> np.ndarray:
+    seen = np.clip(vision @ linear(colour), 0, 1)
+    return np.where(seen <= 0.0031308, 12.92 * seen, 1.055 * seen ** (1 / 2.4) - 0.055)

@@ -10,14 +10,14 @@ import re
 import time
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.support.browser import (
-    ALL_RAN_JS,
-    accept_kernel_dialog,
     assert_no_error_outputs,
     dismiss_news,
+    open_and_run_all,
     screenshot,
+    wait_change,
+    wait_text,
 )
 from tests.support.jupyter_server import ROOT
 
@@ -39,25 +39,6 @@ def committed_notebooks_stay_untouched():
     yield
     assert digest(OPENED) == before, "a committed notebook changed during the browser tests"
     assert not list((ROOT / "chapters").glob("*/.ipynb_checkpoints"))
-
-
-def open_and_run_all(page, lab, path: str) -> None:
-    # A workspace of its own, so no tab restored from an earlier test takes the commands.
-    workspace = re.sub(r"\W", "-", path)
-    page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{path}?token={lab.token}")
-    page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=60_000)
-    accept_kernel_dialog(page, wait=3)
-    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
-    dismiss_news(page)
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
-    accept_kernel_dialog(page, wait=2)
-    try:
-        page.wait_for_function(ALL_RAN_JS, timeout=120_000, polling=500)
-    except PlaywrightTimeout:
-        screenshot(page, "timeout_" + path.replace("/", "_"))
-        raise
-    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
 
 
 def test_make_lab_opens_the_readme_then_chapter_01_runs_clean(page, lab, copies):
@@ -90,22 +71,6 @@ def save_notebook(page, path, timeout: float = 30) -> None:
         assert time.monotonic() < deadline, f"{path.name} was not saved within {timeout} s"
         time.sleep(0.2)
     time.sleep(0.5)  # let the write finish before the file is compared
-
-
-def wait_text(locator, pattern: re.Pattern, timeout: float = 90) -> str:
-    deadline = time.monotonic() + timeout
-    while not pattern.search(text := locator.inner_text()):
-        assert time.monotonic() < deadline, f"{pattern.pattern!r} never appeared in {text!r}"
-        time.sleep(0.25)
-    return text
-
-
-def wait_change(read, before: str, timeout: float = 60) -> str:
-    deadline = time.monotonic() + timeout
-    while (now := read()) == before:
-        assert time.monotonic() < deadline, f"still {before!r} after {timeout} s"
-        time.sleep(0.2)
-    return now
 
 
 def move_slider(playground, label: str) -> tuple[str, str]:

@@ -18,6 +18,8 @@ TARGETS = {
     "checks_08": ["tests/test_checks_08.py"],
     "checks_09": ["tests/test_checks_09.py"],  # no training, but image warping in floats
     "checks_10": ["tests/test_checks_10.py"],
+    # The answer corpus of the chapters that train or compute at length.
+    "corpus": ["tests/test_answer_corpus.py", "-k", "ch05 or ch06 or ch07 or ch08"],
     "solutions": [
         "solutions/en/05_optimization.ipynb",
         "solutions/en/06_cnn.ipynb",

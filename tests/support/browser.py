@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.support.jupyter_server import ROOT
 
@@ -74,8 +76,6 @@ def dismiss_news(page) -> None:
 
 def accept_kernel_dialog(page, wait: float) -> None:
     """JupyterLab sometimes asks which kernel to start; the notebook's own (Python 3) is right."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
     dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
     try:
         dialog.wait_for(timeout=wait * 1000)
@@ -87,3 +87,38 @@ def accept_kernel_dialog(page, wait: float) -> None:
 def assert_no_error_outputs(page) -> None:
     errors = page.evaluate(ERRORS_JS)
     assert errors == [], "\n---\n".join(errors)
+
+
+def open_and_run_all(page, lab, path: str) -> None:
+    # A workspace of its own, so no tab restored from an earlier test takes the commands.
+    workspace = re.sub(r"\W", "-", path)
+    page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{path}?token={lab.token}")
+    page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=60_000)
+    accept_kernel_dialog(page, wait=3)
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
+    dismiss_news(page)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
+    accept_kernel_dialog(page, wait=2)
+    try:
+        page.wait_for_function(ALL_RAN_JS, timeout=120_000, polling=500)
+    except PlaywrightTimeout:
+        screenshot(page, "timeout_" + path.replace("/", "_"))
+        raise
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
+
+
+def wait_text(locator, pattern: re.Pattern, timeout: float = 90) -> str:
+    deadline = time.monotonic() + timeout
+    while not pattern.search(text := locator.inner_text()):
+        assert time.monotonic() < deadline, f"{pattern.pattern!r} never appeared in {text!r}"
+        time.sleep(0.25)
+    return text
+
+
+def wait_change(read, before: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while (now := read()) == before:
+        assert time.monotonic() < deadline, f"still {before!r} after {timeout} s"
+        time.sleep(0.2)
+    return now

@@ -1,13 +1,15 @@
 """Right answers to the homework of chapter 08, for the tests and for bench/.
 
 ``Tensor`` answers tasks 8.1–8.3 (the solution notebook has its own copy, written for
-learners); ``conv2d_loops`` and ``conv2d_unfold`` answer tasks 8.5 and 8.6. Tests derive
+learners); ``xor_training`` gives task 8.4's pair of training functions; ``conv2d_loops``
+and ``conv2d_unfold`` answer tasks 8.5 and 8.6. Tests derive
 typical wrong answers from them (a subclass or a wrapper that breaks one rule).
 """
 
 from __future__ import annotations
 
 import numpy as np
+import torch
 import torch.nn.functional as F
 
 from widgets import show_dot
@@ -159,3 +161,50 @@ def conv2d_unfold(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=
     h_out = (h + 2 * padding - dilation * (kh - 1) - 1) // stride + 1
     out = out.reshape(n, c_out, h_out, -1)
     return out if bias is None else out + bias.view(1, -1, 1, 1)
+
+
+def xor_training(Tensor, *, loss: str = "mean", update: str = "-=", reset: bool = True):
+    """Task 8.4's ``train_mine`` (with ``Tensor``) and ``train_torch``, as the notebook has them.
+
+    ``loss="sum"``, ``update="+="`` or ``reset=False`` make ``train_mine`` a typical mistake.
+    """
+    rng = np.random.default_rng(0)
+    init = [rng.normal(0, 1, (2, 8)), np.zeros(8), rng.normal(0, 0.5, (8, 1)), np.zeros(1)]
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    Y = np.array([[0.0], [1.0], [1.0], [0.0]])
+
+    def forward(X, W1, b1, W2, b2):
+        return (X @ W1 + b1).tanh() @ W2 + b2
+
+    def train_torch(steps, lr):
+        params = [torch.tensor(p, requires_grad=True) for p in init]
+        losses = []
+        for _ in range(steps):
+            loss = ((forward(torch.tensor(X), *params) - torch.tensor(Y)) ** 2).sum() / len(X)
+            loss.backward()
+            with torch.no_grad():
+                for p in params:
+                    p -= lr * p.grad
+                    p.grad.zero_()
+            losses.append(loss.item())
+        return losses
+
+    def train_mine(steps, lr):
+        params = [Tensor(p) for p in init]
+        losses = []
+        for step in range(steps):
+            if reset or step == 0:
+                for p in params:
+                    p.grad = np.zeros_like(p.data)
+            total = ((forward(Tensor(X), *params) - Tensor(Y)) ** 2).sum()
+            value = total if loss == "sum" else total / len(X)
+            value.backward()
+            for p in params:  # in place, as the notebook says: init must not change
+                if update == "-=":
+                    p.data -= lr * p.grad
+                else:
+                    p.data += lr * p.grad
+            losses.append(float(value.data))
+        return losses
+
+    return train_mine, train_torch

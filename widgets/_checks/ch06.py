@@ -97,7 +97,7 @@ def check_cnn_block(block: object) -> Verdict:
         return failed(BLOCK_ORDER(order=" → ".join(order)))
     if (out < 0).any():
         return failed(BLOCK_NEGATIVE())
-    count = sum(p.numel() for p in block.parameters())
+    count = sum(p.numel() for p in probe.parameters())  # probe: lazy layers are materialised
     return passed(BLOCK_OK(got=got, params=count))
 
 
@@ -275,10 +275,6 @@ MYNET_MISMATCH = Message(
     ja="64×64 の画像を通すと形が合わずにエラーになりました（{error}）。プーリング 4 回で 64×64 は 4×4 になるので、最初の全結合層の入力は 256×4×4 = 4096 です。",
     en="A 64×64 image does not fit ({error}). Four poolings take 64×64 to 4×4, so the first fully connected layer takes 256×4×4 = 4096 inputs.",
 )
-MYNET_NONE = Message(
-    ja="model(x) が None を返しました。forward の return を書き忘れていませんか。",
-    en="model(x) returned None: a forgotten return in forward?",
-)
 MYNET_SHAPE = Message(
     ja="出力の形が {got} です。画像 2 枚・10 クラスのロジットなので (2, 10) になります。",
     en="The output shape is {got}. Two images and 10 class logits give (2, 10).",
@@ -326,11 +322,11 @@ def check_mynet(model: object) -> Verdict:
         with torch.no_grad():
             out = model(x)
     except RuntimeError as error:
-        return failed(MYNET_MISMATCH(error=str(error).split("\n")[0]))
+        return failed(MYNET_MISMATCH(error=error_text(error)))
     finally:
         model.train(was_training)
     if out is None:
-        return failed(MYNET_NONE())
+        return returned_none(type(model).forward, "forward")
     if not isinstance(out, torch.Tensor) or tuple(out.shape) != (2, 10):
         return failed(MYNET_SHAPE(got=tuple(getattr(out, "shape", ()))))
     reference = reference_mynet()

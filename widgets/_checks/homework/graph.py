@@ -20,6 +20,10 @@ NOT_DOT = Message(
     ja="draw_graph() は show_dot(DOT の文字列) を返します（返ってきたのは {got} です）。",
     en="draw_graph() should return show_dot(dot_source) (it returned {got}).",
 )
+DRAW_NONE = Message(
+    ja="draw_graph() が None を返しました。最後に return show_dot(...) を書き忘れていませんか？",
+    en="draw_graph() returned None: did you forget `return show_dot(...)`?",
+)
 BAD_DOT = Message(
     ja="Graphviz が DOT を読めませんでした: {error}",
     en="Graphviz could not read the DOT text: {error}",
@@ -63,6 +67,10 @@ LATER_DIFFERS = Message(
 DIVERGED = Message(
     ja="自作の学習が発散しました（ステップ {step} で損失が {value}）。更新の向き p.data -= lr * p.grad（+= ではなく）と、損失がデータ数で割った平均になっているかを確かめましょう。",
     en="Your training diverged (the loss became {value} at step {step}). Check the update's sign, p.data -= lr * p.grad (not +=), and that the loss is the mean over the examples.",
+)
+MINE_NONE = Message(
+    ja="train_mine が None を返しました。最後に return losses を書き忘れていませんか？",
+    en="train_mine returned None: did you forget `return losses`?",
 )
 SUMMED = Message(
     ja="最初の損失が PyTorch のちょうど {factor} 倍です。損失を平均ではなく合計にしていませんか。データ数 len(X) で割りましょう。",
@@ -113,6 +121,8 @@ def check_draw_graph(Tensor: type) -> Verdict:
     out = total.tanh()
     out.backward()
     picture = out.draw_graph()
+    if picture is None:
+        return failed(DRAW_NONE())
     source = picture if isinstance(picture, str) else getattr(picture, "source", None)
     if not isinstance(source, str):
         return failed(NOT_DOT(got=type(picture).__name__))
@@ -145,8 +155,16 @@ def as_losses(values: object, name: str) -> list[float] | str:
     return losses
 
 
-def diverged(values: object) -> Verdict | None:
-    """The DIVERGED verdict when a list of numbers turns NaN/inf after a finite start."""
+def summed(first: float, theirs: float) -> Verdict | None:
+    """The SUMMED verdict when the first loss is a whole multiple (≥ 2) of PyTorch's."""
+    factor = first / theirs if theirs else 0.0
+    if round(factor) >= 2 and abs(factor - round(factor)) < 1e-6:
+        return failed(SUMMED(factor=round(factor)))
+    return None
+
+
+def diverged(values: object, theirs: list[float]) -> Verdict | None:
+    """SUMMED or DIVERGED when a list of numbers turns NaN/inf after a finite start."""
     try:
         numbers = [float(v) for v in values]  # type: ignore[union-attr]
     except (TypeError, ValueError):
@@ -154,13 +172,18 @@ def diverged(values: object) -> Verdict | None:
     if not numbers or not math.isfinite(numbers[0]):
         return None
     step = next((i for i, v in enumerate(numbers) if not math.isfinite(v)), None)
-    return None if step is None else failed(DIVERGED(step=step, value=numbers[step]))
+    if step is None:
+        return None
+    verdict = summed(numbers[0], theirs[0])  # a ✗ verdict is falsy: no `or` here
+    return verdict if verdict is not None else failed(DIVERGED(step=step, value=numbers[step]))
 
 
 def compare_losses(mine: object, theirs: object, tol: float) -> Verdict:
+    if mine is None:
+        return failed(MINE_NONE())
     a, b = as_losses(mine, "train_mine"), as_losses(theirs, "train_torch")
     if isinstance(a, str) and not isinstance(b, str):
-        verdict = diverged(mine)
+        verdict = diverged(mine, b)
         if verdict is not None:
             return verdict
     for losses in (a, b):
@@ -169,9 +192,8 @@ def compare_losses(mine: object, theirs: object, tol: float) -> Verdict:
     if len(a) != len(b):
         return failed(LENGTHS(mine=len(a), theirs=len(b)))
     errors = [abs(x - y) for x, y in zip(a, b, strict=True)]
-    factor = a[0] / b[0] if b[0] else 0.0
-    if round(factor) >= 2 and abs(factor - round(factor)) < 1e-6:
-        return failed(SUMMED(factor=round(factor)))
+    if (verdict := summed(a[0], b[0])) is not None:
+        return verdict
     for step, error in enumerate(errors):
         if error > tol * (1.0 + abs(b[step])):
             return failed(FIRST_DIFFERS() if step == 0 else LATER_DIFFERS(step=step, error=error))

@@ -1,0 +1,48 @@
+"""Answers to the exercises, written the way learners write them, with the verdict each gets.
+
+One module per chapter, ``chNN.py``, holds ``ANSWERS``: for every exercise at least one right
+answer written differently from the solution, two typical mistakes and the shortcuts we know
+of. Each mistake names a keyword of the (English) hint that must point at the real mistake.
+tests/test_answer_corpus.py runs them all, in English and Japanese, and enforces the house
+rules for hints. A new chapter adds its module here (chapters 09 and 10 will).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+OK, WRONG, TODO = "ok", "wrong", "todo"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One learner answer: ``check(*args())`` must give ``status``, its hint ``keyword``."""
+
+    what: str  # the answer in a few words, e.g. "channels last"
+    check: Callable
+    args: Callable[[], tuple]  # builds fresh arguments for every run
+    status: str = WRONG
+    keyword: str = ""  # a word of the English hint that names the mistake
+    kind: str = "mistake"  # "right", "mistake", "shortcut" or "stub"
+    slow: bool = False  # trains for seconds: run in one language only
+
+
+def right(what: str, check: Callable, args: Callable[[], tuple]) -> Answer:
+    return Answer(what, check, args, status=OK, kind="right")
+
+
+def mistake(what: str, check: Callable, args: Callable[[], tuple], keyword: str) -> Answer:
+    return Answer(what, check, args, status=WRONG, keyword=keyword)
+
+
+def shortcut(what: str, check: Callable, args: Callable[[], tuple], keyword: str) -> Answer:
+    return Answer(what, check, args, status=WRONG, keyword=keyword, kind="shortcut")
+
+
+def slow(answer: Answer) -> Answer:
+    return Answer(**{**answer.__dict__, "slow": True})
+
+
+def stub(what: str, check: Callable, args: Callable[[], tuple]) -> Answer:
+    return Answer(what, check, args, status=TODO, kind="stub")
