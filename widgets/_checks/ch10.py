@@ -9,9 +9,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
-from torch.overrides import TorchFunctionMode
 
 from .._i18n import Message
+from .guard import watch
 from .verdict import Verdict, exercise, failed, is_stub, not_yet, passed
 
 NOT_A_FUNCTION = Message(
@@ -73,21 +73,6 @@ GRU_OK = Message(
     ja="{cases} 通りの入力で nn.GRUCell と一致し、6 ステップの系列でも nn.GRU と同じ出力になりました。",
     en="Matches nn.GRUCell on {cases} inputs, and nn.GRU on a 6-step sequence.",
 )
-RECURRENT_OPS = {"gru", "gru_cell", "_thnn_fused_gru_cell", "rnn_tanh", "rnn_relu", "lstm"}
-
-
-class _RecurrentCalls(TorchFunctionMode):
-    """Records torch's recurrent operators (``gru_cell`` and friends), however they are spelled."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: set[str] = set()
-
-    def __torch_function__(self, func, types, args=(), kwargs=None):
-        name = getattr(func, "__name__", "")
-        if name in RECURRENT_OPS:
-            self.names.add(name)
-        return func(*args, **(kwargs or {}))
 
 
 def gru_cases() -> list[tuple[torch.Tensor, torch.Tensor, nn.GRUCell]]:
@@ -133,9 +118,9 @@ GRU_MISTAKES = (
 
 
 def call_gru_step(gru_step: Callable, x, h, cell) -> tuple[object, set[str]]:
-    with torch.no_grad(), _RecurrentCalls() as calls:
+    with torch.no_grad(), watch() as calls:
         got = gru_step(x.clone(), h.clone(), cell)
-    return got, calls.names
+    return got, calls.recurrent
 
 
 def gru_sequence_error(gru_step: Callable, x0: torch.Tensor, cell: nn.GRUCell) -> float:

@@ -18,6 +18,19 @@ from torch.utils._python_dispatch import TorchDispatchMode
 
 # Torch functions that mean "autograd did the differentiation".
 AUTOGRAD = {"backward", "grad", "requires_grad_", "vjp", "jacobian", "hessian"}
+# torch's recurrent operators, as functions (torch.gru_cell, _VF.gru_cell) or ATen ops.
+RECURRENT = {
+    "gru",
+    "gru_cell",
+    "_thnn_fused_gru_cell",
+    "rnn_tanh",
+    "rnn_relu",
+    "rnn_tanh_cell",
+    "rnn_relu_cell",
+    "lstm",
+    "lstm_cell",
+    "_thnn_fused_lstm_cell",
+}
 
 
 @dataclass
@@ -38,6 +51,12 @@ class Calls:
     @property
     def used_autograd(self) -> bool:
         return bool(self.functions & AUTOGRAD)
+
+    @property
+    def recurrent(self) -> set[str]:
+        """The recurrent operators that ran (``gru_cell`` and friends), however spelled."""
+        ops = {name.split("::")[-1].split(".")[0] for name in self.operators}
+        return (self.functions | ops) & RECURRENT
 
     @property
     def used_convolution(self) -> bool:
