@@ -8,13 +8,11 @@ their sum, which is what the forced runs add to a one-worker test run.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
 from bench import Row
-from tests.support.backends import CAPABILITIES, ROOT, TARGETS, forced_env
+from tests.support.backends import CAPABILITIES, TARGETS, run_forced
 
 
 def rows() -> Iterator[Row]:
@@ -22,23 +20,7 @@ def rows() -> Iterator[Row]:
     for capability in CAPABILITIES:
         for target, paths in sorted(TARGETS.items()):
             start = time.perf_counter()
-            run = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "pytest",
-                    "-q",
-                    "-p",
-                    "no:cacheprovider",
-                    "--nbval-lax",
-                    "--nbval-current-env",
-                    *paths,
-                ],
-                cwd=ROOT,
-                env=forced_env(capability),
-                capture_output=True,
-                text=True,
-            )
+            run = run_forced(capability, paths)
             seconds = time.perf_counter() - start
             total += seconds
             note = "passed" if run.returncode == 0 else "FAILED (see make test)"

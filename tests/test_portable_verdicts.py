@@ -18,7 +18,7 @@ import sys
 
 import pytest
 
-from tests.support.backends import CAPABILITIES, ROOT, TARGETS, forced_env, has_avx2
+from tests.support.backends import CAPABILITIES, TARGETS, forced_env, has_avx2, run_forced
 
 
 def child_capability(capability: str) -> str:
@@ -38,19 +38,5 @@ def child_capability(capability: str) -> str:
 @pytest.mark.parametrize("capability", CAPABILITIES)
 def test_verdicts_hold_under_a_forced_cpu_backend(capability, target):
     assert child_capability(capability) == capability.upper()  # the override took effect
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "--nbval-lax",
-        "--nbval-current-env",
-        "--nbval-cell-timeout=300",
-        *TARGETS[target],
-    ]
-    run = subprocess.run(
-        command, cwd=ROOT, env=forced_env(capability), capture_output=True, text=True
-    )
+    run = run_forced(capability, TARGETS[target])
     assert run.returncode == 0, f"under ATEN_CPU_CAPABILITY={capability}:\n{run.stdout[-4000:]}"

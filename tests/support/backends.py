@@ -6,6 +6,8 @@ Used by tests/test_portable_verdicts.py (the runs) and bench/bench_portable.py (
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,3 +42,16 @@ def has_avx2() -> bool:
 
 def forced_env(capability: str) -> dict[str, str]:
     return {**os.environ, "ATEN_CPU_CAPABILITY": capability, "OMP_NUM_THREADS": "1"}
+
+
+def run_forced(capability: str, paths: list[str]) -> subprocess.CompletedProcess:
+    """A child pytest (notebooks through nbval) with PyTorch forced to ``capability``."""
+    command = [
+        sys.executable,
+        *("-m", "pytest", "-q", "-p", "no:cacheprovider"),
+        *("--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=300"),
+        *paths,
+    ]
+    return subprocess.run(
+        command, cwd=ROOT, env=forced_env(capability), capture_output=True, text=True
+    )
