@@ -12,7 +12,9 @@ One private subpackage per feature, each readable in one sitting:
 - ``_playground/``: the trainer with sliders (settings, tasks, training, session, view, widget)
 - ``_env/``: the environment report; ``_data/``: MNIST with its offline sample, image folders
 - ``_checks/``: exercise verdicts, one module per chapter, ``homework/`` for chapter 08
-- leaves shared by all: ``_i18n`` (bilingual messages), ``_validate``, ``_setup``
+- ``_predictions``: pictures of what a trained classifier predicts (chapters 05-06)
+- leaves shared by all: ``_i18n`` (bilingual messages), ``_validate``, ``_setup``, and
+  ``_figures`` (the Japanese font, one Agg figure, figure → PNG)
 """
 
 from __future__ import annotations
