@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.browser import browser, chromium_path
 from widgets._i18n import get_lang, set_lang
+
+# One session-wide Chromium for tests/browser and tests/classroom alike: two session fixtures
+# would start two Playwright sessions in one xdist worker, and the second one fails.
+__all__ = ["browser", "chromium_path", "english"]
 
 
 @pytest.fixture(autouse=True)

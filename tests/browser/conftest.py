@@ -1,6 +1,7 @@
 """Real JupyterLab in Debian's Chromium, driven by Playwright for Python.
 
-Chromium and the ``browser`` fixture come from tests/support/browser.py.
+Chromium and the ``browser`` fixture come from tests/support/browser.py, registered once in
+tests/conftest.py for every test folder that drives a browser.
 
 The notebooks opened here are copies under the git-ignored ``test-output/browser/``: running
 them in JupyterLab adds outputs, and nothing of that may reach the committed notebooks. The
@@ -14,7 +15,7 @@ import shutil
 
 import pytest
 
-from tests.support.browser import OUT, browser, chromium_path
+from tests.support.browser import OUT
 from tests.support.jupyter_server import ROOT, running_lab
 
 USER_SETTINGS = {
@@ -59,4 +60,4 @@ def copies():
     return copy
 
 
-__all__ = ["browser", "chromium_path", "copies", "lab", "page"]
+__all__ = ["copies", "lab", "page"]

@@ -1,5 +1,4 @@
-"""Classroom tests reuse the browser tests' Chromium (``/usr/bin/chromium`` via Playwright)."""
-
-from tests.support.browser import browser, chromium_path
-
-__all__ = ["browser", "chromium_path"]
+"""Classroom tests reuse the browser tests' Chromium: the ``browser`` and ``chromium_path``
+fixtures are registered once, in tests/conftest.py, so one worker never starts two Playwright
+sessions (a second ``sync_playwright()`` inside the first one's loop fails).
+"""
