@@ -214,7 +214,15 @@ def pull_api(student: Student, query: dict, timeout: float = 120) -> list[dict]:
 
 
 def processes_of(uid: int) -> list[psutil.Process]:
-    return [p for p in psutil.process_iter(["uids"]) if p.info["uids"].real == uid]
+    """The user's processes that still run. A zombie has exited: it only waits for its parent
+    (or, once orphaned, for PID 1, which in some containers never reaps) to collect it."""
+    return [
+        p
+        for p in psutil.process_iter(["uids", "status"])
+        if p.info["uids"]
+        and p.info["uids"].real == uid
+        and p.info["status"] != psutil.STATUS_ZOMBIE
+    ]
 
 
 @contextmanager
