@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import browser, chromium_path
+from tests.support.chromium import browser, chromium_path
 from widgets._i18n import get_lang, set_lang
 
 # One session-wide Chromium for tests/browser and tests/classroom alike: two session fixtures

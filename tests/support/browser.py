@@ -2,33 +2,22 @@
 
 Without ``/usr/bin/chromium`` the browser tests skip (saying how to install it), unless
 ``NYUMON_REQUIRE_BROWSER=1`` (set by CI): then a missing browser fails them. Screenshots go
-to the git-ignored ``test-output/browser/``. A conftest.py that wants the fixtures imports
-``chromium_path`` and ``browser`` from here.
+to the git-ignored ``test-output/browser/``. The ``chromium_path`` and ``browser`` fixtures
+live in tests/support/chromium.py (no Playwright import until a browser is started), and are
+registered once, in tests/conftest.py.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.support.jupyter_server import ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
 OUT = ROOT / "test-output" / "browser"
-INSTALL = "apt-get install chromium fonts-noto-cjk"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--lang=en-US",
-]
 ERRORS_JS = """() => [...document.querySelectorAll(
     '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],'
     + '.jp-RenderedText[data-mime-type*="error"]')]
@@ -38,26 +27,6 @@ ALL_RAN_JS = """() => {
         .map(e => e.textContent);
     return prompts.length > 0 && prompts.every(t => /\\[\\d+\\]/.test(t));
 }"""
-
-
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    if CHROMIUM.exists():
-        return str(CHROMIUM)
-    message = f"browser tests need Chromium at {CHROMIUM}: {INSTALL}"
-    if os.environ.get("NYUMON_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"NYUMON_REQUIRE_BROWSER=1 but {message}", pytrace=False)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 def screenshot(page, name: str) -> Path:
