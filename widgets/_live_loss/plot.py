@@ -119,8 +119,9 @@ class LiveLoss:
         self.redraws += 1
 
     def _schedule(self, now: float) -> None:
-        # Not before `every` has passed, nor before the next redraw fits in the budget.
-        budget_ok = self._start + (self._spent + self._cost) / DRAW_SHARE
+        # Not before `every` has passed, nor before the redraws so far, the next one and the
+        # closing one fit in the budget: a loop of a second or two draws once, at the end.
+        budget_ok = self._start + (self._spent + 2 * self._cost) / DRAW_SHARE
         self._due = max(now + self.every, budget_ok)
 
     def __enter__(self) -> LiveLoss:
