@@ -41,7 +41,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/python tools/build.py --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p tests.support.timing \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=180 \
 		tests chapters solutions
 	$(BIN)/python tools/test_ipywidgets7.py
