@@ -1,7 +1,7 @@
 """Exercise checks for chapter 09 (regularization, schedules and transfer learning).
 
 None of them trains a network: early stopping runs against scripted validation losses, the
-augmentation is judged on fixed digits with a fixed seed, and freezing is read from the
+augmentation is judged on fixed digits with fixed seeds, and freezing is read from the
 model and the optimizer. So every verdict is the same on every machine and backend.
 """
 
@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from .._i18n import Message
-from .verdict import Verdict, exercise, failed, not_yet, passed
+from .verdict import Verdict, exercise, failed, not_yet, passed, returned_none
 
 # 1. Early stopping that restores the best epoch ------------------------------------
 
@@ -181,6 +181,19 @@ AUG_LOST_INK = Message(
     ja="{n} 枚のうち {lost} 枚で、数字の線の 3 割以上が画像の外に出たり消えたりしました。平行移動（translate）は 0.1〜0.15 程度、切り抜きは元の 8 割以上を残しましょう。",
     en="In {lost} of {n} images, over 30% of the strokes were pushed off the image or erased. Keep translate around 0.1 to 0.15, and crops at 80% of the image or more.",
 )
+AUG_CROP = Message(
+    ja="{name} は画像の {least:.0%} しか残さない切り抜きを 28×28 に拡大することがあり、数字の一部しか残らなくなります。"
+    "画像の半分以上を残しましょう（例えば scale=(0.8, 1.0)）。",
+    en="{name} may keep only {least:.0%} of the image and blow it up to 28×28, leaving just a piece of the digit. "
+    "Keep at least half of the image (for example scale=(0.8, 1.0)).",
+)
+AUG_NOT_RANDOM = Message(
+    ja="augment は毎回同じ画像を返します（2 回実行して結果が違ったのは、{n} 枚中 {varied} 枚だけでした）。"
+    "Normalize や Resize、強さを決めたぼかしは前処理で、データ拡張ではありません。v2.RandomAffine のように毎回ランダムに変わる変換を入れましょう。",
+    en="augment gives the same image every time it runs (only {varied} of {n} images differed between two runs). "
+    "Normalize, Resize or a fixed blur are preprocessing, not augmentation: include a random transform such as v2.RandomAffine.",
+)
+INVERTED_BY_HAND = Message(ja="白黒の反転（1 − x）", en="An inversion (1 − x)")
 AUG_OK = Message(
     ja="{n} 枚中 {changed} 枚が変わり、どれも形 (1, 28, 28) のままで、数字の線も残っています（使った変換: {names}）。",
     en="{changed} of {n} images changed; all kept the shape (1, 28, 28) and their strokes (transforms: {names}).",
@@ -212,12 +225,22 @@ def sample_digits(n: int = 48) -> torch.Tensor:
     return torch.from_numpy(images.copy()).float().unsqueeze(1) / 255
 
 
+def augmented(augment: Callable, digits: torch.Tensor, seed: int) -> list[object]:
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return [augment(x.clone()) for x in digits]
+
+
+def close(a: torch.Tensor, b: torch.Tensor) -> bool:
+    return a.shape == b.shape and torch.allclose(a, b.to(a.dtype), atol=1e-3)
+
+
 @exercise(AUG_TITLE)
 def check_augmentations(augment: object) -> Verdict:
     """Exercise 2: a transform that changes each digit a little and never changes its label."""
     if not callable(augment):
         return failed(AUG_NOT_CALLABLE(got=type(augment).__name__))
-    parts = leaves(augment)
+    parts, crops = leaves(augment), [1.0]
     for part in parts:
         name = type(part).__name__
         if name in FLIPS:
@@ -227,12 +250,14 @@ def check_augmentations(augment: object) -> Verdict:
         degrees = max_degrees(part)
         if degrees is not None and degrees > 30:
             return failed(AUG_ROTATION(name=name, degrees=degrees))
+        if name == "RandomResizedCrop":
+            crops.append(min(getattr(part, "scale", (1.0,))))
     digits = sample_digits()
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(0)
-        outs = [augment(x.clone()) for x in digits]
-    changed = lost = 0
-    for x, out in zip(digits, outs, strict=True):
+    outs, again = augmented(augment, digits, seed=0), augmented(augment, digits, seed=1)
+    changed = lost = varied = 0
+    for x, out, other in zip(digits, outs, again, strict=True):
+        if out is None:
+            return returned_none(augment, "augment")
         if not isinstance(out, torch.Tensor):
             return failed(AUG_NOT_TENSOR(got=type(out).__name__))
         if tuple(out.shape) != (1, 28, 28):
@@ -240,10 +265,20 @@ def check_augmentations(augment: object) -> Verdict:
         out = out.float()
         if torch.equal(out, x.flip(-1)) or torch.equal(out, x.flip(-2)):
             return failed(AUG_FLIP(name="flip"))
+        for turns in (1, 2, 3):  # rotated by hand (torch.rot90), hidden from the names
+            if close(out, x.rot90(turns, (-2, -1))):
+                return failed(AUG_ROTATION(name="augment", degrees=90 * (2 - turns % 2)))
+        if close(out, 1 - x):
+            return failed(AUG_INVERT(name=INVERTED_BY_HAND()))
         changed += bool((out - x).abs().max() > 1e-3)
         lost += bool(out.clamp(0, 1).sum() < 0.7 * x.sum())
+        varied += not (isinstance(other, torch.Tensor) and close(out, other.float()))
+    if min(crops) < 0.5:  # zoomed-in crops keep the ink but cut the digit
+        return failed(AUG_CROP(name="RandomResizedCrop", least=min(crops)))
     if changed < 0.75 * len(digits):
         return failed(AUG_NOTHING(n=len(digits), changed=changed))
+    if varied < 0.5 * len(digits):
+        return failed(AUG_NOT_RANDOM(n=len(digits), varied=varied))
     if lost > 0.1 * len(digits):
         return failed(AUG_LOST_INK(n=len(digits), lost=lost))
     names = ", ".join(dict.fromkeys(type(p).__name__ for p in parts))
@@ -327,7 +362,8 @@ def check_freeze(model: nn.Module, optimizer: object, pretrained: nn.Module) -> 
     features = list(model.features.parameters())
     thawed = [p for p in features if p.requires_grad]
     if thawed:
-        hint = FREEZE_EVAL() if not model.training else FREEZE_FEATURES(count=len(thawed))
+        in_eval = not (model.training and model.features.training)  # eval() on either
+        hint = FREEZE_EVAL() if in_eval else FREEZE_FEATURES(count=len(thawed))
         return failed(hint)
     for mine, theirs in zip(features, pretrained.features.parameters(), strict=True):
         if not torch.equal(mine.detach().cpu(), theirs.detach().cpu()):

@@ -12,7 +12,7 @@ from torch.nn.utils.rnn import pack_padded_sequence
 
 from .._i18n import Message
 from .guard import watch
-from .verdict import Verdict, exercise, failed, is_stub, not_yet, passed
+from .verdict import Verdict, exercise, failed, passed, unanswered
 
 NOT_A_FUNCTION = Message(
     ja="答えには関数そのもの（{name} のように括弧なし）を渡してください（{got} でした）。",
@@ -149,8 +149,8 @@ def check_gru_step(gru_step: object) -> Verdict:
         got, used = call_gru_step(gru_step, x, h, cell)
         if used:
             return failed(GRU_SHORTCUT(names=", ".join(sorted(used))))
-        if is_stub(got):
-            return not_yet()
+        if (verdict := unanswered(gru_step, got, "gru_step")) is not None:
+            return verdict
         if not isinstance(got, torch.Tensor):
             return failed(NOT_A_TENSOR(got=type(got).__name__))
         with torch.no_grad():
@@ -185,6 +185,12 @@ MASK_UNMASKED = Message(
     "位置 t < 長さ の本物のステップだけで平均します。",
     en="The padding is counted in the loss. Padded labels are 0, which is also a real class, so average only "
     "over real steps, where position t < length.",
+)
+MASK_LABEL_ZERO = Message(
+    ja="ラベルが 0 かどうかでパディングを見分けています（labels != 0 や ignore_index=0）。0 は本物のクラスでもあるので、"
+    "本物のステップまで外れてしまいます。マスクは lengths から作りましょう（位置 t < 長さ）。",
+    en="You told the padding apart by its label 0 (labels != 0, or ignore_index=0). But 0 is also a real class, "
+    "so real steps are dropped too. Build the mask from lengths (position t < length).",
 )
 MASK_DIVISOR = Message(
     ja="パディングを除いて足したあと、全ステップ数 N × T で割っています。割るのは本物のステップの数（lengths.sum()）です。",
@@ -247,6 +253,7 @@ def mask_variants(logits, labels, lengths) -> list[tuple[torch.Tensor, Message]]
     )
     return [
         (losses.mean(), MASK_UNMASKED),
+        (losses[labels != 0].mean(), MASK_LABEL_ZERO),
         (losses[real].sum() / losses.numel(), MASK_DIVISOR),
         (per_sequence.mean(), MASK_PER_SEQUENCE),
         (losses[positions <= lengths.unsqueeze(1)].mean(), MASK_OFF_BY_ONE),
@@ -277,8 +284,8 @@ def check_masked_loss(masked_cross_entropy: object) -> Verdict:
             if "target" in str(error).lower() or "size" in str(error).lower():
                 return failed(MASK_LAYOUT(), f"{type(error).__name__}: {error}")
             raise
-        if is_stub(got):
-            return not_yet()
+        if (verdict := unanswered(masked_cross_entropy, got, "masked_cross_entropy")) is not None:
+            return verdict
         if isinstance(got, (float, int)) and not isinstance(got, bool):
             return failed(MASK_ITEM())
         if not isinstance(got, torch.Tensor):
