@@ -4,7 +4,7 @@ One module per chapter, ``chNN.py``, holds ``ANSWERS``: for every exercise at le
 answer written differently from the solution, two typical mistakes and the shortcuts we know
 of. Each mistake names a keyword of the (English) hint that must point at the real mistake.
 tests/test_answer_corpus.py runs them all, in English and Japanese, and enforces the house
-rules for hints. A new chapter adds its module here (chapters 09 and 10 will).
+rules for hints. A new chapter adds its module here.
 """
 
 from __future__ import annotations

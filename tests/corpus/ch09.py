@@ -1,0 +1,331 @@
+"""Chapter 09: early stopping, label-keeping augmentations, a frozen feature extractor."""
+
+from __future__ import annotations
+
+import copy
+
+import torch
+from torch import nn
+from torchvision.transforms import v2
+
+from tests.corpus import mistake, right, shortcut, stub
+from widgets import check_augmentations, check_early_stopping, check_freeze
+
+# 1. Early stopping ---------------------------------------------------------------------
+
+
+def stop_with_a_counter(model, train_one_epoch, validate, max_epochs, patience):
+    best, best_epoch, saved, waited, epoch = None, 0, None, 0, 0
+    while epoch < max_epochs and waited < patience:
+        epoch += 1
+        train_one_epoch(model)
+        loss = validate(model)
+        if best is None or loss < best:
+            best, best_epoch, waited = loss, epoch, 0
+            saved = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        else:
+            waited += 1
+    model.load_state_dict(saved)
+    return best_epoch
+
+
+def stop_keeping_every_state(model, train_one_epoch, validate, max_epochs, patience):
+    history, states = [], []
+    for _ in range(max_epochs):
+        train_one_epoch(model)
+        history.append(validate(model))
+        states.append(copy.deepcopy(model.state_dict()))
+        best = history.index(min(history))  # the first of equal minima
+        if len(history) - 1 - best >= patience:
+            break
+    model.load_state_dict(states[best])
+    return best + 1
+
+
+def early_stopping(*, against_last=False, ties=False, late=0, copy_state=True, restore=True):
+    """A learner's loop with one mistake switched on (counting from 0 is its own answer)."""
+
+    def fit(model, train_one_epoch, validate, max_epochs, patience):
+        best, last, best_epoch, saved = float("inf"), float("inf"), 0, None
+        for epoch in range(1, max_epochs + 1):
+            train_one_epoch(model)
+            loss = validate(model)
+            improved = loss < (last if against_last else best) or (ties and loss == best)
+            last = loss
+            if improved:
+                best, best_epoch = min(best, loss), epoch
+                saved = (
+                    model.state_dict().copy()
+                    if not copy_state
+                    else copy.deepcopy(model.state_dict())
+                )
+            elif epoch - best_epoch >= patience + late:
+                break
+        if restore:
+            model.load_state_dict(saved)
+        return best_epoch
+
+    return fit
+
+
+def stop_counting_from_zero(model, train_one_epoch, validate, max_epochs, patience):
+    best, best_epoch, saved = float("inf"), 0, None
+    for epoch in range(max_epochs):
+        train_one_epoch(model)
+        loss = validate(model)
+        if loss < best:
+            best, best_epoch, saved = loss, epoch, copy.deepcopy(model.state_dict())
+        elif epoch - best_epoch >= patience:
+            break
+    model.load_state_dict(saved)
+    return best_epoch
+
+
+def stop_no_return(model, train_one_epoch, validate, max_epochs, patience):
+    best, best_epoch, saved = float("inf"), 0, None
+    for epoch in range(1, max_epochs + 1):
+        train_one_epoch(model)
+        if (loss := validate(model)) < best:
+            best, best_epoch, saved = loss, epoch, copy.deepcopy(model.state_dict())
+        elif epoch - best_epoch >= patience:
+            break
+    model.load_state_dict(saved)
+
+
+def never_stop(model, train_one_epoch, validate, max_epochs, patience):
+    """No early stopping at all: train every epoch, then go back to the best one."""
+    best, best_epoch, saved = float("inf"), 0, None
+    for epoch in range(1, max_epochs + 1):
+        train_one_epoch(model)
+        if (loss := validate(model)) < best:
+            best, best_epoch, saved = loss, epoch, copy.deepcopy(model.state_dict())
+    model.load_state_dict(saved)
+    return best_epoch
+
+
+def stop_stub(model, train_one_epoch, validate, max_epochs, patience):
+    pass  # replace this line
+
+
+# 2. Augmentations ----------------------------------------------------------------------
+
+
+def augment_no_return(image):
+    v2.RandomAffine(degrees=10, translate=(0.1, 0.1))(image)
+
+
+# 3. Freezing ---------------------------------------------------------------------------
+
+
+def freeze(edit):
+    """The chapter's ``pretrained`` and ``model`` cell, then the learner's ``edit(model)``."""
+
+    def args():
+        torch.manual_seed(0)
+        pretrained = nn.Module()
+        pretrained.features = nn.Sequential(
+            nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(4), nn.Flatten()
+        )
+        pretrained.fc = nn.Linear(8 * 7 * 7, 5)
+        model = copy.deepcopy(pretrained)
+        return model, edit(model), pretrained
+
+    return args
+
+
+def freeze_in_a_loop(model):
+    for p in model.features.parameters():
+        p.requires_grad = False
+    model.fc = nn.Linear(392, 5)
+    return torch.optim.Adam(model.fc.parameters(), lr=0.001)
+
+
+def freeze_everything_then_new_head(model):
+    model.requires_grad_(False)  # the new fc below is created trainable
+    model.fc = nn.Linear(model.fc.in_features, 5)
+    return torch.optim.Adam(filter(lambda p: p.requires_grad, model.parameters()), lr=1e-3)
+
+
+def freeze_with_eval(model):
+    model.features.eval()
+    model.fc = nn.Linear(model.fc.in_features, 5)
+    return torch.optim.Adam(model.fc.parameters(), lr=1e-3)
+
+
+def freeze_with_no_grad(model):
+    with torch.no_grad():  # a no_grad block freezes nothing once it ends
+        model.fc = nn.Linear(model.fc.in_features, 5)
+    return torch.optim.Adam(model.fc.parameters(), lr=1e-3)
+
+
+def optimizer_before_new_head(model):
+    model.features.requires_grad_(False)
+    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1e-3)
+    model.fc = nn.Linear(model.fc.in_features, 5)
+    return optimizer
+
+
+def all_parameters(model):
+    model.features.requires_grad_(False)
+    model.fc = nn.Linear(model.fc.in_features, 5)
+    return torch.optim.Adam(model.parameters(), lr=1e-3)
+
+
+def head_for_ten(model):
+    model.features.requires_grad_(False)
+    model.fc = nn.Linear(model.fc.in_features, 10)
+    return torch.optim.Adam(model.fc.parameters(), lr=1e-3)
+
+
+def adamw(model):
+    model.features.requires_grad_(False)
+    model.fc = nn.Linear(model.fc.in_features, 5)
+    return torch.optim.AdamW(model.fc.parameters(), lr=1e-3)
+
+
+def lr_too_big(model):
+    model.features.requires_grad_(False)
+    model.fc = nn.Linear(model.fc.in_features, 5)
+    return torch.optim.Adam(model.fc.parameters(), lr=1e-2)
+
+
+def rebuilt_features(model):
+    """Builds the extractor anew instead of reusing the pretrained one."""
+    model.features = nn.Sequential(
+        nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(4), nn.Flatten()
+    ).requires_grad_(False)
+    model.fc = nn.Linear(model.fc.in_features, 5)
+    return torch.optim.Adam(model.fc.parameters(), lr=1e-3)
+
+
+ANSWERS = [
+    right("a while loop with a counter", check_early_stopping, lambda: (stop_with_a_counter,)),
+    right("every state kept", check_early_stopping, lambda: (stop_keeping_every_state,)),
+    mistake(
+        "state_dict().copy()",
+        check_early_stopping,
+        lambda: (early_stopping(copy_state=False),),
+        "copy.deepcopy",
+    ),
+    mistake(
+        "compared with the last epoch",
+        check_early_stopping,
+        lambda: (early_stopping(against_last=True),),
+        "since the best epoch",
+    ),
+    mistake(
+        "an equal loss counts", check_early_stopping, lambda: (early_stopping(ties=True),), "(<)"
+    ),
+    mistake(
+        "> patience", check_early_stopping, lambda: (early_stopping(late=1),), "Leave the loop"
+    ),
+    mistake(
+        "no load_state_dict",
+        check_early_stopping,
+        lambda: (early_stopping(restore=False),),
+        "load_state_dict",
+    ),
+    mistake(
+        "epochs from 0", check_early_stopping, lambda: (stop_counting_from_zero,), "counting from 1"
+    ),
+    mistake("forgotten return", check_early_stopping, lambda: (stop_no_return,), "returned None"),
+    shortcut("never stops", check_early_stopping, lambda: (never_stop,), "Leave the loop"),
+    stub("the stub", check_early_stopping, lambda: (stop_stub,)),
+    right(
+        "rotation, then a padded crop",
+        check_augmentations,
+        lambda: (v2.Compose([v2.RandomRotation(12), v2.RandomCrop(28, padding=2)]),),
+    ),
+    right(
+        "a gentle resized crop",
+        check_augmentations,
+        lambda: (v2.Compose([v2.RandomResizedCrop(28, scale=(0.85, 1.0), ratio=(0.9, 1.1))]),),
+    ),
+    right(
+        "perspective",
+        check_augmentations,
+        lambda: (v2.Compose([v2.RandomPerspective(distortion_scale=0.2, p=1.0)]),),
+    ),
+    mistake(
+        "a horizontal flip",
+        check_augmentations,
+        lambda: (v2.Compose([v2.RandomRotation(10), v2.RandomHorizontalFlip(p=0.5)]),),
+        "flip",
+    ),
+    mistake(
+        "±90° rotations",
+        check_augmentations,
+        lambda: (v2.Compose([v2.RandomRotation(90)]),),
+        "within ±30°",
+    ),
+    mistake(
+        "Normalize alone",
+        check_augmentations,
+        lambda: (v2.Compose([v2.Normalize((0.1307,), (0.3081,))]),),
+        "same image every time",
+    ),
+    mistake(
+        "ImageNet's RandomResizedCrop",
+        check_augmentations,
+        lambda: (v2.Compose([v2.RandomResizedCrop(28)]),),
+        "at least half of the image",
+    ),
+    mistake(
+        "translate 0.5",
+        check_augmentations,
+        lambda: (v2.Compose([v2.RandomAffine(degrees=5, translate=(0.5, 0.5))]),),
+        "pushed off",
+    ),
+    mistake(
+        "resized to 32",
+        check_augmentations,
+        lambda: (v2.Compose([v2.RandomRotation(10), v2.Resize(32)]),),
+        "(1, 28, 28)",
+    ),
+    mistake(
+        "a list without Compose",
+        check_augmentations,
+        lambda: ([v2.RandomRotation(10)],),
+        "v2.Compose",
+    ),
+    mistake(
+        "forgotten return", check_augmentations, lambda: (augment_no_return,), "forget `return`"
+    ),
+    shortcut(
+        "turned upside down by hand",
+        check_augmentations,
+        lambda: (lambda image: image.flip(-1).flip(-2),),
+        "±180°",
+    ),
+    shortcut(
+        "inverted by hand", check_augmentations, lambda: (lambda image: 1.0 - image,), "inversion"
+    ),
+    shortcut(
+        "v2.Identity",
+        check_augmentations,
+        lambda: (v2.Compose([v2.Identity()]),),
+        "changes every image",
+    ),
+    stub("the stub", check_augmentations, lambda: (None,)),
+    right("a loop over features", check_freeze, freeze(freeze_in_a_loop)),
+    right(
+        "everything frozen, then a new fc",
+        check_freeze,
+        freeze(freeze_everything_then_new_head),
+    ),
+    mistake("features.eval()", check_freeze, freeze(freeze_with_eval), "freezes nothing"),
+    mistake("torch.no_grad()", check_freeze, freeze(freeze_with_no_grad), "requires_grad_(False)"),
+    mistake(
+        "optimizer before the new fc", check_freeze, freeze(optimizer_before_new_head), "old fc"
+    ),
+    mistake(
+        "all parameters to Adam", check_freeze, freeze(all_parameters), "frozen parameter tensor"
+    ),
+    mistake("10 classes", check_freeze, freeze(head_for_ten), "5 classes"),
+    mistake("AdamW", check_freeze, freeze(adamw), "torch.optim.Adam"),
+    mistake("lr 1e-2", check_freeze, freeze(lr_too_big), "lr=1e-3"),
+    shortcut(
+        "features built anew", check_freeze, freeze(rebuilt_features), "differ from the pretrained"
+    ),
+    stub("the stub", check_freeze, freeze(lambda model: None)),
+]
