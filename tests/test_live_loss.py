@@ -238,10 +238,10 @@ def test_the_figure_and_its_lines_are_reused_between_redraws():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         first = plot.to_png()
-    figure, line = plot._figure.figure, plot._figure.lines["train"]
+    figure, line = plot._figure.figure, plot._figure.panels["loss"].lines["train"]
     plot.update(1, train=0.5, val=-1.0)
     assert plot.to_png() != first
-    assert plot._figure.figure is figure and plot._figure.lines["train"] is line
+    assert plot._figure.figure is figure and plot._figure.panels["loss"].lines["train"] is line
     assert list(line.get_xdata()) == [0, 1]
     plot.update(2, acc=0.5)  # a new panel: the axes are rebuilt once
     plot.to_png()
@@ -255,9 +255,10 @@ def test_plots_sharing_a_figure_each_show_their_own_data():
     fine.update(0, train=1.0)
     fine.update(1, train=0.5)
     diverged.to_png()
-    assert diverged._figure.alarm
+    panel = diverged._figure.panels["loss"]
+    assert "nan" in panel.note.get_text() and panel.note.get_visible()
     fine.to_png()
-    assert fine._figure.alarm == () and list(fine._figure.lines["train"].get_xdata()) == [0, 1]
+    assert panel.note is None and list(panel.lines["train"].get_xdata()) == [0, 1]
 
 
 # --- bad inputs ------------------------------------------------------------------------

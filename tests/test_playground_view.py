@@ -116,9 +116,12 @@ def test_one_figure_serves_runs_of_both_kinds_and_divergence():
         run.train(10)
         run.evaluate()
     assert figure.render(run, "diverged").startswith(b"\x89PNG")
-    assert figure.alarm.get_visible() and "train" in figure.alarm.get_text()
+    note = figure.curves.note
+    assert note.get_visible() and "train" in note.get_text()
+    assert len(figure.loss_ax.lines) == 3  # train, test and the dashed line at the divergence
     assert not figure.image.get_visible()
-    assert figure.render(trained("xor", 5), "running") and not figure.alarm.get_visible()
+    assert figure.render(trained("xor", 5), "running") and figure.curves.note is None
+    assert len(figure.loss_ax.lines) == 2
     assert draw(run, "diverged").startswith(b"\x89PNG")
 
 

@@ -12,15 +12,13 @@ import threading
 import time
 from collections import OrderedDict
 
-import numpy as np
-
-from .._figures import new_figure, plain_log_axis, to_png
+from .._figures import new_figure, to_png
 from .._i18n import Message, get_lang
 from .history import ACCURACY, LOSS, X_LABELS, History, fmt
+from .panel import CurvePanel
 
 PANEL_TITLES = {LOSS: Message(ja="損失", en="loss"), ACCURACY: Message(ja="正解率", en="accuracy")}
 PANEL_WIDTH, HEIGHT, DPI = 5.0, 3.4, 90
-RED = "#b3261e"
 # Seconds the latest render took, in this process: a new plot plans its first redraw with it.
 recent = {"render": 0.05}
 _shared: OrderedDict[tuple, LossFigure] = OrderedDict()
@@ -44,9 +42,7 @@ class LossFigure:
         self.lock = threading.Lock()  # a widget may render from a training thread
         self.figure = None
         self.layout: tuple = ()
-        self.axes: dict[str, object] = {}
-        self.lines: dict[str, object] = {}
-        self.alarm: tuple = ()
+        self.panels: dict[str, CurvePanel] = {}
 
     def render(self, history: History) -> bytes:
         """Redraw every series and return the figure as PNG bytes."""
@@ -62,19 +58,16 @@ class LossFigure:
         if layout != self.layout:
             self._build(grouped)
             self.layout = layout
-        for panel, series_list in grouped.items():
-            log = self.log_scale and panel != ACCURACY
-            for series in series_list:
-                y = np.asarray(series.y, dtype=float)
-                y[~np.isfinite(y) | ((y <= 0) if log else False)] = np.nan  # gaps, not errors
-                self.lines[series.name].set_data(series.x, y)
-            ax = self.axes[panel]
-            ax.relim()
-            ax.autoscale_view()
-            name = PANEL_TITLES[panel]() if panel in PANEL_TITLES else panel
+        for name, series_list in grouped.items():
+            panel = self.panels[name]
+            panel.show(series_list)
+            title = PANEL_TITLES[name]() if name in PANEL_TITLES else name
             latest = "  ".join(f"{s.name} {fmt(s.y[-1])}" for s in series_list)
-            ax.set_title(f"{name}   {latest}".strip(), fontsize=10, y=1.0)  # fixed: no search
-        self._show_divergence(history)
+            panel.ax.set_title(f"{title}   {latest}".strip(), fontsize=10, y=1.0)  # no search
+        event = history.diverged
+        for name, panel in self.panels.items():
+            mine = event is not None and history[event.series].panel == name
+            panel.show_divergence(event if mine else None)
         return self._png()
 
     def _build(self, grouped: dict) -> None:
@@ -90,39 +83,25 @@ class LossFigure:
         fig.subplots_adjust(top=0.82 if self.title else 0.9)
         if self.title:
             fig.suptitle(self.title)
-        self.axes, self.lines, self.alarm = dict(zip(grouped, axes, strict=True)), {}, ()
-        for (panel, series_list), ax in zip(grouped.items(), axes, strict=True):
+        self.panels = {}
+        for (name, series_list), ax in zip(grouped.items(), axes, strict=True):
             ax.set_xlabel(X_LABELS[self.x]())
             # Fixed places and at most 6 ticks: each text laid out is ~0.2 ms of every redraw.
             ax.xaxis.set_label_coords(0.5, -0.11)
             ax.yaxis.set_label_coords(-0.1, 0.5)
             ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=self.x == "epoch"))
-            if self.log_scale and panel != ACCURACY:
-                ax.set_yscale("log")
-                plain_log_axis(ax.yaxis)
-            else:
+            log = self.log_scale and name != ACCURACY
+            if not log:
                 ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
-            for series in series_list:
-                (self.lines[series.name],) = ax.plot([], [], label=series.name)
-            if len(series_list) > 1:  # one series is named in the panel's title already
-                ax.legend(loc="lower right" if panel == ACCURACY else "upper right")
-
-    def _show_divergence(self, history: History) -> None:
-        event = history.diverged
-        if self.alarm and self.alarm[0] is event:
-            return
-        for artist in self.alarm[1:]:
-            artist.remove()
-        self.alarm = ()
-        if event is None:
-            return
-        ax = self.axes[history[event.series].panel]
-        line = ax.axvline(event.step, color=RED, linestyle="--", linewidth=1)
-        text = ax.text(
-            0.5, 0.5, str(event), transform=ax.transAxes, ha="center", va="center",
-            color=RED, wrap=True, bbox={"facecolor": "white", "alpha": 0.85},
-        )  # fmt: skip
-        self.alarm = (event, line, text)
+            self.panels[name] = CurvePanel(
+                ax,
+                (s.name for s in series_list),
+                log=log,
+                # One series is named in the panel's title already.
+                legend=("lower right" if name == ACCURACY else "upper right")
+                if len(series_list) > 1
+                else None,
+            )
 
     def _png(self) -> bytes:
         return to_png(self.figure)

@@ -15,8 +15,9 @@ import threading
 import numpy as np
 import torch
 
-from .._figures import new_figure, plain_log_axis, to_png
+from .._figures import new_figure, to_png
 from .._i18n import Message
+from .._live_loss.panel import CurvePanel
 from .session import DIVERGED, DONE, FAILED, PAUSED, RUNNING, STOPPED, WAITING
 from .train import Run
 
@@ -101,19 +102,20 @@ class PlaygroundFigure:
         self.map_ax = fig.add_axes((0.52, 0.13, 0.36, 0.8))
         self.cbar_ax = fig.add_axes((0.90, 0.13, 0.015, 0.8))
         ax = self.loss_ax
-        (self.train_line,) = ax.plot([], [], label=TRAIN(), color=CLASS_COLOURS[1])
-        (self.test_line,) = ax.plot([], [], label=TEST(), color=CLASS_COLOURS[0], ls="--")
-        ax.set_yscale("log")
-        plain_log_axis(ax.yaxis)
         ax.set_xlabel(STEP_AXIS())
         ax.xaxis.set_label_coords(0.5, -0.1)  # fixed places: no search per frame
         ax.set_ylabel(LOSS_AXIS())
-        ax.legend(loc="upper right")
-        self.alarm = ax.text(
-            0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
-            color="#b3261e", fontsize=13, wrap=True, visible=False,
-            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#b3261e"},
-        )  # fmt: skip
+        self.curves = CurvePanel(
+            ax,
+            ("train", "test"),
+            log=True,
+            labels={"train": TRAIN(), "test": TEST()},
+            styles={
+                "train": {"color": CLASS_COLOURS[1]},
+                "test": {"color": CLASS_COLOURS[0], "ls": "--"},
+            },
+            legend="upper right",
+        )
         m = self.map_ax
         m.set_xticks([])
         m.set_yticks([])
@@ -139,16 +141,12 @@ class PlaygroundFigure:
 
     def _update(self, run: Run, status: str) -> None:
         h = run.history
-        steps = np.asarray(h["train"].x, dtype=float)
-        for line, values in ((self.train_line, h.train), (self.test_line, h.test)):
-            y = np.asarray(values, dtype=float)
-            y[~np.isfinite(y) | (y <= 0)] = np.nan  # gaps on the log axis, not errors
-            line.set_data(steps, y)
-        self.loss_ax.relim()
-        self.loss_ax.autoscale_view()
+        self.curves.show(h[name] for name in ("train", "test"))
         diverged = status == DIVERGED
-        self.alarm.set_text(str(h.diverged) if diverged and h.diverged else STATUS[DIVERGED]())
-        self.alarm.set_visible(diverged)
+        if diverged:  # the first value that broke the rule, where it happened
+            self.curves.show_divergence(h.diverged, "" if h.diverged else STATUS[DIVERGED]())
+        else:
+            self.curves.show_divergence(None)
         if self.key != (id(run), run.config):
             self._show_points(run)
         if not diverged:
