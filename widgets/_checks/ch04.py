@@ -67,7 +67,11 @@ def formula(length: int, kernel: int, stride: int, padding: int, dilation: int) 
 
 @exercise(CONV_TITLE)
 def check_conv_out(conv_out: object) -> Verdict:
-    """Exercise 1: ``conv_out(length, kernel_size, stride, padding, dilation) -> int``."""
+    """First edition's exercise 1: ``conv_out(length, kernel_size, stride, padding, dilation) -> int``.
+
+    The second edition asks for ``check_conv_pool_shape`` instead. This check stays, tested,
+    so that a learner's saved first-edition notebook still gets its verdict after an update.
+    """
     settings = conv_settings(60)
     for args in settings:
         got, calls = run_watched(conv_out, *args)

@@ -70,7 +70,11 @@ def layer_order(functions: list[str]) -> list[str]:
 
 @exercise(BLOCK_TITLE)
 def check_cnn_block(block: object) -> Verdict:
-    """Exercise 1: a block taking (N, 16, 28, 28) to (N, 32, 14, 14) with Conv-BN-ReLU-MaxPool."""
+    """First edition's exercise 1: (N, 16, 28, 28) → (N, 32, 14, 14) with Conv-BN-ReLU-MaxPool.
+
+    The second edition asks for ``check_mynet`` instead. This check stays, tested, so that a
+    learner's saved first-edition notebook still gets its verdict after an update.
+    """
     if not isinstance(block, nn.Module):
         return failed(BLOCK_NOT_MODULE(got=type(block).__name__))
     probe = copy.deepcopy(block).train()
