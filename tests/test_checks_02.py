@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from tests.support.verdicts import assert_hint
 from widgets import check_grad_by_hand, check_per_sample_grads, check_sgd_step, setup
 from widgets._checks.ch02 import (
     ACC_ALIASED,
@@ -26,14 +27,6 @@ from widgets._checks.ch02 import (
     STEP_UNCHANGED,
 )
 from widgets._checks.verdict import OK, TODO, WRONG
-
-
-def hint_of(verdict, message, **fmt):
-    assert verdict.status == WRONG, verdict
-    assert not verdict
-    head = (message(**fmt) if fmt else message()).split("{")[0]  # up to the first blank
-    assert head in verdict.hint, (verdict.hint, head)
-
 
 # 1. grad_by_hand --------------------------------------------------------------------
 
@@ -72,7 +65,7 @@ def test_grad_by_hand_right(answer):
 @pytest.mark.parametrize("answer", [with_autograd, with_autograd_grad, with_torch_func])
 def test_grad_by_hand_rejects_autograd(answer):
     """The right numbers from autograd are not a gradient worked out by hand."""
-    hint_of(check_grad_by_hand(answer), HAND_AUTOGRAD)
+    assert_hint(check_grad_by_hand(answer), HAND_AUTOGRAD)
 
 
 @pytest.mark.parametrize(
@@ -86,12 +79,12 @@ def test_grad_by_hand_rejects_autograd(answer):
     ],
 )
 def test_grad_by_hand_wrong(answer, message):
-    hint_of(check_grad_by_hand(answer), message)
+    assert_hint(check_grad_by_hand(answer), message)
 
 
 def test_grad_by_hand_not_a_tensor_and_not_a_function():
-    hint_of(check_grad_by_hand(lambda x: x.tolist()), NOT_A_TENSOR, got="list")
-    hint_of(
+    assert_hint(check_grad_by_hand(lambda x: x.tolist()), NOT_A_TENSOR, got="list")
+    assert_hint(
         check_grad_by_hand(right_by_hand(torch.ones(2))),
         NOT_A_FUNCTION,
         name="grad_by_hand",
@@ -139,9 +132,9 @@ def test_per_sample_accepts_a_tensor():
 
 
 def test_per_sample_wrong():
-    hint_of(check_per_sample_grads(loop("buggy")), ACC_SUMMED)  # the chapter's stub
-    hint_of(check_per_sample_grads(loop("tensor_zero_after")), ACC_ALIASED, value=0.0)
-    hint_of(check_per_sample_grads([-1.0, 0.0]), ACC_LENGTH, got=2, want=3)
+    assert_hint(check_per_sample_grads(loop("buggy")), ACC_SUMMED)  # the chapter's stub
+    assert_hint(check_per_sample_grads(loop("tensor_zero_after")), ACC_ALIASED, value=0.0)
+    assert_hint(check_per_sample_grads([-1.0, 0.0]), ACC_LENGTH, got=2, want=3)
     assert "do not match" in check_per_sample_grads([1.0, 0.0, 15.0]).hint
     assert "cannot be turned into numbers" in check_per_sample_grads(["a", 1, 2]).hint
     assert check_per_sample_grads(None).status == TODO
@@ -207,7 +200,7 @@ def test_sgd_step_right(answer):
     ],
 )
 def test_sgd_step_wrong(answer, message):
-    hint_of(check_sgd_step(answer), message)
+    assert_hint(check_sgd_step(answer), message)
 
 
 def test_sgd_step_stub_is_not_yet():
@@ -218,7 +211,7 @@ def test_sgd_step_stub_is_not_yet():
     verdict = check_sgd_step(sgd_step)
     assert verdict.status == TODO and "body is still empty" in verdict.hint
     assert check_sgd_step(...).status == TODO
-    hint_of(check_sgd_step(3), NOT_A_FUNCTION, name="sgd_step", got="int")
+    assert_hint(check_sgd_step(3), NOT_A_FUNCTION, name="sgd_step", got="int")
 
 
 def test_messages_speak_japanese_too():

@@ -7,6 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from tests.support.verdicts import assert_hint
 from widgets import check_gru_step, check_masked_loss, check_parity_hidden, setup
 from widgets._checks.ch10 import (
     GRU_NO_TANH,
@@ -35,16 +36,6 @@ from widgets._checks.ch10 import (
     NOT_A_TENSOR,
 )
 from widgets._checks.verdict import OK, TODO, WRONG
-
-
-def hint_of(verdict, message, **fmt):
-    assert verdict.status == WRONG, verdict
-    assert not verdict
-    head = message().split("{")[0]  # the hint's own words, up to the first blank
-    assert len(head) >= 8 and head in verdict.hint, (verdict.hint, head)
-    if fmt:
-        assert message(**fmt).split("{")[0][: len(head) + 8] in verdict.hint
-
 
 # 1. gru_step --------------------------------------------------------------------------
 
@@ -149,11 +140,11 @@ def test_gru_step_right():
     ],
 )
 def test_gru_step_wrong(answer, message):
-    hint_of(check_gru_step(answer), message)
+    assert_hint(check_gru_step(answer), message)
 
 
 def test_gru_step_is_also_run_along_a_sequence():
-    hint_of(check_gru_step(forgetful()), GRU_SEQUENCE)
+    assert_hint(check_gru_step(forgetful()), GRU_SEQUENCE)
 
 
 @pytest.mark.parametrize(
@@ -171,7 +162,7 @@ def test_gru_step_is_also_run_along_a_sequence():
 )
 def test_gru_step_rejects_torchs_gru_cell(shortcut):
     verdict = check_gru_step(shortcut)
-    hint_of(verdict, GRU_SHORTCUT, names="gru_cell")
+    assert_hint(verdict, GRU_SHORTCUT, names="gru_cell")
     assert "gru_cell" in verdict.hint
 
 
@@ -184,7 +175,7 @@ def test_gru_step_rejects_nn_gru():
         return gru(x.unsqueeze(1), h.unsqueeze(0))[1][0]
 
     verdict = check_gru_step(with_nn_gru)
-    hint_of(verdict, GRU_SHORTCUT, names="gru")
+    assert_hint(verdict, GRU_SHORTCUT, names="gru")
     assert "(gru)" in verdict.hint
 
 
@@ -195,7 +186,7 @@ def test_gru_step_stub_and_odd_answers():
 
     assert check_gru_step(stub).status == TODO
     assert check_gru_step(None).status == TODO
-    hint_of(check_gru_step(3), NOT_A_FUNCTION, name="gru_step", got="int")
+    assert_hint(check_gru_step(3), NOT_A_FUNCTION, name="gru_step", got="int")
     crashed = check_gru_step(lambda x, h, cell: x @ cell.weight_ih)  # forgot .T
     assert crashed.status == WRONG and "RuntimeError" in crashed.hint
 
@@ -285,7 +276,7 @@ def test_masked_loss_right(answer):
     ],
 )  # fmt: skip
 def test_masked_loss_wrong(answer, message):
-    hint_of(check_masked_loss(answer), message)
+    assert_hint(check_masked_loss(answer), message)
 
 
 def test_masked_loss_stub_and_odd_answers():
@@ -293,8 +284,8 @@ def test_masked_loss_stub_and_odd_answers():
         return ...
 
     assert check_masked_loss(stub).status == TODO
-    hint_of(check_masked_loss("loss"), NOT_A_FUNCTION, name="masked_cross_entropy", got="str")
-    hint_of(check_masked_loss(lambda *a: [1.0]), NOT_A_TENSOR, got="list")
+    assert_hint(check_masked_loss("loss"), NOT_A_FUNCTION, name="masked_cross_entropy", got="str")
+    assert_hint(check_masked_loss(lambda *a: [1.0]), NOT_A_TENSOR, got="list")
 
 
 # 3. hidden_size for parity (each check trains 3 small GRUs: a few seconds) -----------
@@ -312,7 +303,7 @@ def test_parity_hidden_too_small_and_the_learners_random_state_kept():
     torch.manual_seed(123)
     verdict = check_parity_hidden(1)
     assert torch.equal(torch.rand(3), before), "the check changed the learner's random state"
-    hint_of(verdict, HIDDEN_UNRELIABLE)
+    assert_hint(verdict, HIDDEN_UNRELIABLE)
     assert "3 of them" in verdict.hint and "larger hidden state" in verdict.hint
 
 
@@ -333,7 +324,7 @@ def test_parity_hidden_small_but_lucky_is_still_unreliable():
     ],
 )
 def test_parity_hidden_not_a_size(answer, message, fmt):
-    hint_of(check_parity_hidden(answer), message, **fmt)
+    assert_hint(check_parity_hidden(answer), message, **fmt)
 
 
 def test_parity_hidden_stub():
