@@ -145,7 +145,7 @@ def rows():
         "playground in a kernel: slider → new picture",
         f"{statistics.median(every) * 1000:.0f} ms",
         f"median of {len(every)}: comm message in, new image out; goal ≤ 150 ms; "
-        f"kernel CPU {statistics.median(cpu) * 1000:.0f} ms (median; the rest is waiting for a core)",
+        f"kernel CPU {statistics.median(cpu) * 1000:.0f} ms (median, all its threads)",
     )
     for name, times in took.items():
         yield Row(

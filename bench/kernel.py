@@ -1,8 +1,9 @@
 """A real IPython kernel for bench rows: widgets driven by comm messages, as a browser does.
 
-``Kernel`` starts ``python3`` with this checkout first on ``PYTHONPATH`` and one thread per
-op, runs code and reads its printed output, and sends a widget ``update`` the way a
-browser's slider does, then waits for the kernel to send a new value of another widget.
+``Kernel`` starts ``python3`` with this checkout first on ``PYTHONPATH`` and torch's default
+thread count (as a learner's kernel has), runs code and reads its printed output, and sends
+a widget ``update`` the way a browser's slider does, then waits for the kernel to send a new
+value of another widget.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def kernel_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
-    env.setdefault("OMP_NUM_THREADS", "1")
+    env.pop("OMP_NUM_THREADS", None)  # as in a learner's kernel: torch's own thread count
     return env
 
 

@@ -19,7 +19,7 @@ from .._figures import new_figure, to_png
 from .._i18n import Message
 from .._live_loss.panel import CurvePanel
 from .session import DIVERGED, DONE, FAILED, PAUSED, RUNNING, STOPPED, WAITING
-from .train import Run
+from .train import Run, single_threaded
 
 STATUS = {
     RUNNING: Message(ja="学習中", en="training"),
@@ -135,8 +135,11 @@ class PlaygroundFigure:
         self.mode: bool | None = None  # classify or not
 
     def render(self, run: Run, status: str) -> bytes:
+        # The surface and the ringed points are torch ops on tiny tensors: one thread, as in
+        # training (a busy thread pool made a frame twice as slow on 2 cores).
         with self.lock:
-            self._update(run, status)
+            with single_threaded():
+                self._update(run, status)
             return to_png(self.fig)
 
     def _update(self, run: Run, status: str) -> None:
