@@ -193,7 +193,7 @@ AUG_NOT_RANDOM = Message(
     en="augment gives the same image every time it runs (only {varied} of {n} images differed between two runs). "
     "Normalize, Resize or a fixed blur are preprocessing, not augmentation: include a random transform such as v2.RandomAffine.",
 )
-INVERTED_BY_HAND = Message(ja="白黒の反転（1 − x）", en="An inversion (1 − x)")
+INVERTED_BY_HAND = Message(ja="白黒を反転する 1 − x", en="An inversion (1 − x)")
 AUG_OK = Message(
     ja="{n} 枚中 {changed} 枚が変わり、どれも形 (1, 28, 28) のままで、数字の線も残っています（使った変換: {names}）。",
     en="{changed} of {n} images changed; all kept the shape (1, 28, 28) and their strokes (transforms: {names}).",
