@@ -92,17 +92,6 @@ def stop_no_return(model, train_one_epoch, validate, max_epochs, patience):
     model.load_state_dict(saved)
 
 
-def never_stop(model, train_one_epoch, validate, max_epochs, patience):
-    """No early stopping at all: train every epoch, then go back to the best one."""
-    best, best_epoch, saved = float("inf"), 0, None
-    for epoch in range(1, max_epochs + 1):
-        train_one_epoch(model)
-        if (loss := validate(model)) < best:
-            best, best_epoch, saved = loss, epoch, copy.deepcopy(model.state_dict())
-    model.load_state_dict(saved)
-    return best_epoch
-
-
 def stop_stub(model, train_one_epoch, validate, max_epochs, patience):
     pass  # replace this line
 
@@ -229,7 +218,12 @@ ANSWERS = [
         "epochs from 0", check_early_stopping, lambda: (stop_counting_from_zero,), "counting from 1"
     ),
     mistake("forgotten return", check_early_stopping, lambda: (stop_no_return,), "returned None"),
-    shortcut("never stops", check_early_stopping, lambda: (never_stop,), "Leave the loop"),
+    shortcut(
+        "never stops (trains max_epochs, then restores the best)",
+        check_early_stopping,
+        lambda: (early_stopping(late=float("inf")),),
+        "Leave the loop",
+    ),
     stub("the stub", check_early_stopping, lambda: (stop_stub,)),
     right(
         "rotation, then a padded crop",

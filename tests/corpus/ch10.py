@@ -61,14 +61,7 @@ def gru(*, keep="z", r_on_bias=True, r_on_h=False, order=(0, 1, 2), squash=torch
 
 
 def gru_no_return(x, h, cell):
-    W_ir, W_iz, W_in = cell.weight_ih.chunk(3)
-    W_hr, W_hz, W_hn = cell.weight_hh.chunk(3)
-    b_ir, b_iz, b_in = cell.bias_ih.chunk(3)
-    b_hr, b_hz, b_hn = cell.bias_hh.chunk(3)
-    r = torch.sigmoid(x @ W_ir.T + b_ir + h @ W_hr.T + b_hr)
-    z = torch.sigmoid(x @ W_iz.T + b_iz + h @ W_hz.T + b_hz)
-    n = torch.tanh(x @ W_in.T + b_in + r * (h @ W_hn.T + b_hn))
-    h = (1 - z) * n + z * h  # the new state, but not returned
+    h = gru_two_products(x, h, cell)  # the new state, computed but not returned
 
 
 def gru_copied_cell(x, h, cell):
