@@ -2,8 +2,9 @@
 
 Used by ``live_loss``, the playground and the prediction plots. Figures are made with
 ``Figure`` and an Agg canvas, never through pyplot, so the inline backend never shows a
-stray copy. ``warm_up()`` pays matplotlib's one-off costs (imports, font files, the first
-text layout) in a background thread, so that the first live figure of a session is quick.
+stray copy. ``warm_up()`` imports matplotlib, then pays its other one-off costs (font files,
+the first text layout) in a background thread, so that the first live figure of a session
+is quick.
 """
 
 from __future__ import annotations
@@ -85,11 +86,32 @@ def _warm_up() -> None:
     to_png(figure)
 
 
+def load() -> None:
+    """Import everything drawing needs, in the calling thread.
+
+    matplotlib's modules import one another in a circle: two threads importing them at once
+    can meet a half-made module ("cannot import name … from partially initialized module").
+    So imports happen here, and the warm-up thread only draws.
+    """
+    import matplotlib.backends.backend_agg
+    import matplotlib.figure
+    import matplotlib.ticker  # noqa: F401
+    import matplotlib_fontja  # noqa: F401
+    from PIL import Image
+
+    Image.preinit()  # the image plugins Pillow would import at its first save
+
+
 def warm_up(wait: bool = False) -> None:
-    """Load matplotlib, the fonts and the text engine in a daemon thread (once per process)."""
+    """Import matplotlib here, then load the fonts and the text engine in a daemon thread.
+
+    Once per process. The imports (about 0.4 s the first time) happen in the calling thread:
+    see ``load``. The thread's drawing imports nothing more (a test checks this).
+    """
     global _warm
     with _warm_lock:
         if _warm is None:
+            load()
             _warm = threading.Thread(target=_warm_up, name="warm-matplotlib", daemon=True)
             _warm.start()
     if wait:

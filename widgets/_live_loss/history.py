@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from math import isfinite
 from numbers import Real
 
 from .._i18n import CourseTypeError, CourseValueError, Message
@@ -175,7 +176,7 @@ class History(Mapping[str, Series]):
         """
         if not values:
             raise CourseValueError(NO_VALUES)
-        if self._record_quickly(step, values):
+        if self.record_quickly(step, values):
             return True
         x = self._next_x(step)
         numbers = {k: to_number(k, v) for k, v in values.items() if v is not None}
@@ -195,25 +196,26 @@ class History(Mapping[str, Series]):
         self.updates += 1
         return True
 
-    def _record_quickly(self, step: object, values: dict[str, object]) -> bool:
+    def record_quickly(self, step: object, values: dict[str, object]) -> bool:
         """``record`` for the usual update (a new int step, floats, known series); False if not.
 
         It runs every step of a learner's loop, interleaved with torch, where every bytecode
-        counts: the general path costs about 7 µs per update there, this one about 3 µs.
+        counts: the general path costs about 6 µs per update there, this one about 3 µs.
         """
         last, series = self.last_x, self.series
-        if type(step) is not int or last is None or step < last:
+        if type(step) is not int or last is None or step < last or not values:
             return False
-        targets = []
         for name, value in values.items():
             if type(value) is not float or name not in series:
                 return False
-            targets.append((series[name], value))
-        for target, value in targets:
+        watch = self.diverged is None
+        for name, value in values.items():
+            target = series[name]
             target.x.append(step)
             target.y.append(value)
-            if self.diverged is None:
+            if watch and (self.rule.factor is not None or not isfinite(value)):
                 self._watch(target, step, value)
+                watch = self.diverged is None
         self.last_x = step
         self.updates += 1
         return True

@@ -12,11 +12,12 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from .._figures import warm_up
 from .._i18n import CourseTypeError, CourseValueError, Message
 from .._validate import WRONG_TYPE, require_choice, require_positive, type_name
 from .figure import recent, shared_figure
 from .history import Divergence, History
-from .outputs import TextOutput, make_output
+from .outputs import NoOutput, TextOutput, make_output
 
 DRAW_SHARE = 0.04  # redraws may take at most this share of the time since the first update
 
@@ -54,6 +55,8 @@ class LiveLoss:
         self.history = History(x=x, panels=panels)
         self._figure = shared_figure(title, x, log_scale)
         self.output = make_output(output)
+        if not isinstance(self.output, (TextOutput, NoOutput)):
+            warm_up()  # without setup() too: matplotlib loads while the loop's first steps run
         self.every = max(self.every, getattr(self.output, "min_every", 0.0))
         self._start: float | None = None  # clock at the first update
         self._due = 0.0  # clock when the next redraw may happen
@@ -74,7 +77,8 @@ class LiveLoss:
         """
         if unnamed:
             raise CourseTypeError(UNNAMED, value=repr(unnamed[0])[:40])
-        if not self.history.record(step, **values):
+        history = self.history
+        if not history.record_quickly(step, values) and not history.record(step, **values):
             return
         self._pending = True
         now = self._clock()
