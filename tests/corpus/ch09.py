@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
 import torch
 from torch import nn
 from torchvision.transforms import v2
@@ -79,6 +80,20 @@ def stop_counting_from_zero(model, train_one_epoch, validate, max_epochs, patien
             break
     model.load_state_dict(saved)
     return best_epoch
+
+
+def stop_with_argmin(model, train_one_epoch, validate, max_epochs, patience):
+    """Every loss and state kept; returns a NumPy integer (np.argmin's first minimum + 1)."""
+    losses, states = [], []
+    for _ in range(max_epochs):
+        train_one_epoch(model)
+        losses.append(validate(model))
+        states.append(copy.deepcopy(model.state_dict()))
+        if len(losses) - 1 - np.argmin(losses) >= patience:
+            break
+    best = np.argmin(losses)
+    model.load_state_dict(states[best])
+    return best + 1
 
 
 def stop_no_return(model, train_one_epoch, validate, max_epochs, patience):
@@ -190,6 +205,7 @@ def rebuilt_features(model):
 ANSWERS = [
     right("a while loop with a counter", check_early_stopping, lambda: (stop_with_a_counter,)),
     right("every state kept", check_early_stopping, lambda: (stop_keeping_every_state,)),
+    right("np.argmin, a NumPy epoch", check_early_stopping, lambda: (stop_with_argmin,)),
     mistake(
         "state_dict().copy()",
         check_early_stopping,

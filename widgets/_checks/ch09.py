@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from .._i18n import Message
+from .._validate import unwrap_number
 from .verdict import Verdict, exercise, failed, not_yet, passed, returned_none
 
 # 1. Early stopping that restores the best epoch ------------------------------------
@@ -123,8 +124,7 @@ def check_early_stopping(fit: object) -> Verdict:
         model, calls, returned = run_scenario(fit, losses, max_epochs, patience)
         if calls == 0 and returned is None:
             return not_yet()
-        if isinstance(returned, torch.Tensor) and returned.numel() == 1:
-            returned = returned.item()
+        returned = unwrap_number(returned)  # tensor(3) and np.int64(3) count as 3
         if kind == "ties" and (returned != best or calls != trained):
             return failed(STOP_TIES(losses=shown(losses), want=best, got=returned))
         if calls > trained:
