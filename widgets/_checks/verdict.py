@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import html
 import re
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import wraps
+from pathlib import Path
 
 from .._i18n import Message
 
@@ -30,6 +32,10 @@ STUB_LEFT = Message(
 CHECK_CRASHED = Message(
     ja="答えを確かめる途中で、あなたのコードがエラーを出しました。答えのセルだけを実行して、どの行で止まるか確かめましょう（{error}）。",
     en="Your code raised an error while the check ran it. Run your answer on its own to see which line stops ({error}).",
+)
+COURSE_BUG = Message(
+    ja="確認用のコード自体がエラーで止まりました。講座の不具合で、あなたの答えのせいではありません。講師に知らせてください（{error}）。",
+    en="The check itself stopped with an error: a bug in the course, not in your answer. Please tell your instructor ({error}).",
 )
 RETURNED_NONE = Message(
     ja="{name} が None を返しました。最後に return を書き忘れていませんか？",
@@ -136,11 +142,25 @@ def error_text(error: BaseException, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+PACKAGE = Path(__file__).resolve().parents[1]  # widgets/
+
+
+def course_bug(error: BaseException) -> bool:
+    """True for a name the course's own code got wrong (NameError, ImportError) where every
+    frame of the traceback is the course's: no learner code ran, so the learner is not told
+    that their code failed."""
+    if not isinstance(error, (NameError, ImportError)):
+        return False
+    frames = traceback.extract_tb(error.__traceback__)
+    return all(Path(frame.filename).resolve().is_relative_to(PACKAGE) for frame in frames)
+
+
 def exercise(title: Message) -> Callable[[Callable[..., Verdict]], Callable[..., Verdict]]:
     """Turn ``check(*answers) -> passed()/failed()`` into a learner-safe exercise check.
 
     A stub answer (``None`` or ``...``) gives "not yet"; an exception inside the check
-    (a learner's odd answer) gives ✗ with the error as the hint, never a traceback.
+    (a learner's odd answer) gives ✗ with the error as the hint, never a traceback; a
+    mistyped name in the check's own code says it is the course's bug, not the learner's.
     """
 
     def decorate(check: Callable[..., Verdict]) -> Callable[..., Verdict]:
@@ -152,7 +172,8 @@ def exercise(title: Message) -> Callable[[Callable[..., Verdict]], Callable[...,
             try:
                 verdict = check(*answers, **kw)
             except Exception as error:  # a learner's odd answer must not kill the check
-                verdict = failed(CHECK_CRASHED(error=error_text(error)))
+                bug = course_bug(error)
+                verdict = failed((COURSE_BUG if bug else CHECK_CRASHED)(error=error_text(error)))
             return replace(verdict, title=title())
 
         return run
