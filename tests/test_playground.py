@@ -6,7 +6,10 @@ import contextlib
 import io
 import math
 import re
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 import torch
@@ -18,6 +21,8 @@ from widgets._playground.session import DIVERGED, DONE, PAUSED, RUNNING, WAITING
 from widgets._playground.settings import PRESETS, Config, make_config
 from widgets._playground.tasks import TASKS, make_data
 from widgets._playground.train import Run, single_threaded
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("task", sorted(TASKS))
@@ -191,6 +196,44 @@ def test_a_session_trains_in_the_background_and_stops_by_itself():
     assert session.status == DONE and session.run.steps == 200
     assert session.run.history.train[-1] < session.run.history.train[0]
     assert 1 <= seen[0][1] < 200 and seen[-1][1] == 200  # first frame after one short chunk
+
+
+def test_training_threads_are_stopped_before_the_interpreter_exits():
+    """A daemon thread still inside torch at shutdown can abort the process (exit 134)."""
+    from widgets._playground import session as module
+
+    sessions = [Session(make_config(task="spiral"), max_steps=10**7) for _ in range(2)]
+    for session in sessions:
+        session.start()
+    until(lambda: all(s.run and s.run.steps > 0 for s in sessions))
+    threads = [session._thread for session in sessions]
+    module._stop_all()  # what atexit runs
+    assert not any(thread.is_alive() for thread in threads)
+    assert all(session.status != RUNNING for session in sessions)
+
+
+def test_wait_after_stop_waits_for_the_stopped_thread():
+    session = Session(make_config(task="spiral"), max_steps=10**7)
+    session.start()
+    until(lambda: session.run and session.run.steps > 0)
+    thread = session._thread
+    session.stop()
+    assert session.wait(10) and not thread.is_alive()
+
+
+def test_a_script_that_exits_while_training_exits_cleanly():
+    script = (
+        "import time\n"
+        "from widgets._playground.session import Session\n"
+        "from widgets._playground.settings import make_config\n"
+        "session = Session(make_config(task='spiral'), max_steps=10**7)\n"
+        "session.start()\n"
+        "time.sleep(0.5)\n"  # then exit with the thread inside torch
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-500:]
 
 
 def test_changing_a_setting_cancels_the_run_and_a_new_one_trains():

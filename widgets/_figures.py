@@ -9,6 +9,7 @@ is quick.
 
 from __future__ import annotations
 
+import atexit
 import io
 import threading
 
@@ -114,5 +115,6 @@ def warm_up(wait: bool = False) -> None:
             load()
             _warm = threading.Thread(target=_warm_up, name="warm-matplotlib", daemon=True)
             _warm.start()
+            atexit.register(_warm.join, 5)  # never tear it down mid-render at exit
     if wait:
         _warm.join()

@@ -10,9 +10,11 @@ itself after ``max_steps`` steps: no thread outlives its budget.
 
 from __future__ import annotations
 
+import atexit
 import math
 import threading
 import time
+import weakref
 from collections.abc import Callable
 
 from .settings import Config, make_config
@@ -28,6 +30,23 @@ RUNNING, PAUSED, DONE, DIVERGED, STOPPED, WAITING, FAILED = (
     "failed",
 )
 CHUNK_SECONDS = 0.02  # train this long between evaluations
+EXIT_WAIT = 2.0  # seconds the interpreter's exit waits for training threads to notice a stop
+_sessions: weakref.WeakSet[Session] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_all() -> None:
+    """Stop every training thread before the interpreter exits (a kernel restart, a script).
+
+    A daemon thread still inside torch when Python shuts down is torn down mid-call, which
+    can abort the whole process ("terminate called without an active exception").
+    """
+    sessions = list(_sessions)
+    for session in sessions:
+        session.stop()
+    deadline = time.monotonic() + EXIT_WAIT
+    for session in sessions:
+        session.wait(max(deadline - time.monotonic(), 0))
 
 
 class Session:
@@ -53,8 +72,10 @@ class Session:
         self._cancel = threading.Event()
         self._resume = threading.Event()
         self._thread: threading.Thread | None = None
+        self._ending: list[threading.Thread] = []
         self._timer: threading.Timer | None = None
         self._changed = -math.inf  # clock of the latest change of settings
+        _sessions.add(self)
 
     def set(self, **changes) -> None:
         """Change settings (checked); the current run stops and a new one starts.
@@ -118,18 +139,17 @@ class Session:
                 self.status = STOPPED
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until no start is pending and the trainer thread ended; False on timeout."""
+        """Block until no start is pending and no trainer thread runs, including those told to
+        stop that have not finished their chunk yet; False on timeout."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             with self._lock:
-                timer, thread = self._timer, self._thread
-            left = None if deadline is None else max(deadline - time.monotonic(), 0)
-            if timer is not None and timer.is_alive():
-                timer.join(left)
-            elif thread is not None and thread.is_alive():
-                thread.join(left)
-            else:
+                self._ending = [t for t in self._ending if t.is_alive()]
+                running = [t for t in (self._timer, self._thread, *self._ending) if t is not None]
+                running = [t for t in running if t.is_alive()]
+            if not running:
                 return True
+            running[0].join(None if deadline is None else max(deadline - time.monotonic(), 0))
             if deadline is not None and time.monotonic() >= deadline:
                 return False
 
@@ -160,6 +180,8 @@ class Session:
             self._timer = None
         self._cancel.set()
         self._resume.set()
+        if self._thread is not None:
+            self._ending.append(self._thread)  # told to stop; it ends after its chunk
         self._thread = None
 
     def _launch(self) -> None:
