@@ -34,7 +34,7 @@ CHECK_CRASHED = Message(
     en="Your code raised an error while the check ran it. Run your answer on its own to see which line stops ({error}).",
 )
 COURSE_BUG = Message(
-    ja="確認用のコード自体がエラーで止まりました。講座の不具合で、あなたの答えのせいではありません。講師に知らせてください（{error}）。",
+    ja="チェック自体のコードがエラーで止まりました。これは講座の不具合で、あなたの答えのせいではありません。講師に知らせてください（{error}）。",
     en="The check itself stopped with an error: a bug in the course, not in your answer. Please tell your instructor ({error}).",
 )
 RETURNED_NONE = Message(
