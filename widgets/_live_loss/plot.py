@@ -77,8 +77,7 @@ class LiveLoss:
         """
         if unnamed:
             raise CourseTypeError(UNNAMED, value=repr(unnamed[0])[:40])
-        history = self.history
-        if not history.record_quickly(step, values) and not history.record(step, **values):
+        if not self.history.add(step, values):
             return
         self._pending = True
         now = self._clock()
