@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import re
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -115,6 +117,20 @@ class Student:
                 f"server of {self.name} not up:\n{self.hub.log_text()[-3000:]}"
             )
             time.sleep(1)
+
+    def home(self) -> Path:
+        return Path(pwd.getpwnam(self.name).pw_dir)
+
+    def hand_over(self, source: Path, name: str) -> Path:
+        """Copy ``source`` into the person's home as ``name``, owned by them: what a real class
+        gives a person (a clone of their own), never a path inside this checkout, which may sit
+        in a folder only its owner can enter (``mktemp -d``, a Debian home)."""
+        account = pwd.getpwnam(self.name)
+        target = self.home() / name
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        for path in [target, *target.rglob("*")]:
+            os.chown(path, account.pw_uid, account.pw_gid, follow_symlinks=False)
+        return target
 
     def xsrf(self) -> str:
         """The server's XSRF token, set as a cookie when JupyterLab loaded."""

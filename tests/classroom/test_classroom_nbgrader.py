@@ -94,11 +94,9 @@ def teacher(hub):
     hub.made.append(hub.admin)  # their OS account is removed with the students'
     teacher = Student(hub.admin, session, hub)
     teacher.start_server()
-    course = ROOT / "classroom" / "nbgrader"
+    # The instructor's own copy of the course, as a clone in his home would be.
+    teacher.hand_over(ROOT / "classroom" / "nbgrader", "pytorch-nyumon-course")
     run(teacher, NBGRADER + f"""
-import shutil
-course = Path.home() / "pytorch-nyumon-course"
-shutil.copytree({str(course)!r}, course)
 nbgrader("generate_assignment", {ASSIGNMENT!r})
 nbgrader("release_assignment", {ASSIGNMENT!r})
 """)  # fmt: skip
