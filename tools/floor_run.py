@@ -133,8 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     (venv / "last-run.json").write_text(json.dumps(report, indent=1))
     failed = [s["name"] for s in steps if s["returncode"]]
-    shown = ", ".join(f"{k} {v}" for k, v in versions.items())
-    print(f"floor-run: {len(steps) - len(failed)} passed, {len(failed)} failed ({shown})")
+    say("floor: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
+    print(f"floor-run: {len(steps) - len(failed)} passed, {len(failed)} failed")
     for name in failed:
         print(f"floor-run: FAILED: {name}", file=sys.stderr)
     return 1 if failed else 0
