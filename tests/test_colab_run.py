@@ -217,3 +217,14 @@ def test_japanese_chapters_and_english_solutions_run_by_default():
     assert names == expected
     asked = colab_run.selected(ROOT, [ROOT / "solutions" / "ja" / "01_tensors.ipynb"])
     assert [colab_run.notebook_name(p) for p in asked] == ["solutions/ja/01_tensors.ipynb"]
+
+
+def test_what_the_pins_pull_in_is_constrained_to_colab_s_versions_too(reference):
+    pinned = colab_run.constraints(reference)
+    frozen = colab_run.freeze_versions((reference / colab_run.FREEZE).read_text(encoding="utf-8"))
+    assert f"pyparsing=={frozen['pyparsing']}" in pinned  # under matplotlib, not in PINNED
+    assert f"torch=={frozen['torch']}" in pinned and "notebook" in "".join(pinned)
+    # PyPI's CUDA build of torch brings its own CUDA libraries: Colab's don't constrain them.
+    assert not [c for c in pinned if c.startswith(colab_run.CUDA_BUILD_ONLY)]
+    replace_line(reference / colab_run.FREEZE, "pyparsing==", "pyparsing==3.0.0")
+    assert "pyparsing==3.0.0" in colab_run.constraints(reference)

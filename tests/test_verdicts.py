@@ -96,8 +96,8 @@ def test_compare_reports_a_changed_hint_a_changed_status_and_a_lost_answer(corpu
     other["answers"]["ch01:check_sign:mistake:minus"]["ja"]["hint"] = "違う"
     other["answers"]["ch01:check_sign:right:one"]["en"]["status"] = "wrong"
     del other["answers"]["ch02:check_sign:mistake:nan"]
-    lines = verdicts.differences({"a": base, "b": other})
-    assert len(lines) == 3
+    lines, notes = verdicts.differences({"a": base, "b": other})
+    assert len(lines) == 3 and notes == []
     assert lines[0].startswith(
         "ch01:check_sign:mistake:minus [ja]: a: wrong '負です'; b: wrong '違う'"
     )
@@ -113,3 +113,36 @@ def test_dump_writes_a_file_compare_reads(corpus, tmp_path, capsys):
     assert "4 answers" in capsys.readouterr().out
     assert verdicts.main(["compare", str(out), str(out)]) == 0
     assert "identical in 2 venvs" in capsys.readouterr().out  # one file twice: two labels
+
+
+def test_only_torch_s_quoted_error_text_may_differ_when_asked(corpus):
+    base = verdicts.dump(corpus)
+    other = json.loads(json.dumps(base))
+    hints = {"en": "Save the state_dict instead (UnpicklingError: Weights only load failed. {})"}
+    key = "ch01:check_sign:mistake:minus"
+    base["answers"][key]["en"]["hint"] = hints["en"].format("Re-running `torch.load`…")
+    other["answers"][key]["en"]["hint"] = hints["en"].format("This file can still be loaded…")
+    dumps = {"old torch": base, "new torch": other}
+    lines, notes = verdicts.differences(dumps)
+    assert len(lines) == 1 and notes == []  # strict: any difference fails
+    lines, notes = verdicts.differences(dumps, strict=False)
+    assert lines == [] and len(notes) == 1 and notes[0].startswith(f"{key} [en]: old torch: wrong")
+    # The course's own sentence differing is never a note.
+    other["answers"][key]["en"]["hint"] = "Save something else (UnpicklingError: x)"
+    lines, notes = verdicts.differences(dumps, strict=False)
+    assert len(lines) == 1 and notes == []
+
+
+def test_a_temporary_folder_in_a_hint_reads_the_same_every_run():
+    import tempfile
+
+    from widgets._checks.verdict import Verdict
+
+    folder = tempfile.mkdtemp(prefix="corpus-")  # as tests/corpus/ch06.py makes its own
+    Path(folder).rmdir()
+    answer = type("A", (), {})()
+    answer.check = lambda: Verdict(
+        "todo", "no file", hint=f"There is no file at {folder}/x.pt yet."
+    )
+    answer.args = tuple
+    assert verdicts.verdict_of(answer, "en")["hint"] == "There is no file at <tmp>/x.pt yet."

@@ -8,7 +8,8 @@
 1. What Colab has comes from Colab's own published files (googlecolab/backend-info), kept in
    ``../shared/reference/`` (beside the repository, or in a folder above it; or the folder
    ``NYUMON_COLAB_REFERENCE`` names): the Python version from ``colab-os-info.txt`` and the pins
-   of the packages that matter to the course (``PINNED``) from ``colab-pip-freeze.txt``. Colab's
+   of the packages that matter to the course (``PINNED``) from ``colab-pip-freeze.txt``, every
+   other version it lists constraining what those pull in (pyparsing, jupyter_core…). Colab's
    torch and torchvision are ``+cpu`` builds from PyTorch's own index; the same versions come
    from PyPI here (CUDA builds, about 4.7 GB; they run on a CPU). A refreshed reference needs no
    edit here: the next run builds a new venv from it. No reference file: a clear stop.
@@ -81,6 +82,9 @@ PINNED = (
     "nbclient",
     "pytest",
 )
+# PyPI's torch is a CUDA build and pins its own CUDA libraries (Colab's CPU build has none, yet
+# Colab lists an unrelated nvidia-nccl-cu13): those are not Colab's to constrain.
+CUDA_BUILD_ONLY = ("nvidia-", "cuda-", "triton")
 KERNEL = "nyumon-colab-like"
 STAND_IN = (
     '"""Stand-in for Colab\'s google.colab: the course only asks whether it is imported."""\n'
@@ -156,6 +160,17 @@ def colab_python(reference: Path) -> str:
     return f"{found[1]}.{found[2]}"
 
 
+def constraints(reference: Path) -> list[str]:
+    """Every version Colab's freeze pins, as pip constraints: what the pinned packages pull in
+    (pyparsing under matplotlib, jupyter_core under ipykernel…) comes at Colab's version too."""
+    pins = freeze_versions((reference / FREEZE).read_text(encoding="utf-8"))
+    return [
+        f"{name}=={version}"
+        for name, version in sorted(pins.items())
+        if not name.startswith(CUDA_BUILD_ONLY)
+    ]
+
+
 def requirements(reference: Path) -> list[str]:
     """``name==version`` for every package of ``PINNED``, in that order, from Colab's freeze."""
     pins = freeze_versions((reference / FREEZE).read_text(encoding="utf-8"))
@@ -220,11 +235,14 @@ def freeze(venv: Path) -> dict[str, str]:
     return {p["name"].lower().replace("_", "-"): p["version"] for p in json.loads(out.stdout)}
 
 
-def build_venv(version: str, packages: list[str]) -> float:
-    """Create the venv unless an identical one exists; return the seconds it took (0: reused)."""
+def build_venv(version: str, packages: list[str], pinned: list[str]) -> float:
+    """Create the venv unless an identical one exists; return the seconds it took (0: reused).
+
+    ``packages`` are installed, under ``pinned`` (Colab's other versions) as constraints.
+    """
     venv = venv_dir(version)
     marker = venv / "colab-like.json"
-    wanted = {"python": version, "packages": packages}
+    wanted = {"python": version, "packages": packages, "constraints": pinned}
     if marker.exists() and same_venv(json.loads(marker.read_text()), wanted):
         return 0.0
     python = find_python(version)
@@ -235,7 +253,9 @@ def build_venv(version: str, packages: list[str]) -> float:
     pip = [venv_python(venv), "-m", "pip", "install", "-qq", "--progress-bar", "off"]
     first = [p for p in packages if p.startswith("pip==")]  # Colab's pip installs the rest
     subprocess.run([*pip, *first], check=True)
-    subprocess.run([*pip, *[p for p in packages if p not in first]], check=True)
+    (venv / "colab-constraints.txt").write_text("\n".join(pinned) + "\n", encoding="utf-8")
+    rest = [p for p in packages if p not in first]
+    subprocess.run([*pip, "-c", venv / "colab-constraints.txt", *rest], check=True)
     site = Path(
         subprocess.run(
             [venv_python(venv), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -493,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
     reference = reference_dir()
     version = args.python or colab_python(reference)
     packages = requirements(reference)
-    build_venv(version, packages)
+    build_venv(version, packages, constraints(reference))
     venv = venv_dir(version)
     built = json.loads((venv / "colab-like.json").read_text())
     if args.prepare:

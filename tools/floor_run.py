@@ -12,6 +12,8 @@
    constraint that keeps them: pip must find the course installable on them.
 3. In it: every English solution notebook (they assert their verdicts) and the widget tests
    (``pytest -m widgets``), as ``make test`` runs them.
+4. When the floor's NumPy is 1.x: the same torch with NumPy 2 first on the path (the pair pip
+   makes unless told), where ``setup()`` must stop and say ``numpy<2``.
 
 The venv's build time, size and the run's times are saved for ``python -m bench bench_colab``.
 """
@@ -49,6 +51,10 @@ def floor(pyproject: Path = ROOT / "pyproject.toml") -> dict[str, str]:
     if not found:
         sys.exit(f"floor-run: {pyproject} has no [tool.nyumon.floor] table")
     return {str(k): str(v) for k, v in found.items()}
+
+
+def release(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
 def pins(versions: dict[str, str]) -> list[str]:
@@ -95,10 +101,39 @@ def build_venv(versions: dict[str, str]) -> dict:
     return facts
 
 
-def run(venv: Path, what: str, args: list[str]) -> dict:
+# A learner's usual mistake at the floor: pip pairs torch 2.1 with NumPy 2 (the issue saw 8 of 11
+# solutions reject right answers). With NumPy 2 first on the path, setup() must say numpy<2.
+NUMPY2 = "numpy==2.1.3"
+NUMPY2_CHECK = """
+import numpy
+from widgets import setup
+from widgets._env.floor import CourseVersionError
+assert numpy.__version__.startswith("2."), numpy.__version__
+try:
+    setup("en", quiet=True)
+except CourseVersionError as stopped:
+    assert 'numpy<2' in str(stopped) and numpy.__version__ in str(stopped), stopped
+    print(stopped)
+else:
+    raise SystemExit("setup() accepted NumPy 2 under a torch built for NumPy 1")
+"""
+
+
+def numpy2_overlay(venv: Path) -> Path:
+    """NumPy 2 in a folder of its own, to put before the venv's NumPy 1 (made once)."""
+    overlay = venv / "numpy2"
+    if not (overlay / "numpy").is_dir():
+        pip = [venv / "bin" / "python", "-m", "pip", "install", "-qq", "--no-deps"]
+        subprocess.run([*pip, "--target", overlay, NUMPY2], check=True)
+    return overlay
+
+
+def run(venv: Path, what: str, args: list[str], path: Path | None = None) -> dict:
     say(what)
     start = time.perf_counter()
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    if path:
+        env["PYTHONPATH"] = str(path)
     done = subprocess.run([venv / "bin" / "python", *args], cwd=ROOT, env=env)
     seconds = time.perf_counter() - start
     say(f"{'ok' if done.returncode == 0 else 'FAILED'}: {what} in {seconds:.1f} s")
@@ -122,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         run(venv, "English solutions", ["-m", "pytest", *PYTEST, *workers, *NOTEBOOKS]),
         run(venv, "widget tests", ["-m", "pytest", *PYTEST, *workers, "-m", "widgets", "tests"]),
     ]
+    if release(versions.get("numpy", "2")) < (2,):
+        overlay = numpy2_overlay(venv)
+        steps.append(run(venv, "setup() with NumPy 2 says numpy<2", ["-c", NUMPY2_CHECK], overlay))
     if args.verdicts:
         dump = ["tools/verdicts.py", "dump", str(args.verdicts.resolve())]
         steps.append(run(venv, "verdicts of tests/corpus", dump))
