@@ -201,11 +201,18 @@ def test_missing_reference_files_stop_with_where_they_were_looked_for(tmp_path, 
     assert colab_run.REFERENCE_ENV in str(stopped.value)
 
 
-def test_without_the_override_the_reference_is_looked_for_above_the_repository(monkeypatch):
-    monkeypatch.delenv(colab_run.REFERENCE_ENV, raising=False)
-    found = colab_run.reference_dir()
-    assert found.name == "reference" and found.parent.name == "shared"
-    assert found.parent.parent in ROOT.parents
+def test_without_the_override_the_reference_is_looked_for_above_the_repository(
+    reference, tmp_path, monkeypatch
+):
+    monkeypatch.delenv(colab_run.REFERENCE_ENV)
+    shared = tmp_path / "work" / "shared"
+    shutil.copytree(reference, shared / "reference")
+    for root in (tmp_path / "work" / "clone", tmp_path / "work" / "wt" / "colab"):
+        monkeypatch.setattr(colab_run, "ROOT", root)  # CI's clone; a git worktree one level down
+        assert colab_run.reference_dir() == shared / "reference"
+    monkeypatch.setattr(colab_run, "ROOT", tmp_path / "elsewhere" / "clone")
+    with pytest.raises(SystemExit, match="not found"):
+        colab_run.reference_dir()
 
 
 def test_japanese_chapters_and_english_solutions_run_by_default():
