@@ -8,7 +8,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # the course's small models run several times slower when two workers' threads compete.
 JOBS   ?= 2
 
-.PHONY: lab test colab bench build assignments lint format clean-venv classroom classroom-setup
+.PHONY: lab test colab floor bench build assignments lint format clean-venv classroom classroom-setup
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,10 +46,16 @@ test: $(VENV)/.installed-test
 		tests chapters solutions
 	$(BIN)/python tools/test_ipywidgets7.py
 
-## colab: run every chapter as on Google Colab: Python 3.12 with Colab's packages (ipywidgets
-## 7.7.1, IPython 7.34), each chapter's own install cell installing a commit of this repository.
+## colab: run the course as on Google Colab: Colab's Python and packages, read from its published
+## pip freeze (../shared/reference/), every Japanese chapter through its own install cell and every
+## English solution. `make colab COLAB_ARGS="--python 3.12"`: Colab's fallback runtime.
 colab: $(VENV)/.installed-test
-	$(BIN)/python tools/colab_run.py
+	$(BIN)/python tools/colab_run.py $(COLAB_ARGS)
+
+## floor: the English solutions and the widget tests on the oldest versions the course supports
+## ([tool.nyumon.floor] in pyproject.toml), in their own venv.
+floor: $(VENV)/.installed-test
+	$(BIN)/python tools/floor_run.py $(FLOOR_ARGS)
 
 ## bench: print the performance table (figures, never pass/fail).
 bench: $(VENV)/.installed-test

@@ -1,6 +1,7 @@
 """The Colab install cell and the Colab-like run's own logic (tools/colab_run.py).
 
-The full run (Python 3.12, every chapter) is ``make colab``; here: its rewriting and checks,
+The full run (Colab's Python and pins, every notebook) is ``make colab``; here: where its pins
+come from (a copy of Colab's reference files, edited), its rewriting and checks,
 and the install cell's failure message, run for real in this venv's kernel with a stand-in
 ``google.colab`` and an unreachable URL.
 """
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -111,3 +114,124 @@ def test_prepare_needs_only_the_standard_library():
         env={**os.environ, "PYTHONPATH": str(ROOT / "tools")},
     )
     assert done.returncode == 0, done.stderr
+
+
+# -- the environment comes from Colab's reference files ---------------------------------------
+
+
+@pytest.fixture
+def reference(tmp_path, monkeypatch) -> Path:
+    """A copy of Colab's reference files that a test may edit, found through the override."""
+    copy = tmp_path / "reference"
+    copy.mkdir()
+    for name in (colab_run.FREEZE, colab_run.OS_INFO):
+        shutil.copy(colab_run.reference_dir() / name, copy / name)
+    monkeypatch.setenv(colab_run.REFERENCE_ENV, str(copy))
+    return copy
+
+
+def replace_line(path: Path, start: str, line: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    hits = [i for i, old in enumerate(lines) if old.startswith(start)]
+    assert len(hits) == 1, (start, hits)
+    lines[hits[0]] = line
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def pins_of(reference: Path) -> dict[str, str]:
+    return dict(p.split("==", 1) for p in colab_run.requirements(reference))
+
+
+def test_every_pinned_package_gets_colab_s_version_in_order(reference):
+    wanted = colab_run.requirements(colab_run.reference_dir())
+    assert [p.split("==")[0] for p in wanted] == list(colab_run.PINNED)
+    frozen = (reference / colab_run.FREEZE).read_text(encoding="utf-8").lower()
+    for pin in wanted:  # each pin is Colab's line, or its +cpu wheel's version
+        name, version = pin.split("==")
+        assert f"=={version}" in frozen or f"{name}-{version}%2bcpu" in frozen, pin
+
+
+def test_changing_the_torch_pin_changes_what_is_installed(reference):
+    before = colab_run.requirements(reference)
+    url = "https://download.pytorch.org/whl/cpu/torch-2.10.0%2Bcpu-cp313-cp313-manylinux_2_28_x86_64.whl"
+    replace_line(reference / colab_run.FREEZE, "torch @ ", f"torch @ {url}")
+    replace_line(reference / colab_run.FREEZE, "numpy==", "numpy==2.0.2")
+    after = colab_run.requirements(colab_run.reference_dir())  # found through the override
+    changed = {"torch": "torch==2.10.0", "numpy": "numpy==2.0.2"}
+    assert after == [changed.get(p.split("==")[0], p) for p in before]
+    assert after != before and pins_of(reference)["torch"] == "2.10.0"
+    # The venv built from the old pins is not reused for the new ones.
+    marker = {"python": "3.13", "packages": before, "build_seconds": 1.0}
+    assert colab_run.same_venv(marker, {"python": "3.13", "packages": before})
+    assert not colab_run.same_venv(marker, {"python": "3.13", "packages": after})
+
+
+def test_the_python_version_comes_from_colab_s_os_info(reference):
+    assert re.fullmatch(r"3\.\d+", colab_run.colab_python(reference))
+    replace_line(reference / colab_run.OS_INFO, "Python ", "Python 3.14.2")
+    assert colab_run.colab_python(reference) == "3.14"
+
+
+def test_freeze_lines_torch_cpu_wheels_and_unpinnable_urls():
+    text = "\n".join(
+        [
+            "# a comment",
+            "Jupyter_Client==7.4.9",
+            "torchvision @ https://download.pytorch.org/whl/cpu/torchvision-0.26.0%2Bcpu-cp313-cp313-manylinux_2_28_x86_64.whl",
+            "google-colab @ file:///colabtools/dist/google_colab-1.0.0.tar.gz",
+            "kernel_gateway @ git+https://example.invalid/kg@b134e99",
+            "-e git+https://example.invalid/x#egg=x",
+            "",
+        ]
+    )
+    assert colab_run.freeze_versions(text) == {"jupyter-client": "7.4.9", "torchvision": "0.26.0"}
+
+
+def test_a_reference_without_a_pinned_package_stops_with_its_name(reference):
+    replace_line(reference / colab_run.FREEZE, "ipywidgets==", "# ipywidgets removed")
+    with pytest.raises(SystemExit, match="pins no version of ipywidgets"):
+        colab_run.requirements(reference)
+
+
+def test_missing_reference_files_stop_with_where_they_were_looked_for(tmp_path, monkeypatch):
+    monkeypatch.setenv(colab_run.REFERENCE_ENV, str(tmp_path))
+    with pytest.raises(SystemExit) as stopped:
+        colab_run.reference_dir()
+    assert colab_run.FREEZE in str(stopped.value) and str(tmp_path) in str(stopped.value)
+    assert colab_run.REFERENCE_ENV in str(stopped.value)
+
+
+def test_without_the_override_the_reference_is_looked_for_above_the_repository(
+    reference, tmp_path, monkeypatch
+):
+    monkeypatch.delenv(colab_run.REFERENCE_ENV)
+    shared = tmp_path / "work" / "shared"
+    shutil.copytree(reference, shared / "reference")
+    for root in (tmp_path / "work" / "clone", tmp_path / "work" / "wt" / "colab"):
+        monkeypatch.setattr(colab_run, "ROOT", root)  # CI's clone; a git worktree one level down
+        assert colab_run.reference_dir() == shared / "reference"
+    monkeypatch.setattr(colab_run, "ROOT", tmp_path / "elsewhere" / "clone")
+    with pytest.raises(SystemExit, match="not found"):
+        colab_run.reference_dir()
+
+
+def test_japanese_chapters_and_english_solutions_run_by_default():
+    names = [colab_run.notebook_name(p) for p in colab_run.selected(ROOT, [])]
+    chapters = sorted(p.name for p in (ROOT / "chapters" / "src").glob("*.nb"))
+    assert len(chapters) >= 11
+    expected = [f"chapters/ja/{c[:-3]}.ipynb" for c in chapters]
+    expected += [f"solutions/en/{c[:-3]}.ipynb" for c in chapters]
+    assert names == expected
+    asked = colab_run.selected(ROOT, [ROOT / "solutions" / "ja" / "01_tensors.ipynb"])
+    assert [colab_run.notebook_name(p) for p in asked] == ["solutions/ja/01_tensors.ipynb"]
+
+
+def test_what_the_pins_pull_in_is_constrained_to_colab_s_versions_too(reference):
+    pinned = colab_run.constraints(reference)
+    frozen = colab_run.freeze_versions((reference / colab_run.FREEZE).read_text(encoding="utf-8"))
+    assert f"pyparsing=={frozen['pyparsing']}" in pinned  # under matplotlib, not in PINNED
+    assert f"torch=={frozen['torch']}" in pinned and "notebook" in "".join(pinned)
+    # PyPI's CUDA build of torch brings its own CUDA libraries: Colab's don't constrain them.
+    assert not [c for c in pinned if c.startswith(colab_run.CUDA_BUILD_ONLY)]
+    replace_line(reference / colab_run.FREEZE, "pyparsing==", "pyparsing==3.0.0")
+    assert "pyparsing==3.0.0" in colab_run.constraints(reference)

@@ -1,7 +1,8 @@
 """torchviz as the seeds use it: ``make_dot`` draws with and without a system Graphviz.
 
 Run here under the project's Python; ``tools/colab_run.py`` runs this file again under the
-Colab-like Python 3.12, where torchviz's ``import distutils`` needs setuptools.
+Colab-like Python (3.13, or 3.12 with ``--python``), where torchviz's ``import distutils``
+needs setuptools.
 """
 
 from __future__ import annotations

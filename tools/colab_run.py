@@ -1,27 +1,35 @@
-"""Run every chapter the way Google Colab does: its Python, its packages, its own install cell.
+"""Run the course the way Google Colab does: its Python, its packages, its own install cell.
 
-    python tools/colab_run.py             # build (or reuse) the Colab-like venv, run all chapters
+    python tools/colab_run.py             # build (or reuse) the Colab-like venv, run everything
     python tools/colab_run.py --prepare   # only build the venv (CI starts this early, in the background)
-    python tools/colab_run.py chapters/en/02_autograd.ipynb   # some chapters only
+    python tools/colab_run.py --python 3.12   # Colab's fallback runtime instead of its default
+    python tools/colab_run.py chapters/ja/02_autograd.ipynb   # some notebooks only
 
-1. Python 3.12 (``NYUMON_COLAB_PYTHON``, ``python3.12`` on PATH, or pyenv's 3.12.x). A machine
-   without it fails here with a message: the run is never skipped silently.
-2. A venv, ``.venv/colab-py3.12``, holding only what Colab ships before the course (``COLAB``,
-   versions from Colab's published ``pip freeze``; torch is this machine's), a stand-in
-   ``google.colab`` module, and a kernel that imports it at start, as Colab's kernel does.
+1. What Colab has comes from Colab's own published files (googlecolab/backend-info), kept in
+   ``../shared/reference/`` (beside the repository, or in a folder above it; or the folder
+   ``NYUMON_COLAB_REFERENCE`` names): the Python version from ``colab-os-info.txt`` and the pins
+   of the packages that matter to the course (``PINNED``) from ``colab-pip-freeze.txt``, every
+   other version it lists constraining what those pull in (pyparsing, jupyter_core…). Colab's
+   torch and torchvision are ``+cpu`` builds from PyTorch's own index; the same versions come
+   from PyPI here (CUDA builds, about 4.7 GB; they run on a CPU). A refreshed reference needs no
+   edit here: the next run builds a new venv from it. No reference file: a clear stop.
+2. That Python (``NYUMON_COLAB_PYTHON``, ``python3.13`` on PATH, or pyenv's 3.13.x), a venv
+   ``.venv/colab-py3.13`` with those pins, a stand-in ``google.colab`` module, and a kernel
+   that imports it at start, as Colab's kernel does. A machine without that Python fails here
+   with a message: the run is never skipped silently.
 3. A clone of the repository's HEAD: the course is installed from a git commit, as on Colab.
-4. Each chapter runs from its first cell in its own fresh working folder (Colab's /content),
-   with nothing changed but the install URL, pointed at the clone. The first chapter runs
-   alone (its cell does the real install); the others then run two at a time.
+4. Each notebook runs from its first cell in its own fresh working folder (Colab's /content),
+   with nothing changed but the install URL, pointed at the clone: every Japanese chapter, and
+   every English solution (they assert their verdicts, so this proves them on Colab's torch).
+   The first one runs alone (its cell does the real install); the others two at a time.
 5. The install cell with an unreachable URL must stop with the course's bilingual message.
 6. The install must leave the packages Colab ships as they were.
 7. tests/test_torchviz.py runs under this Python (torchviz imports distutils: gone in 3.12),
    with and without a system Graphviz.
+8. ``--verdicts FILE``: every answer of tests/corpus through its check in this venv, written
+   for ``tools/verdicts.py compare`` (CI compares Colab's torch with the others).
 
 Timings are printed as a table and saved for ``python -m bench bench_colab``.
-
-Colab's runtime moved to Python 3.13 in August 2026 (googlecolab/backend-info); the issue
-that asked for this run named 3.12. ``--python 3.13`` passed too (2026-11-29, 22 chapters).
 """
 
 from __future__ import annotations
@@ -31,56 +39,145 @@ import asyncio
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import build  # noqa: E402  (the generated install cell and its failure message)
 
-VERSION = "3.12"
-# What Colab has before the course is installed, from googlecolab/backend-info's pip-freeze
-# (2026-08). torch/torchvision are this machine's (Colab: 2.11 / 0.26, CPU builds).
-COLAB = [
-    "pip==24.1.2",
-    "setuptools",  # Colab: 75.2.0; torch 2.14 on 3.12 asks for a newer one
-    "torch==2.14.1",
-    "torchvision==0.29.1",
-    "numpy==2.1.3",
-    "matplotlib==3.10.0",
-    "pandas==2.2.3",
-    "scipy==1.16.3",
-    "scikit-learn==1.6.1",
-    "pillow==11.3.0",
-    "ipython==7.34.0",
-    "ipykernel==6.17.1",
-    "jupyter_client==7.4.9",
-    "traitlets==5.7.1",
-    "ipywidgets==7.7.1",
-    "widgetsnbextension==3.6.10",
-    "graphviz==0.21",
-    "psutil==5.9.5",
-    "tqdm==4.67.3",
-    "mlxtend==0.23.4",
-    # Also on Colab; here they run tests/test_torchviz.py under this Python.
-    "pytest==8.4.2",
-    "nbformat==5.10.4",
-    "nbclient==0.10.4",
-]
+REFERENCE_ENV = "NYUMON_COLAB_REFERENCE"
+FREEZE, OS_INFO = "colab-pip-freeze.txt", "colab-os-info.txt"
+# The packages whose Colab versions matter to the course (what it imports, what its install
+# must not move, what runs the kernel), then what this run itself uses inside the venv.
+PINNED = (
+    "pip",
+    "setuptools",
+    "torch",
+    "torchvision",
+    "numpy",
+    "matplotlib",
+    "ipython",
+    "ipykernel",
+    "jupyter-client",
+    "traitlets",
+    "ipywidgets",
+    "widgetsnbextension",
+    "pillow",
+    "psutil",
+    "tqdm",
+    "graphviz",
+    "mlxtend",
+    "scipy",
+    "pandas",
+    "scikit-learn",
+    "nbformat",
+    # Also on Colab; here they run notebooks and tests/test_torchviz.py under this Python.
+    "nbclient",
+    "pytest",
+)
+# PyPI's torch is a CUDA build and pins its own CUDA libraries (Colab's CPU build has none, yet
+# Colab lists an unrelated nvidia-nccl-cu13): those are not Colab's to constrain.
+CUDA_BUILD_ONLY = ("nvidia-", "cuda-", "triton")
 KERNEL = "nyumon-colab-like"
 STAND_IN = (
     '"""Stand-in for Colab\'s google.colab: the course only asks whether it is imported."""\n'
 )
 UNREACHABLE = "git+file:///nonexistent/pytorch-nyumon"
 CELL_TIMEOUT = 300  # seconds; the chapters' own goal is 60 s for a whole notebook
+# What runs by default: the learner's Japanese chapters and the English solutions.
+NOTEBOOKS = ("chapters/ja/*.ipynb", "solutions/en/*.ipynb")
 
 
 def say(text: str) -> None:
     print(f"== colab-run: {text}", flush=True)
+
+
+# -- 1. Colab's reference files ----------------------------------------------------------------
+
+
+def normalized(name: str) -> str:
+    """PEP 503: ``Jupyter_Client`` and ``jupyter-client`` are one package."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def reference_dir() -> Path:
+    """The folder with Colab's ``colab-pip-freeze.txt``, or exit saying where it was looked for.
+
+    ``NYUMON_COLAB_REFERENCE`` if set; else ``shared/reference`` beside the repository (CI's
+    clone) or beside a folder above it (a git worktree such as ``/work/wt/NAME``).
+    """
+    override = os.environ.get(REFERENCE_ENV)
+    tried = [Path(override)] if override else [p / "shared" / "reference" for p in ROOT.parents]
+    for folder in tried:
+        if (folder / FREEZE).is_file() and (folder / OS_INFO).is_file():
+            return folder
+    sys.exit(
+        f"colab-run: Colab's reference files ({FREEZE}, {OS_INFO}) not found. They come from "
+        f"googlecolab/backend-info and live in ../shared/reference/ beside the repository; or set "
+        f"{REFERENCE_ENV} to their folder. Tried: {', '.join(map(str, tried))}"
+    )
+
+
+def freeze_versions(text: str) -> dict[str, str]:
+    """``{normalized name: version}`` from a ``pip freeze``; a ``+cpu`` wheel URL gives its version.
+
+    ``torch @ https://…/torch-2.11.0%2Bcpu-cp313-….whl`` → ``"2.11.0"``: the same release from
+    PyPI (a CUDA build there; it computes the same on a CPU). A URL that is not a wheel (a git
+    checkout, a local sdist) has no version to pin and is left out.
+    """
+    found = {}
+    for line in text.splitlines():
+        line = line.split(" #", 1)[0].strip()
+        if not line or line.startswith(("#", "-")):
+            continue
+        if "==" in line:
+            name, version = line.split("==", 1)
+        elif " @ " in line:
+            name, url = line.split(" @ ", 1)
+            wheel = unquote(url.split("#", 1)[0].rsplit("/", 1)[-1])
+            if not wheel.endswith(".whl"):
+                continue
+            version = wheel.split("-")[1]
+        else:
+            continue
+        found[normalized(name.strip())] = version.strip().split("+", 1)[0]
+    return found
+
+
+def colab_python(reference: Path) -> str:
+    """``"3.13"`` from ``colab-os-info.txt``'s ``Python 3.13.15`` line."""
+    text = (reference / OS_INFO).read_text(encoding="utf-8")
+    found = re.search(r"^Python (\d+)\.(\d+)", text, re.M)
+    if not found:
+        sys.exit(f"colab-run: no 'Python X.Y' line in {reference / OS_INFO}")
+    return f"{found[1]}.{found[2]}"
+
+
+def constraints(reference: Path) -> list[str]:
+    """Every version Colab's freeze pins, as pip constraints: what the pinned packages pull in
+    (pyparsing under matplotlib, jupyter_core under ipykernel…) comes at Colab's version too."""
+    pins = freeze_versions((reference / FREEZE).read_text(encoding="utf-8"))
+    return [
+        f"{name}=={version}"
+        for name, version in sorted(pins.items())
+        if not name.startswith(CUDA_BUILD_ONLY)
+    ]
+
+
+def requirements(reference: Path) -> list[str]:
+    """``name==version`` for every package of ``PINNED``, in that order, from Colab's freeze."""
+    pins = freeze_versions((reference / FREEZE).read_text(encoding="utf-8"))
+    missing = [name for name in PINNED if name not in pins]
+    if missing:
+        sys.exit(f"colab-run: {reference / FREEZE} pins no version of {', '.join(missing)}")
+    return [f"{name}=={pins[name]}" for name in PINNED]
 
 
 # -- 1. the interpreter ------------------------------------------------------------------------
@@ -138,21 +235,27 @@ def freeze(venv: Path) -> dict[str, str]:
     return {p["name"].lower().replace("_", "-"): p["version"] for p in json.loads(out.stdout)}
 
 
-def build_venv(version: str) -> float:
-    """Create the venv unless an identical one exists; return the seconds it took (0: reused)."""
+def build_venv(version: str, packages: list[str], pinned: list[str]) -> float:
+    """Create the venv unless an identical one exists; return the seconds it took (0: reused).
+
+    ``packages`` are installed, under ``pinned`` (Colab's other versions) as constraints.
+    """
     venv = venv_dir(version)
     marker = venv / "colab-like.json"
-    wanted = {"python": version, "packages": COLAB}
-    if marker.exists() and json.loads(marker.read_text()).get("packages") == COLAB:
+    wanted = {"python": version, "packages": packages, "constraints": pinned}
+    if marker.exists() and same_venv(json.loads(marker.read_text()), wanted):
         return 0.0
     python = find_python(version)
     shutil.rmtree(venv, ignore_errors=True)  # an older set of packages
     start = time.perf_counter()
-    say(f"building {venv.relative_to(ROOT)} with Python {version} ({python})")
+    say(f"building {venv.relative_to(ROOT)} with Python {version} ({python}): {' '.join(packages)}")
     subprocess.run([python, "-m", "venv", venv], check=True)
     pip = [venv_python(venv), "-m", "pip", "install", "-qq", "--progress-bar", "off"]
-    subprocess.run([*pip, "pip==24.1.2"], check=True)
-    subprocess.run([*pip, *COLAB], check=True)
+    first = [p for p in packages if p.startswith("pip==")]  # Colab's pip installs the rest
+    subprocess.run([*pip, *first], check=True)
+    (venv / "colab-constraints.txt").write_text("\n".join(pinned) + "\n", encoding="utf-8")
+    rest = [p for p in packages if p not in first]
+    subprocess.run([*pip, "-c", venv / "colab-constraints.txt", *rest], check=True)
     site = Path(
         subprocess.run(
             [venv_python(venv), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -170,8 +273,17 @@ def build_venv(version: str) -> float:
     kernel = {"argv": argv, "display_name": f"Colab-like (Python {version})", "language": "python"}
     (spec / "kernel.json").write_text(json.dumps(kernel, indent=1))
     (venv / "base-freeze.json").write_text(json.dumps(freeze(venv), indent=1, sort_keys=True))
-    marker.write_text(json.dumps(wanted, indent=1))
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    marker.write_text(json.dumps({**wanted, **built_facts(venv, seconds)}, indent=1))
+    return seconds
+
+
+def built_facts(venv: Path, seconds: float) -> dict:
+    return {"build_seconds": round(seconds, 1), "size_bytes": venv_size(venv)}
+
+
+def same_venv(marker: dict, wanted: dict) -> bool:
+    return all(marker.get(key) == value for key, value in wanted.items())
 
 
 def reset_venv(venv: Path) -> None:
@@ -276,8 +388,8 @@ async def run_chapter(path: Path, url: str, out: Path, limit: asyncio.Semaphore)
     import nbformat
     from nbclient.exceptions import CellExecutionError
 
-    name = f"{path.parent.name}/{path.name}"
-    workdir = out / f"{path.parent.name}-{path.stem}"  # a fresh /content for each chapter
+    name = notebook_name(path)
+    workdir = out / name.replace("/", "-").removesuffix(".ipynb")  # a fresh /content for each
     workdir.mkdir(parents=True)
     nb, first = read_notebook(path, url)
     async with limit:
@@ -304,7 +416,7 @@ async def check_failed_install(path: Path, out: Path) -> str | None:
     import nbformat
     from nbclient.exceptions import CellExecutionError
 
-    workdir = out / f"unreachable-{path.parent.name}"
+    workdir = out / f"unreachable-{notebook_name(path).replace('/', '-')}"
     workdir.mkdir(parents=True)
     nb, first = read_notebook(path, UNREACHABLE)
     nb.cells = [first]
@@ -329,8 +441,13 @@ def failed_install_problem(outputs: list, lang: str) -> str | None:
     return None
 
 
+def notebook_name(path: Path) -> str:
+    """``chapters/ja/00_getting_started.ipynb``: the path from the folder above the language."""
+    return "/".join(path.parts[-3:])
+
+
 async def run_all(chapters: list[Path], url: str, out: Path) -> tuple[list[dict], list[str]]:
-    firsts: dict[str, Path] = {}
+    firsts: dict[str, Path] = {}  # one install-failure check per language
     for path in chapters:
         firsts.setdefault(path.parent.name, path)
     one, two = asyncio.Semaphore(1), asyncio.Semaphore(2)
@@ -358,45 +475,80 @@ def torchviz_tests_pass(venv: Path, clone: Path) -> bool:
     return subprocess.run([*pytest, "tests/test_torchviz.py"], cwd=clone).returncode == 0
 
 
+def dump_verdicts(venv: Path, clone: Path, output: Path) -> bool:
+    """The corpus's verdicts under this venv's torch (the course as its install cell put it)."""
+    say(f"verdicts of tests/corpus under {venv.name} -> {output}")
+    dump = [venv_python(venv), "tools/verdicts.py", "dump", str(output.resolve())]
+    return subprocess.run(dump, cwd=clone).returncode == 0
+
+
+def selected(clone: Path, asked: list[Path]) -> list[Path]:
+    """The notebooks to run, inside the clone: ``NOTEBOOKS``, or those asked for by path."""
+    found = [p for pattern in NOTEBOOKS for p in sorted(clone.glob(pattern))]
+    if not asked:
+        return found
+    wanted = {p.resolve().relative_to(ROOT).as_posix() for p in asked}
+    every = sorted(clone.glob("chapters/[je][an]/*.ipynb")) + sorted(
+        clone.glob("solutions/[je][an]/*.ipynb")
+    )
+    return [p for p in every if p.relative_to(clone).as_posix() in wanted]
+
+
+def venv_size(venv: Path) -> int:
+    return sum(f.stat().st_size for f in venv.rglob("*") if f.is_file() and not f.is_symlink())
+
+
 # -- main -----------------------------------------------------------------------------------------
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="*", type=Path, help="default: chapters/{ja,en}/*")
+    parser.add_argument("notebooks", nargs="*", type=Path, help=f"default: {' '.join(NOTEBOOKS)}")
     parser.add_argument("--prepare", action="store_true", help="only build the venv")
-    parser.add_argument("--python", default=VERSION, help=f"Python version (default {VERSION})")
+    parser.add_argument("--python", help=f"Python version (default: Colab's, from {OS_INFO})")
     parser.add_argument("--keep", action="store_true", help="keep the run folder (outputs)")
-    args = parser.parse_args()
+    parser.add_argument("--verdicts", type=Path, help="also dump the corpus's verdicts here")
+    args = parser.parse_args(argv)
     wall = time.perf_counter()
-    built = build_venv(args.python)
+    reference = reference_dir()
+    version = args.python or colab_python(reference)
+    packages = requirements(reference)
+    build_venv(version, packages, constraints(reference))
+    venv = venv_dir(version)
+    built = json.loads((venv / "colab-like.json").read_text())
     if args.prepare:
-        say(f"venv ready ({built:.0f} s)")
+        say(f"venv ready ({built['build_seconds']:.0f} s, {built['size_bytes'] / 1e9:.1f} GB)")
         return 0
-    venv = venv_dir(args.python)
     reset_venv(venv)
     os.environ["JUPYTER_PATH"] = str(venv / "share" / "jupyter")
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # two kernels share two cores
     out = Path(tempfile.mkdtemp(prefix="colab-run-"))
     clone, sha = clone_head(out)
-    found = sorted((clone / "chapters").glob("[je][an]/*.ipynb"))
-    if args.notebooks:
-        wanted = {p.resolve().relative_to(ROOT).as_posix() for p in args.notebooks}
-        found = [p for p in found if p.relative_to(clone).as_posix() in wanted]
+    found = selected(clone, args.notebooks)
+    if not found:
+        sys.exit(f"colab-run: no notebook to run among {args.notebooks}")
     url = install_url(clone, sha)
-    say(f"{len(found)} chapters, Python {args.python}, installing {url}")
+    say(f"{len(found)} notebooks, Python {version}, {packages_line(packages)}, installing {url}")
+    started = time.perf_counter()
     results, problems = asyncio.run(run_all(found, url, out))
+    notebooks_wall = time.perf_counter() - started
     changed = changed_packages(json.loads((venv / "base-freeze.json").read_text()), freeze(venv))
     if changed:
         problems.append(f"the install cell changed packages Colab ships: {sorted(changed)}")
     problems += [f"{r['name']} failed" for r in results if r["error"]]
     if not args.notebooks and not torchviz_tests_pass(venv, clone):
-        problems.append(f"tests/test_torchviz.py failed under Python {args.python}")
+        problems.append(f"tests/test_torchviz.py failed under Python {version}")
+    if args.verdicts and not dump_verdicts(venv, clone, args.verdicts):
+        problems.append("the corpus's verdicts could not be dumped")
     report = {
-        "python": args.python,
+        "python": version,
+        "packages": packages,
         "commit": sha,
-        "venv_build_seconds": built,
+        "venv_build_seconds": built["build_seconds"],
+        "venv_bytes": built["size_bytes"],
         "install_seconds": results[0]["install"],
+        "first_seconds": results[0]["seconds"],
+        "notebooks_wall_seconds": notebooks_wall,
         "chapters": results,
         "wall_seconds": time.perf_counter() - wall,
         "problems": problems,
@@ -412,12 +564,22 @@ def main() -> int:
     return 1 if problems else 0
 
 
+def packages_line(packages: list[str]) -> str:
+    """``torch 2.11.0, torchvision 0.26.0``: the two pins a reader looks for first."""
+    pins = dict(p.split("==", 1) for p in packages)
+    return f"torch {pins['torch']}, torchvision {pins['torchvision']}"
+
+
 def print_table(report: dict) -> None:
     rows = [
-        (f"venv build (Python {report['python']}, Colab's packages)", report["venv_build_seconds"])
+        (
+            f"venv build (Python {report['python']}, {packages_line(report['packages'])})",
+            report["venv_build_seconds"],
+        ),
     ]
     rows.append(("install cell of the first chapter (pip from git)", report["install_seconds"]))
     rows += [(r["name"], r["seconds"]) for r in report["chapters"]]
+    rows.append(("all notebooks (wall time, two at a time)", report["notebooks_wall_seconds"]))
     rows.append(("whole run (wall time)", report["wall_seconds"]))
     for name, seconds in rows:
         print(f"| {name:<52} | {seconds:7.1f} s |")

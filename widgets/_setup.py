@@ -10,6 +10,7 @@ import random
 import numpy as np
 import torch
 
+from ._env.floor import require_supported
 from ._figures import japanese_font, warm_up
 from ._i18n import LANGUAGES, Message, set_lang
 from ._validate import require_int
@@ -61,8 +62,12 @@ def setup(lang: str = "ja", seed: int | None = 0, *, quiet: bool = False) -> tor
         lang: ``"ja"`` or ``"en"``: the language of every message the helpers show.
         seed: seeds Python, NumPy and PyTorch so results repeat; ``None`` leaves them alone.
         quiet: skip the one-line summary.
+
+    Raises ``CourseVersionError`` (in both languages, with the pip command) when torch or
+    torchvision is older than the course supports, or torch cannot use the installed NumPy.
     """
     code = set_lang(lang)
+    require_supported()  # below the floor: one sentence now, not a wrong verdict later
     if seed is not None:
         seed = require_int("seed", seed, low=0, high=2**32 - 1)
         seed_everything(seed)
