@@ -2,7 +2,7 @@
 
 ``load_mnist`` calls ``datasets.MNIST(root, train=..., download=True, transform=...)``. When
 the download is impossible (no network, a mirror refusing), it says so in the learner's
-language, writes the 5,000-image sample from ``_data_sample`` in torchvision's raw layout and
+language, writes the 5,000-image sample from ``sample`` in torchvision's raw layout and
 returns ``datasets.MNIST(..., download=False)`` over it, so the same cell goes on.
 """
 

@@ -1,7 +1,7 @@
 """``trace``: walk a tensor's autograd graph into plain nodes and edges (no Graphviz).
 
 Like micrograd's ``trace(root) -> nodes, edges``: the picture is drawn elsewhere
-(``_graph.py``), so tests and notebooks can inspect the graph without any renderer.
+(``show`` and ``render``), so tests and notebooks can inspect the graph without any renderer.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """``live_loss``: a training curve that redraws in place while the loop runs.
 
 ``LiveLoss`` records every update in a ``History`` (cheap) and hands the drawing to an
-output (``_loss_outputs``) only when a redraw is due: at most every ``every`` seconds, and
+output (``outputs``) only when a redraw is due: at most every ``every`` seconds, and
 less often when a redraw is slow, so that drawing stays a few percent of the loop's time.
 """
 
