@@ -38,18 +38,18 @@ classroom-setup: $(VENV)/.installed-lab
 ## test: lint, unit tests, every notebook (nbval), the browser tests, then the widget
 ## tests again under ipywidgets 7.7.1 (what Colab ships).
 test: $(VENV)/.installed-test
-	$(BIN)/python tools/build.py --check
+	$(BIN)/python -m tools.build --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p tests.support.timing \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=180 \
 		tests chapters solutions
-	$(BIN)/python tools/test_ipywidgets7.py
+	$(BIN)/python -m tools.ipywidgets7_run
 
 ## colab: run every chapter as on Google Colab: Python 3.12 with Colab's packages (ipywidgets
 ## 7.7.1, IPython 7.34), each chapter's own install cell installing a commit of this repository.
 colab: $(VENV)/.installed-test
-	$(BIN)/python tools/colab_run.py
+	$(BIN)/python -m tools.colab_run
 
 ## bench: print the performance table (figures, never pass/fail).
 bench: $(VENV)/.installed-test
@@ -57,12 +57,12 @@ bench: $(VENV)/.installed-test
 
 ## build: regenerate notebooks, the README chapter table and the nbgrader course from chapters/src.
 build: $(VENV)/.installed-test
-	$(BIN)/python tools/build.py
-	$(BIN)/python tools/assignments.py
+	$(BIN)/python -m tools.build
+	$(BIN)/python -m tools.assignments
 
 ## assignments: regenerate only the nbgrader course (classroom/nbgrader/source).
 assignments: $(VENV)/.installed-test
-	$(BIN)/python tools/assignments.py
+	$(BIN)/python -m tools.assignments
 
 ## format: apply ruff's formatter and safe fixes.
 format: $(VENV)/.installed-test

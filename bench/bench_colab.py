@@ -1,7 +1,7 @@
 """The Colab-like run (tools/colab_run.py): the install cell's time and each chapter's run time.
 
-Runs ``tools/colab_run.py`` (about 8 minutes on 2 cores, plus about 4 to build its venv the
-first time) and reads the report it saves. ``BENCH_COLAB_REPORT=path`` reads a saved report
+Runs ``python -m tools.colab_run`` (about 8 minutes on 2 cores, plus about 4 to build its venv
+the first time) and reads the report it saves. ``BENCH_COLAB_REPORT=path`` reads a saved report
 instead, e.g. ``.venv/colab-py3.12/last-run.json`` from the last ``make colab``.
 """
 
@@ -14,10 +14,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from bench import Row
-
-import colab_run
+from tools import colab_run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,7 +24,7 @@ def report() -> dict:
     saved = os.environ.get("BENCH_COLAB_REPORT")
     if not saved:
         # The run prints its own progress; the table gets only the figures.
-        subprocess.run([sys.executable, str(ROOT / "tools" / "colab_run.py")], check=False)
+        subprocess.run([sys.executable, "-m", "tools.colab_run"], cwd=ROOT, check=False)
         saved = str(colab_run.venv_dir(colab_run.VERSION) / "last-run.json")
     return json.loads(Path(saved).read_text(encoding="utf-8"))
 
