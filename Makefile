@@ -8,7 +8,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # the course's small models run several times slower when two workers' threads compete.
 JOBS   ?= 2
 
-.PHONY: lab test colab bench build assignments lint format clean-venv classroom classroom-setup
+.PHONY: lab check test colab bench build assignments format clean-venv classroom classroom-setup
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,20 @@ classroom: $(VENV)/.installed-lab
 classroom-setup: $(VENV)/.installed-lab
 	$(BIN)/python -m classroom setup
 
-## test: lint, unit tests, every notebook (nbval), the browser tests, then the widget
-## tests again under ipywidgets 7.7.1 (what Colab ships).
+## check: the edit loop (about a minute): generated files current, lint, and the tests
+## that need no server, browser, hub or notebook run (tests/widgets, tests/course, tests/tooling
+## and the chapter checks). `make test` stays the whole gate.
+CHECK_SKIP := --ignore=tests/servers --ignore=tests/browser --ignore=tests/classroom \
+	--ignore=tests/portability --ignore=tests/test_colab_run.py
+check: $(VENV)/.installed-test
+	$(BIN)/python -m tools.build --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -m "not notebooks" \
+		$(CHECK_SKIP) tests
+
+## test: lint, unit tests, every notebook (nbval), the servers, browser and classroom
+## tests, then the widget tests again under ipywidgets 7.7.1 (what Colab ships).
 test: $(VENV)/.installed-test
 	$(BIN)/python -m tools.build --check
 	$(BIN)/ruff check .
