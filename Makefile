@@ -35,7 +35,7 @@ classroom: $(VENV)/.installed-lab
 classroom-setup: $(VENV)/.installed-lab
 	$(BIN)/python -m classroom setup
 
-## check: the edit loop (about a minute): generated files current, lint, and the tests
+## check: the edit loop (about a minute): generated files current, lint, types, and the tests
 ## that need no server, browser, hub or notebook run (tests/widgets, tests/course, tests/tooling
 ## and the chapter checks). `make test` stays the whole gate.
 CHECK_SKIP := --ignore=tests/servers --ignore=tests/browser --ignore=tests/classroom \
@@ -44,15 +44,17 @@ check: $(VENV)/.installed-test
 	$(BIN)/python -m tools.build --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -m "not notebooks" \
 		$(CHECK_SKIP) tests
 
-## test: lint, unit tests, every notebook (nbval), the servers, browser and classroom
+## test: lint, types, unit tests, every notebook (nbval), the servers, browser and classroom
 ## tests, then the widget tests again under ipywidgets 7.7.1 (what Colab ships).
 test: $(VENV)/.installed-test
 	$(BIN)/python -m tools.build --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p tests.support.timing \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=180 \
 		tests chapters solutions
