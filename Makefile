@@ -8,7 +8,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # the course's small models run several times slower when two workers' threads compete.
 JOBS   ?= 2
 
-.PHONY: lab test colab floor bench build assignments lint format clean-venv classroom classroom-setup
+.PHONY: lab check test colab floor bench build assignments format clean-venv classroom classroom-setup
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,27 +35,41 @@ classroom: $(VENV)/.installed-lab
 classroom-setup: $(VENV)/.installed-lab
 	$(BIN)/python -m classroom setup
 
-## test: lint, unit tests, every notebook (nbval), the browser tests, then the widget
-## tests again under ipywidgets 7.7.1 (what Colab ships).
-test: $(VENV)/.installed-test
-	$(BIN)/python tools/build.py --check
+## check: the edit loop (about a minute): generated files current, lint, types, and the tests
+## that need no server, browser, hub or notebook run (tests/widgets, tests/course, tests/tooling
+## and the chapter checks). `make test` stays the whole gate.
+CHECK_SKIP := --ignore=tests/servers --ignore=tests/browser --ignore=tests/classroom \
+	--ignore=tests/portability --ignore=tests/test_colab_run.py
+check: $(VENV)/.installed-test
+	$(BIN)/python -m tools.build --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -m "not notebooks" \
+		$(CHECK_SKIP) tests
+
+## test: lint, types, unit tests, every notebook (nbval), the servers, browser and classroom
+## tests, then the widget tests again under ipywidgets 7.7.1 (what Colab ships).
+test: $(VENV)/.installed-test
+	$(BIN)/python -m tools.build --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p tests.support.timing \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=180 \
 		tests chapters solutions
-	$(BIN)/python tools/test_ipywidgets7.py
+	$(BIN)/python -m tools.ipywidgets7_run
 
 ## colab: run the course as on Google Colab: Colab's Python and packages, read from its published
 ## pip freeze (../shared/reference/), every Japanese chapter through its own install cell and every
 ## English solution. `make colab COLAB_ARGS="--python 3.12"`: Colab's fallback runtime.
 colab: $(VENV)/.installed-test
-	$(BIN)/python tools/colab_run.py $(COLAB_ARGS)
+	$(BIN)/python -m tools.colab_run $(COLAB_ARGS)
 
 ## floor: the English solutions and the widget tests on the oldest versions the course supports
 ## ([tool.nyumon.floor] in pyproject.toml), in their own venv.
 floor: $(VENV)/.installed-test
-	$(BIN)/python tools/floor_run.py $(FLOOR_ARGS)
+	$(BIN)/python -m tools.floor_run $(FLOOR_ARGS)
 
 ## bench: print the performance table (figures, never pass/fail).
 bench: $(VENV)/.installed-test
@@ -63,12 +77,12 @@ bench: $(VENV)/.installed-test
 
 ## build: regenerate notebooks, the README chapter table and the nbgrader course from chapters/src.
 build: $(VENV)/.installed-test
-	$(BIN)/python tools/build.py
-	$(BIN)/python tools/assignments.py
+	$(BIN)/python -m tools.build
+	$(BIN)/python -m tools.assignments
 
 ## assignments: regenerate only the nbgrader course (classroom/nbgrader/source).
 assignments: $(VENV)/.installed-test
-	$(BIN)/python tools/assignments.py
+	$(BIN)/python -m tools.assignments
 
 ## format: apply ruff's formatter and safe fixes.
 format: $(VENV)/.installed-test

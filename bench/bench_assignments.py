@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bench import Row
-from tests.test_assignments_roundtrip import HW, Course, answer_all, load, save
+from tests.course.test_assignments_roundtrip import HW, Course, answer_all, load, save
 
 
 def rows() -> Iterator[Row]:

@@ -2,7 +2,7 @@
 
 Reads the reports the last ``make colab`` and ``make floor`` saved in their venvs (CI runs
 both): environment build time and size, the first notebook with the real install, all
-notebooks, and the floor's steps. ``BENCH_COLAB_RUN=1`` runs ``tools/colab_run.py`` first
+notebooks, and the floor's steps. ``BENCH_COLAB_RUN=1`` runs ``python -m tools.colab_run`` first
 (about 8 minutes on 2 cores, plus about 4 to build its venv the first time, most of it
 downloading Colab's torch). ``BENCH_COLAB_REPORT=path`` reads that report instead of the
 venv's, e.g. one saved from CI.
@@ -17,11 +17,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from bench import Row
-
-import colab_run
-import floor_run
+from tools import colab_run, floor_run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +30,7 @@ def saved(path: Path) -> dict | None:
 def colab_report() -> dict | None:
     if os.environ.get("BENCH_COLAB_RUN"):
         # The run prints its own progress; the table gets only the figures.
-        subprocess.run([sys.executable, str(ROOT / "tools" / "colab_run.py")], check=False)
+        subprocess.run([sys.executable, "-m", "tools.colab_run"], cwd=ROOT, check=False)
     if os.environ.get("BENCH_COLAB_REPORT"):
         return saved(Path(os.environ["BENCH_COLAB_REPORT"]))
     version = colab_run.colab_python(colab_run.reference_dir())

@@ -1,8 +1,8 @@
 """Issue 10: what re-running the training checks under forced CPU backends costs.
 
-`make test` runs ``tests/test_portable_verdicts.py``: the checks that train, their tests and
-the solution notebooks of chapters 05-08, once under ``ATEN_CPU_CAPABILITY=default`` and once
-under ``avx2``. Rows: wall seconds of each (capability, target) child run, one at a time, and
+`make test` runs ``tests/portability/test_portable_verdicts.py``: the checks that train, their
+tests and the solution notebooks of chapters 05-08, once under ``ATEN_CPU_CAPABILITY=default``
+and once under ``avx2``. Rows: wall seconds of each (capability, target) child run, one at a time, and
 their sum, which is what the forced runs add to a one-worker test run.
 """
 

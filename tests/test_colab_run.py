@@ -19,9 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-import build
-import colab_run
+from tools import build, colab_run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -103,15 +101,14 @@ def test_failed_install_stops_with_the_bilingual_message(lang, tmp_path):
     assert "nonexistent" in printed  # pip's own error stays visible above the message
 
 
-def test_prepare_needs_only_the_standard_library():
-    """CI starts ``--prepare`` before the project's venv exists, with the system Python."""
-    code = "import sys; sys.argv = ['x', '--help']; import colab_run"
+@pytest.mark.parametrize("runner", ["colab_run", "floor_run"])
+def test_prepare_needs_only_the_standard_library(runner):
+    """CI starts ``python3 -m tools.<runner> --prepare`` before the project's venv exists, with
+    the system Python: importing it must need nothing outside the standard library."""
+    code = f"import sys; sys.argv = ['x', '--help']; import tools.{runner}"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     done = subprocess.run(
-        [sys.executable, "-S", "-c", code],
-        cwd=ROOT / "tools",
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "tools")},
+        [sys.executable, "-S", "-c", code], cwd=ROOT, capture_output=True, text=True, env=env
     )
     assert done.returncode == 0, done.stderr
 

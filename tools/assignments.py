@@ -11,8 +11,8 @@ written to ``classroom/nbgrader/source/<assignment>/NN_topic.ipynb``:
 - each ``assert check_…(…)`` of a solution becomes a read-only, autograded test cell that
   shows the check's verdict (the same ✓/✗ box and hint as in the chapter) and asserts it.
 
-    python tools/assignments.py           # regenerate the course sources
-    python tools/assignments.py --check   # exit 1 and list what is stale (used by the tests)
+    python -m tools.assignments           # regenerate the course sources
+    python -m tools.assignments --check   # exit 1 and list what is stale (used by the tests)
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import build
+from widgets._i18n import Message
+
+from . import build
 
 ROOT = build.ROOT
 COURSE = ROOT / "classroom" / "nbgrader"
@@ -33,16 +34,16 @@ SOURCE = COURSE / "source"
 POINTS = 1  # per check: every check of a chapter weighs the same
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 
-TITLE = {"ja": "# 課題: {title}", "en": "# Assignment: {title}"}
-INSTRUCTIONS = {
-    "ja": (
+TITLE = Message(ja="# 課題: {title}", en="# Assignment: {title}")
+INSTRUCTIONS = Message(
+    ja=(
         "答えは、`None`・`...`・`raise NotImplementedError(...)` が入っている **答えのセル** に書きます。"
         "上から順にすべてのセルを実行し、採点用のセルが ✓ になるのを確かめてから提出してください。\n\n"
         "採点用のセルと説明のセルは編集できません。消しても採点のときに元に戻ります。"
         "採点では、ノートブックを上から実行し、採点用のセル 1 つにつき {points} 点をつけます。"
         "1 つのセルの実行が {timeout} 秒を超えると、そこで打ち切られます。"
     ),
-    "en": (
+    en=(
         "Write your answers in the **answer cells**, the ones holding `None`, `...` or "
         "`raise NotImplementedError(...)`. Run all cells from the top and check that the "
         "graded cells show ✓ before you submit.\n\n"
@@ -50,8 +51,8 @@ INSTRUCTIONS = {
         "Grading runs the notebook from the top and gives {points} point(s) per graded cell. "
         "A cell that runs longer than {timeout} seconds is stopped there."
     ),
-}
-CHECK_COMMENT = {"ja": "# 採点用のチェック（編集できません）", "en": "# Graded check (read-only)"}
+)
+CHECK_COMMENT = Message(ja="# 採点用のチェック（編集できません）", en="# Graded check (read-only)")
 TIMEOUT = 60  # seconds per cell; must match c.Execute.timeout in nbgrader_config.py
 
 
@@ -102,7 +103,7 @@ def answer_cell(stub: str, solution: str) -> str:
 
 
 def test_cell(call: str, lang: str) -> str:
-    return f"{CHECK_COMMENT[lang]}\nresult = {call}\ndisplay(result)\nassert result"
+    return f"{CHECK_COMMENT(lang)}\nresult = {call}\ndisplay(result)\nassert result"
 
 
 def nb_cell(cell_type: str, source: str, grade_id: str, *, solution=False, grade=False) -> dict:
@@ -130,9 +131,9 @@ def nb_cell(cell_type: str, source: str, grade_id: str, *, solution=False, grade
 def assignment(cfg: dict[str, str], src: Path, lang: str) -> str:
     mine = [c for c in build.parse(src) if c.lang in (None, lang)]
     title = build.TITLE_RE.search(mine[0].text).group(1)
-    intro = INSTRUCTIONS[lang].format(points=POINTS, timeout=TIMEOUT)
+    intro = INSTRUCTIONS(lang, points=POINTS, timeout=TIMEOUT)
     cells: list[tuple[str, str, str]] = [
-        ("markdown", "prose", f"{TITLE[lang].format(title=title)}\n\n{intro}"),
+        ("markdown", "prose", f"{TITLE(lang, title=title)}\n\n{intro}"),
         ("code", "code", build.setup_cell(cfg, lang)),
     ]
     runs: list[Run | build.Cell] = []
@@ -209,7 +210,7 @@ def main() -> int:
     if args.check:
         if stale or extra:
             print(
-                "Stale or unexpected nbgrader sources (run `python tools/assignments.py`):",
+                "Stale or unexpected nbgrader sources (run `python -m tools.assignments`):",
                 *(shown(p) for p in stale + extra),
                 sep="\n  ",
             )

@@ -5,8 +5,8 @@ this script writes ``chapters/{ja,en}/NN_topic.ipynb`` and ``solutions/{ja,en}/N
 and the chapter table of README.md, using the repository URL from ``[tool.nyumon]`` in
 pyproject.toml (the one place an instructor changes it).
 
-    python tools/build.py           # regenerate everything
-    python tools/build.py --check   # exit 1 and list what is stale (used by the tests)
+    python -m tools.build           # regenerate everything
+    python -m tools.build --check   # exit 1 and list what is stale (used by the tests)
 
 Source format: a line ``@@ KIND [LANG]`` starts a cell. KIND is ``md`` or ``code`` (in both
 notebooks), ``stub`` (chapter only) or ``solution`` (solution notebook only); LANG, ``ja`` or
@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import tomllib
+
+from widgets._i18n import Message
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("ja", "en")
@@ -145,20 +147,32 @@ def badge(cfg: dict[str, str], relpath: str) -> str:
     )
 
 
-SETUP_COMMENT = {
-    "ja": "Colab のときだけ、講座の補助パッケージを入れます",
-    "en": "Only on Colab: install the course helpers",
-}
-FAILED_COMMENT = {
-    "ja": "入らなかったら、理由と対処を示して止まります",
-    "en": "if pip failed, say so and stop",
-}
+SETUP_COMMENT = Message(
+    ja="Colab のときだけ、講座の補助パッケージを入れます",
+    en="Only on Colab: install the course helpers",
+)
+FAILED_COMMENT = Message(
+    ja="入らなかったら、理由と対処を示して止まります", en="if pip failed, say so and stop"
+)
+
+
+class _ByLanguage(Message):
+    """A Message also read as ``INSTALL_FAILED[lang]``, as tools/colab_run.py still does.
+
+    Temporary: once colab_run.py and its test call ``INSTALL_FAILED(lang)``, this class goes
+    and INSTALL_FAILED is a plain Message.
+    """
+
+    def __getitem__(self, lang: str) -> str:
+        return self(lang)
+
+
 # Shown when the install fails (offline, GitHub down), instead of a bare "No module named
 # 'widgets'" one line later: what happened and what to do, the notebook's language first.
-INSTALL_FAILED = {
-    "ja": "講座の補助パッケージをインストールできなかったので、ネットへの接続を確かめてから、このセルをもう一度実行してください（原因は上の pip のエラーに出ています）。",
-    "en": "Could not install the course helpers: check the internet connection and run this cell again (pip's error above says why).",
-}
+INSTALL_FAILED = _ByLanguage(
+    ja="講座の補助パッケージをインストールできなかったので、ネットへの接続を確かめてから、このセルをもう一度実行してください（原因は上の pip のエラーに出ています）。",
+    en="Could not install the course helpers: check the internet connection and run this cell again (pip's error above says why).",
+)
 
 
 def install_spec(cfg: dict[str, str]) -> str:
@@ -171,12 +185,12 @@ def setup_cell(cfg: dict[str, str], lang: str) -> str:
     # IPython (and Colab) store a shell command's exit status, %pip's too, in _exit_code.
     return (
         "import sys\n\n"
-        f'if "google.colab" in sys.modules:  # {SETUP_COMMENT[lang]}\n'
+        f'if "google.colab" in sys.modules:  # {SETUP_COMMENT(lang)}\n'
         f'    %pip install -q "{install_spec(cfg)}"\n'
-        f"    if _exit_code != 0:  # {FAILED_COMMENT[lang]}\n"
+        f"    if _exit_code != 0:  # {FAILED_COMMENT(lang)}\n"
         "        raise RuntimeError(\n"
-        f'            "{INSTALL_FAILED[lang]}\\n"\n'
-        f'            "{INSTALL_FAILED[other]}"\n'
+        f'            "{INSTALL_FAILED(lang)}\\n"\n'
+        f'            "{INSTALL_FAILED(other)}"\n'
         "        )\n"
         "from widgets import setup\n\n"
         f'device = setup("{lang}")'
@@ -210,7 +224,7 @@ def notebook(cells: list[tuple[str, str]]) -> str:
     return json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-SOLUTION_TITLE = {"ja": "# 解答: {title}", "en": "# Solutions: {title}"}
+SOLUTION_TITLE = Message(ja="# 解答: {title}", en="# Solutions: {title}")
 
 
 def render(cfg: dict[str, str], src: Path, lang: str, solution: bool) -> str:
@@ -222,7 +236,7 @@ def render(cfg: dict[str, str], src: Path, lang: str, solution: bool) -> str:
     title_cell = mine[0].text
     if solution:
         title = TITLE_RE.search(title_cell).group(1)
-        title_cell = SOLUTION_TITLE[lang].format(title=title)
+        title_cell = SOLUTION_TITLE(lang, title=title)
         body = [c for c in mine[1:] if c.in_exercises and c.kind != "stub"]
     else:
         body = [c for c in mine[1:] if c.kind != "solution"]
@@ -284,7 +298,7 @@ def main() -> int:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
     if args.check and stale:
-        print("Stale generated files (run `python tools/build.py`):", *stale, sep="\n  ")
+        print("Stale generated files (run `python -m tools.build`):", *stale, sep="\n  ")
         return 1
     for path in stale:
         print("wrote", path)

@@ -1,9 +1,9 @@
 """Run the course the way Google Colab does: its Python, its packages, its own install cell.
 
-    python tools/colab_run.py             # build (or reuse) the Colab-like venv, run everything
-    python tools/colab_run.py --prepare   # only build the venv (CI starts this early, in the background)
-    python tools/colab_run.py --python 3.12   # Colab's fallback runtime instead of its default
-    python tools/colab_run.py chapters/ja/02_autograd.ipynb   # some notebooks only
+    python -m tools.colab_run             # build (or reuse) the Colab-like venv, run everything
+    python -m tools.colab_run --prepare   # only build the venv (CI starts this early, in the background)
+    python -m tools.colab_run --python 3.12   # Colab's fallback runtime instead of its default
+    python -m tools.colab_run chapters/ja/02_autograd.ipynb   # some notebooks only
 
 1. What Colab has comes from Colab's own published files (googlecolab/backend-info), kept in
    ``../shared/reference/`` (beside the repository, or in a folder above it; or the folder
@@ -27,7 +27,7 @@
 7. tests/test_torchviz.py runs under this Python (torchviz imports distutils: gone in 3.12),
    with and without a system Graphviz.
 8. ``--verdicts FILE``: every answer of tests/corpus through its check in this venv, written
-   for ``tools/verdicts.py compare`` (CI compares Colab's torch with the others).
+   for ``python -m tools.verdicts compare`` (CI compares Colab's torch with the others).
 
 Timings are printed as a table and saved for ``python -m bench bench_colab``.
 """
@@ -48,9 +48,9 @@ import time
 from pathlib import Path
 from urllib.parse import unquote
 
+from tools import build  # the generated install cell and its failure message
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import build  # noqa: E402  (the generated install cell and its failure message)
 
 REFERENCE_ENV = "NYUMON_COLAB_REFERENCE"
 FREEZE, OS_INFO = "colab-pip-freeze.txt", "colab-os-info.txt"
@@ -478,7 +478,7 @@ def torchviz_tests_pass(venv: Path, clone: Path) -> bool:
 def dump_verdicts(venv: Path, clone: Path, output: Path) -> bool:
     """The corpus's verdicts under this venv's torch (the course as its install cell put it)."""
     say(f"verdicts of tests/corpus under {venv.name} -> {output}")
-    dump = [venv_python(venv), "tools/verdicts.py", "dump", str(output.resolve())]
+    dump = [venv_python(venv), "-m", "tools.verdicts", "dump", str(output.resolve())]
     return subprocess.run(dump, cwd=clone).returncode == 0
 
 

@@ -1,11 +1,11 @@
 """Run the course on the oldest versions it supports: the floor in ``pyproject.toml``.
 
-    python tools/floor_run.py              # build (or reuse) .venv/floor-pyX.Y, run its tests
-    python tools/floor_run.py --prepare    # only build the venv (CI starts this early)
-    python tools/floor_run.py --verdicts out.json   # also dump the corpus's verdicts there
+    python -m tools.floor_run              # build (or reuse) .venv/floor-pyX.Y, run its tests
+    python -m tools.floor_run --prepare    # only build the venv (CI starts this early)
+    python -m tools.floor_run --verdicts out.json   # also dump the corpus's verdicts there
 
 1. The floor is ``[tool.nyumon.floor]`` in ``pyproject.toml``: a Python, torch, torchvision and
-   the NumPy that this torch was built against (tests/test_floor.py checks that the
+   the NumPy that this torch was built against (tests/tooling/test_floor.py checks that the
    ``dependencies`` bounds and ``widgets``' own check say the same).
 2. A venv ``.venv/floor-py3.11`` gets exactly those versions first, as a learner with an older
    install has them, then the course itself (``pip install -e ".[lab,test]"``) under a
@@ -32,9 +32,9 @@ from pathlib import Path
 
 import tomllib
 
+from tools import colab_run  # finding a Python, a venv's size
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import colab_run  # noqa: E402  (finding a Python, a venv's size)
 
 PYTEST = ["-p", "no:cacheprovider", "-q"]
 NOTEBOOKS = ["--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=180", "solutions/en"]
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         overlay = numpy2_overlay(venv)
         steps.append(run(venv, "setup() with NumPy 2 says numpy<2", ["-c", NUMPY2_CHECK], overlay))
     if args.verdicts:
-        dump = ["tools/verdicts.py", "dump", str(args.verdicts.resolve())]
+        dump = ["-m", "tools.verdicts", "dump", str(args.verdicts.resolve())]
         steps.append(run(venv, "verdicts of tests/corpus", dump))
     report = {
         "floor": versions,

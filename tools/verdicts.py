@@ -1,7 +1,7 @@
 """Every answer of the corpus (tests/corpus/) through its check, as data to compare across venvs.
 
-    python tools/verdicts.py dump OUT.json            # in the venv under test
-    python tools/verdicts.py compare A.json B.json …  # exit 1 when any verdict differs
+    python -m tools.verdicts dump OUT.json            # in the venv under test
+    python -m tools.verdicts compare A.json B.json …  # exit 1 when any verdict differs
 
 ``dump`` imports whatever modules ``tests/corpus`` holds, takes every ``ANSWERS`` list it
 finds, runs each answer's check in English and in Japanese and writes, per answer, the
@@ -38,8 +38,6 @@ RAW_ERROR = re.compile(r"\b[A-Z]\w*(?:Error|Exception|Warning|Interrupt)\b:")
 
 def answer_lists(package: str = "tests.corpus") -> list[tuple[str, list]]:
     """``(module name, ANSWERS)`` for every module under ``package`` that has ``ANSWERS``."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     root = importlib.import_module(package)
     found = [(package, getattr(root, "ANSWERS", None))]
     for info in pkgutil.walk_packages(root.__path__, package + "."):

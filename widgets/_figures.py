@@ -9,6 +9,11 @@ is quick.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 import atexit
 import io
 import threading
@@ -36,7 +41,7 @@ def japanese_font() -> None:
                 matplotlib_fontja.japanize()
 
 
-def new_figure(width: float, height: float, dpi: float):
+def new_figure(width: float, height: float, dpi: float) -> Figure:
     """An empty matplotlib ``Figure`` with an Agg canvas (no pyplot), Japanese-ready."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure

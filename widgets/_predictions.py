@@ -123,7 +123,7 @@ def show_predictions(
         ax.imshow(images[i].float().numpy(), cmap="gray_r")
         title = PRED_TITLE(pred=pred[i].item(), prob=best[i].item())
         wrong = labels is not None and pred[i] != labels[i]
-        if wrong:
+        if wrong and labels is not None:
             title += "\n" + TRUE_LABEL(label=labels[i].item())
         ax.set_title(title, fontsize=8, color="#b3261e" if wrong else "black")
     fig.tight_layout()

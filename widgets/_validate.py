@@ -48,8 +48,9 @@ def unwrap_number(value: object) -> object:
     """
     numel = getattr(value, "numel", None)  # torch.Tensor
     size = numel() if callable(numel) else getattr(value, "size", None)  # NumPy
-    if isinstance(size, int) and size == 1 and callable(getattr(value, "item", None)):
-        return value.item()
+    item = getattr(value, "item", None)
+    if isinstance(size, int) and size == 1 and callable(item):
+        return item()
     return value
 
 

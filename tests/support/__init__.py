@@ -7,4 +7,10 @@
 - ``polling``: waiting on background threads without fixed sleeps.
 - ``reference``: right answers to the homework (chapter 08), used by tests and bench.
 - ``backends``: the forced CPU backends the verdict tests re-run under.
+
+``ROOT`` is the repository's folder, for test files at any depth of tests/.
 """
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]

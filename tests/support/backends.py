@@ -1,6 +1,6 @@
 """The CPU backends the verdict tests re-run under, and what those runs cover.
 
-Used by tests/test_portable_verdicts.py (the runs) and bench/bench_portable.py (their cost).
+Used by tests/portability/test_portable_verdicts.py (the runs) and bench/bench_portable.py (their cost).
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ def labels_text(names: list[str], labels: list[int]) -> str:
     return out.getvalue()
 
 
-def written_by_us(csv_path: Path, labels: object) -> bool:
+def written_by_us(csv_path: Path, labels: np.ndarray) -> bool:
     """True when ``csv_path`` is exactly the labels file this helper writes for some ``n``."""
     if not csv_path.is_file():
         return False

@@ -2,7 +2,7 @@
 
 ``load_mnist`` calls ``datasets.MNIST(root, train=..., download=True, transform=...)``. When
 the download is impossible (no network, a mirror refusing), it says so in the learner's
-language, writes the 5,000-image sample from ``_data_sample`` in torchvision's raw layout and
+language, writes the 5,000-image sample from ``sample`` in torchvision's raw layout and
 returns ``datasets.MNIST(..., download=False)`` over it, so the same cell goes on.
 """
 
@@ -16,6 +16,7 @@ import os
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from torchvision import datasets
 
@@ -157,7 +158,11 @@ def load_mnist(
     )
     folder = check_root(root)
     cls = datasets.FashionMNIST if fashion else datasets.MNIST
-    kw = {"train": train, "transform": transform, "target_transform": target_transform}
+    kw: dict[str, Any] = {
+        "train": train,
+        "transform": transform,
+        "target_transform": target_transform,
+    }
     if not fashion and sample.is_sample(folder) and folder not in _noted:
         _noted.add(folder)
         print(SAMPLE_IN_USE(path=folder / "MNIST"))

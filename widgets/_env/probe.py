@@ -6,6 +6,7 @@ notebook cell must not fail because ``psutil`` is missing or ``nvidia-smi`` hang
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import shutil
@@ -18,11 +19,12 @@ from typing import TypeVar
 import torch
 
 T = TypeVar("T")
+D = TypeVar("D")
 NVIDIA_SMI_TIMEOUT = 5.0  # seconds; a wedged driver can make nvidia-smi hang
 GIB = 1024**3
 
 
-def safe(probe: Callable[[], T], default: T) -> T:
+def safe(probe: Callable[[], T], default: D) -> T | D:
     """``probe()``, or ``default`` when it raises anything at all."""
     try:
         return probe()
@@ -122,7 +124,7 @@ def nvidia_smi() -> list[tuple[str, float | None, str]]:
     rows = []
     for line in done.stdout.strip().splitlines():
         name, memory, driver = (part.strip() for part in line.split(","))
-        mib = safe(lambda m=memory: float(m), None)  # "[N/A]" on some boards
+        mib = safe(functools.partial(float, memory), None)  # "[N/A]" on some boards
         rows.append((name, None if mib is None else round(mib / 1024, 1), driver))
     return rows
 

@@ -1,6 +1,6 @@
 """``env_report``: which machine and which versions a notebook runs on.
 
-The facts come from ``_env_probe`` (each probe returns ``None`` when it cannot tell); this
+The facts come from ``probe`` (each probe returns ``None`` when it cannot tell); this
 module keeps them in a frozen dataclass for code and shows them as an HTML table in a
 notebook or as text elsewhere, with advice (no GPU on Colab, untested versions).
 """

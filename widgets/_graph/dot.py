@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from .._i18n import CourseTypeError, CourseValueError, Message
 from .._validate import WRONG_TYPE, type_name
@@ -136,7 +137,7 @@ def png_from_svg(svg: str) -> bytes:
     return bytes(png)
 
 
-def graphviz_bundle(graph: object) -> dict[str, str]:
+def graphviz_bundle(graph: Any) -> dict[str, str]:
     """The notebook output of a ``graphviz`` graph, drawn by the course's renderer."""
     try:
         return {"image/svg+xml": render_svg(graph.source)}

@@ -1,7 +1,7 @@
 """``show_graph``: draw the autograd graph of a tensor in a notebook.
 
-The graph is traced by ``_trace.trace`` (plain data), written as Graphviz DOT here, and
-rendered by ``_render.render_svg`` (system ``dot``, else WebAssembly) only when displayed.
+The graph is traced by ``trace.trace`` (plain data), written as Graphviz DOT here, and
+rendered by ``render.render_svg`` (system ``dot``, else WebAssembly) only when displayed.
 No torchviz needed: it imports ``distutils``, which Python 3.12 dropped.
 """
 

@@ -1,13 +1,14 @@
 """``trace``: walk a tensor's autograd graph into plain nodes and edges (no Graphviz).
 
 Like micrograd's ``trace(root) -> nodes, edges``: the picture is drawn elsewhere
-(``_graph.py``), so tests and notebooks can inspect the graph without any renderer.
+(``show`` and ``render``), so tests and notebooks can inspect the graph without any renderer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 
@@ -39,7 +40,7 @@ def shape_text(shape: tuple[int, ...] | None) -> str:
     return "(" + ", ".join(str(n) for n in shape) + ")"
 
 
-def output_shape(fn: object) -> tuple[int, ...] | None:
+def output_shape(fn: Any) -> tuple[int, ...] | None:
     # `_input_metadata` is private (the gradient arriving at `fn` has its output's shape):
     # when a PyTorch release drops it the graph just loses shapes in tooltips.
     try:

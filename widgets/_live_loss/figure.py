@@ -11,11 +11,15 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 from .._figures import new_figure, to_png
 from .._i18n import Message, get_lang
 from .history import ACCURACY, LOSS, X_LABELS, History, fmt
 from .panel import CurvePanel
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 PANEL_TITLES = {LOSS: Message(ja="損失", en="loss"), ACCURACY: Message(ja="正解率", en="accuracy")}
 PANEL_WIDTH, HEIGHT, DPI = 5.0, 3.4, 90
@@ -41,7 +45,7 @@ class LossFigure:
     def __init__(self, title: str | None, x: str, log_scale: bool) -> None:
         self.title, self.x, self.log_scale = title, x, log_scale
         self.lock = threading.Lock()  # a widget may render from a training thread
-        self.figure = None
+        self.figure: Figure | None = None
         self.layout: tuple = ()
         self.panels: dict[str, CurvePanel] = {}
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from math import isfinite
 from numbers import Real
+from typing import Any
 
 from .._i18n import CourseTypeError, CourseValueError, Message
 from .._validate import NOT_FINITE, NUMBER, TOO_SMALL, WRONG_TYPE, type_name, unwrap_number
@@ -66,10 +67,9 @@ def default_panel(name: str) -> str:
 def check_panels(panels: object) -> dict[str, str]:
     if panels is None:
         return {}
-    ok = isinstance(panels, Mapping) and all(
+    if not isinstance(panels, Mapping) or not all(
         isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in panels.items()
-    )
-    if not ok:
+    ):
         raise CourseTypeError(WRONG_TYPE, name="panels", expected=STR_MAPPING(), got=repr(panels))
     return dict(panels)
 
@@ -200,7 +200,7 @@ class History(Mapping[str, Series]):
         self.updates += 1
         return True
 
-    def _record_quickly(self, step: object, values: dict[str, object]) -> bool:
+    def _record_quickly(self, step: object, values: dict[str, Any]) -> bool:
         """``add`` for the usual update (a new int step, floats, known series); False if not.
 
         It runs every step of a learner's loop, interleaved with torch, where every bytecode

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from .._validate import require_choice
 from .history import Divergence, History
@@ -35,8 +35,11 @@ class NotebookOutput:
 
     def __init__(self, display: Callable[..., object] | None = None) -> None:
         if display is None:
-            from IPython.display import display
-        self.display, self.handle = display, None
+            from IPython.display import display as ipython_display
+
+            display = ipython_display
+        self.display: Callable[..., Any] = display
+        self.handle: Any = None  # IPython's DisplayHandle once shown
 
     def send(self, plot: LiveLoss, final: bool) -> None:
         png = base64.b64encode(plot.to_png()).decode("ascii")
@@ -65,7 +68,7 @@ class TextOutput:
 class ImageOutput:
     """Sets the ``value`` of an ``ipywidgets.Image`` (7.x and 8.x alike)."""
 
-    def __init__(self, image: object) -> None:
+    def __init__(self, image: Any) -> None:
         self.image = image
         image.format = "png"
 

@@ -1,7 +1,7 @@
 """``live_loss``: a training curve that redraws in place while the loop runs.
 
 ``LiveLoss`` records every update in a ``History`` (cheap) and hands the drawing to an
-output (``_loss_outputs``) only when a redraw is due: at most every ``every`` seconds, and
+output (``outputs``) only when a redraw is due: at most every ``every`` seconds, and
 less often when a redraw is slow, so that drawing stays a few percent of the loop's time.
 """
 
@@ -24,6 +24,7 @@ DRAW_SHARE = 0.04  # redraws may take at most this share of the time since the f
 BOOL = Message(ja="True か False", en="True or False")
 TEXT_OR_NONE = Message(ja="文字列か None", en="a string or None")
 PATH_OR_NONE = Message(ja="ファイルのパスか None", en="a file path or None")
+PATH = Message(ja="ファイルのパス", en="a file path")
 NO_FOLDER = Message(
     ja="{path} を保存するフォルダ {folder} がありません。",
     en="The folder {folder} for {path} does not exist.",
@@ -105,11 +106,13 @@ class LiveLoss:
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the current figure to ``path`` as PNG and return the path."""
-        path = check_save(path)
-        path.write_bytes(self.to_png())
+        target = check_save(path)
+        if target is None:
+            raise CourseTypeError(WRONG_TYPE, name="path", expected=PATH(), got=type_name(path))
+        target.write_bytes(self.to_png())
         if isinstance(self.output, TextOutput):
-            self.output.print(SAVED(path=path))
-        return path
+            self.output.print(SAVED(path=target))
+        return target
 
     def _draw(self, final: bool) -> None:
         start = self._clock()
@@ -124,6 +127,7 @@ class LiveLoss:
     def _schedule(self, now: float) -> None:
         # Not before `every` has passed, nor before the redraws so far, the next one and the
         # closing one fit in the budget: a loop of a second or two draws once, at the end.
+        assert self._start is not None  # set by the first update, before any redraw
         budget_ok = self._start + (self._spent + 2 * self._cost) / DRAW_SHARE
         self._due = max(now + self.every, budget_ok)
 

@@ -6,6 +6,8 @@ log scale) whose readout is the exact value, also for a value set in code (0.03 
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import ipywidgets as w
 
 from .._i18n import Message
@@ -39,7 +41,8 @@ def options_for(name: str) -> list[tuple[str, object]]:
         return [(str(NO_PRESET), None)] + [(str(m), key) for key, m in PRESET_NAMES.items()]
     if name == "lr":
         return [(label(v), v) for v in LR_STOPS]
-    return [(str(choice.label), key) for key, choice in SETTINGS[name].choices.items()]
+    choices = SETTINGS[name].choices or {}
+    return [(str(choice.label), key) for key, choice in choices.items()]
 
 
 def with_value(options: list[tuple[str, object]], value: object) -> list[tuple[str, object]]:
@@ -47,7 +50,7 @@ def with_value(options: list[tuple[str, object]], value: object) -> list[tuple[s
     if value in [v for _, v in options]:
         return options
     if isinstance(value, float) and all(isinstance(v, float) for _, v in options):
-        return sorted([*options, (label(value), value)], key=lambda option: option[1])
+        return sorted([*options, (label(value), value)], key=lambda option: cast(float, option[1]))
     return [*options, (label(value), value)]
 
 
@@ -55,18 +58,19 @@ def position(options: list[tuple[str, object]], value: object) -> int:
     return [v for _, v in options].index(value)
 
 
-def make_control(name: str, value: object) -> w.ValueWidget:
+def make_control(name: str, value: Any) -> w.ValueWidget:
     """The widget for one setting, showing ``value`` (ranges widen to fit it)."""
     setting = SETTINGS.get(name)
     text = PRESET if setting is None else setting.label
     common = dict(description=str(text), style=STYLE, layout=w.Layout(**LAYOUT))
-    kind = CHOICE if setting is None else setting.control
-    if kind == CHOICE:
+    if setting is None or setting.control == CHOICE:  # the preset menu has no Setting
         return w.Dropdown(options=with_value(options_for(name), value), value=value, **common)
+    kind = setting.control
     if kind == LOG_SLIDER:  # by index: ipywidgets leaves the label empty for value=first
         options = with_value(options_for(name), value)
         return w.SelectionSlider(options=options, index=position(options, value), **common)
     if kind in (SLIDER, INT_SLIDER):
+        assert setting.shown is not None, "a slider shows a range"
         low, high = setting.shown
         slider = w.FloatSlider if kind == SLIDER else w.IntSlider
         return slider(value=value, min=low, max=max(high, value), step=setting.step, **common)

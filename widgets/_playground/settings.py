@@ -14,6 +14,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from numbers import Real
+from typing import Any
 
 import torch
 from torch import nn
@@ -41,6 +42,7 @@ class Choice:
 
     def code(self, *args: str, **kwargs: str) -> str:
         """The constructor call as Python source, e.g. ``torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)``."""
+        assert self.make is not None, "only choices that build something are exported"
         parts = [*args, *(f"{k}={v}" for k, v in kwargs.items())]
         parts += [f"{k}={v!r}" for k, v in self.options.items()]
         return f"{source_name(self.make)}({', '.join(parts)})"
@@ -128,7 +130,7 @@ class Setting:
     high: float | None = None
     shown: tuple[float, float] | None = None
     step: float | None = None
-    choices: Mapping[object, Choice] | None = None
+    choices: Mapping[Any, Choice] | None = None  # keys: names, or batch sizes (None: all)
     optional: bool = False  # None is accepted (batch_size: the whole set)
 
     def check(self, name: str, value: object) -> object:
@@ -138,11 +140,13 @@ class Setting:
             return require_bool(name, value)
         if self.low is None:  # a closed choice: one of the table's keys
             return require_choice(name, value, tuple(self.choices or ()))
-        if self.control == LOG_SLIDER:
-            return require_fraction(name, require_positive(name, value), self.low, self.high)
-        if self.control == SLIDER:
+        if self.control in (LOG_SLIDER, SLIDER):
+            assert self.high is not None, "a slider has both ends"
+            if self.control == LOG_SLIDER:
+                value = require_positive(name, value)
             return require_fraction(name, value, self.low, self.high)
-        return require_int(name, value, low=self.low, high=self.high)  # choices are suggestions
+        # Whole-number settings declare int bounds (Setting types them as float for all kinds).
+        return require_int(name, value, low=self.low, high=self.high)  # type: ignore[arg-type]
 
 
 SETTINGS: dict[str, Setting] = {
@@ -281,5 +285,5 @@ def make_config(base: Config | None = None, *, preset: str | None = None, **chan
     """``base`` (default: ``Config()``) with a preset, then ``changes``, applied and checked."""
     settings = dict(PRESETS[require_choice("preset", preset, tuple(PRESETS))]) if preset else {}
     settings.update(changes)
-    clean = {name: checked(name, value) for name, value in settings.items()}
+    clean: dict[str, Any] = {name: checked(name, value) for name, value in settings.items()}
     return dataclasses.replace(base or Config(), **clean)

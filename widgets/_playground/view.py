@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import threading
+from typing import Any
 
 import numpy as np
 import torch
@@ -124,7 +125,7 @@ class PlaygroundFigure:
             np.zeros((SIZE, SIZE)), origin="lower", aspect="auto", cmap=class_map(), vmin=0, vmax=1
         )
         self.colorbar = fig.colorbar(self.image, cax=self.cbar_ax)
-        style = dict(edgecolors=EDGE, zorder=3)
+        style: dict[str, Any] = dict(edgecolors=EDGE, zorder=3)
         self.train_points = m.scatter([], [], s=22, marker="o", linewidths=0.6, **style)
         self.test_points = m.scatter([], [], s=40, marker="^", linewidths=1.1, **style)
         self.wrong = m.scatter(

@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT
+
 SCRIPT = """
 from widgets import check_diverging_lr, check_fewest_hidden, check_regression_fix, setup
 setup("en", quiet=True)

@@ -9,11 +9,11 @@ import re
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 import torch
 
+from tests.support import ROOT
 from tests.support.polling import settled, until
 from widgets._i18n import CourseTypeError, CourseValueError, set_lang
 from widgets._playground.export import export_code
@@ -21,8 +21,6 @@ from widgets._playground.session import DIVERGED, DONE, PAUSED, RUNNING, WAITING
 from widgets._playground.settings import PRESETS, Config, make_config
 from widgets._playground.tasks import TASKS, make_data
 from widgets._playground.train import Run, single_threaded
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("task", sorted(TASKS))

@@ -34,10 +34,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import ROOT
 from tests.support.nbgrader_run import BIN, COURSE_ID, Gradebook, nbgrader
 from widgets._checks.verdict import LABELS, STUB_LEFT, TODO
 
-ROOT = Path(__file__).resolve().parents[1]
 COURSE_FILES = ROOT / "classroom" / "nbgrader"
 HW = "08_autograd_from_scratch_en"  # chapter 08, the homework, in English
 EX = "02_autograd_ja"  # chapter 02's exercises, in Japanese
@@ -45,8 +45,9 @@ NOTEBOOK = {HW: "08_autograd_from_scratch", EX: "02_autograd"}
 # Seconds per cell in this test (the course uses 60; nbgrader's default is 30): a setup cell
 # takes about 5 s here, and eve's endless loop costs exactly this long.
 TIMEOUT = 30
-# nbgrader's own noise: SQLAlchemy on a rolled-back submission, nbformat on a restored cell.
 pytestmark = [
+    pytest.mark.notebooks,  # autograde runs every hand-in in a kernel: make test, not make check
+    # nbgrader's own noise: SQLAlchemy on a rolled-back submission, nbformat on a restored cell.
     pytest.mark.filterwarnings("ignore:Object of type <Submitted"),
     pytest.mark.filterwarnings("ignore:Cell is missing an id field"),
 ]

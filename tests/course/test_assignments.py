@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-import assignments
-import build
+from tools import assignments, build
 
 ROOT = build.ROOT
 
@@ -30,9 +28,9 @@ def text(cell: dict) -> str:
 
 
 def test_no_drift():
-    """`python tools/assignments.py --check` passes: the committed sources are current."""
+    """`python -m tools.assignments --check` passes: the committed sources are current."""
     done = subprocess.run(
-        [sys.executable, "tools/assignments.py", "--check"],
+        [sys.executable, "-m", "tools.assignments", "--check"],
         cwd=ROOT,
         capture_output=True,
         text=True,

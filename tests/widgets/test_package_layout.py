@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 from pathlib import Path
 
 import widgets
@@ -78,6 +79,30 @@ def test_every_subpackage_says_what_it_holds():
     for path in PACKAGE.rglob("*.py"):
         docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
         assert docstring, f"{path.relative_to(PACKAGE)} has no docstring"
+
+
+# What a docstring names as a module: ``_name`` (or ``_name.attr``) and ``name.py``.
+NAMED = re.compile(r"``(_[a-z][\w.]*|[a-z_][\w/]*\.py)``")
+
+
+def test_docstrings_name_only_modules_that_exist():
+    """A module renamed or moved leaves no docstring pointing at its old name."""
+    known = modules()
+    stale = []
+    for name, path in known.items():
+        docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for named in NAMED.findall(docstring):
+            is_file = named.endswith(".py")
+            first = named.removesuffix(".py").replace("/", ".") if is_file else named.split(".")[0]
+            found = [
+                known[m]
+                for m in (f"{package}.{first}".strip("."), first)
+                if m in known and (not is_file or known[m].name != "__init__.py")
+            ]
+            if not found:
+                stale.append(f"{path.relative_to(PACKAGE)}: ``{named}``")
+    assert not stale, stale
 
 
 def test_type_checking_imports_name_exactly_the_lazy_exports():

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT
+
 GLOSSARY = ROOT / "docs" / "glossary.tsv"
 JA_NOTEBOOKS = sorted((ROOT / "chapters" / "ja").glob("*.ipynb"))
 

@@ -277,6 +277,8 @@ BAD_INPUTS = [
     (lambda: live_loss(output=42), CourseValueError, "output cannot be '42'"),
     (lambda: live_loss(save=1), CourseTypeError, "save must be a file path"),
     (lambda: live_loss(save="/no/such/dir/x.png"), CourseValueError, "does not exist"),
+    # save(path) needs a path: None was an AttributeError (found by mypy)
+    (lambda: live_loss(output="none").save(None), CourseTypeError, "path must be a file path"),
 ]
 BAD_UPDATES = [
     ({}, CourseValueError, "Nothing to record"),

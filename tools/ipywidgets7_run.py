@@ -1,6 +1,6 @@
 """Run the widget tests against ipywidgets 7.7.1, the version Google Colab ships.
 
-    python tools/test_ipywidgets7.py [extra pytest arguments]
+    python -m tools.ipywidgets7_run [extra pytest arguments]
 
 Installs ipywidgets 7.7.1 and the packages it pins (``--no-deps``) into ``.venv/ipywidgets7``
 once, then runs ``pytest -m widgets tests`` in a fresh interpreter with that folder first on
@@ -59,11 +59,10 @@ class RequireVersion:
 
 
 def run_pytest(args: list[str]) -> int:
-    """Called in the child interpreter, where PYTHONPATH already starts with TARGET."""
+    """Called in the child interpreter, where TARGET (PYTHONPATH) precedes site-packages."""
     import pytest
 
-    os.chdir(ROOT)
-    sys.path.insert(0, str(ROOT))  # as `python -m pytest` does: `import tests.…` works
+    os.chdir(ROOT)  # `python -m` put the folder it started in (ROOT) first on sys.path
     return pytest.main(
         ["-p", "no:cacheprovider", "-m", "widgets", "-W", IGNORE, *(args or ["tests"])],
         plugins=[RequireVersion()],
@@ -76,7 +75,7 @@ def main() -> int:
     install()
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TARGET), env.get("PYTHONPATH")]))
-    child = [sys.executable, __file__, "--inside", *sys.argv[1:]]
+    child = [sys.executable, "-m", "tools.ipywidgets7_run", "--inside", *sys.argv[1:]]
     return subprocess.run(child, env=env, cwd=ROOT).returncode
 
 

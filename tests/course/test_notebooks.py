@@ -14,7 +14,8 @@ import nbformat
 import pytest
 import tomllib
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT
+
 NOTEBOOKS = sorted(
     p for folder in ("chapters", "solutions") for p in (ROOT / folder).glob("*/*.ipynb")
 )
@@ -72,7 +73,7 @@ def test_there_are_notebooks_in_both_languages():
 
 def test_generated_files_are_up_to_date():
     done = subprocess.run(
-        [sys.executable, "tools/build.py", "--check"], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "tools.build", "--check"], cwd=ROOT, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout + done.stderr
 

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import ROOT
 from tests.support.jupyter_server import free_port, serving
 from tests.support.nbgrader_run import COURSE_ID, nbgrader
 
-ROOT = Path(__file__).resolve().parents[1]
 NBGRADER = ROOT / "classroom" / "nbgrader"
 ROLES = NBGRADER / "roles"
 ASSIGNMENT = "01_tensors_en"

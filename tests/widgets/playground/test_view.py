@@ -7,7 +7,6 @@ Colour vision deficiency is simulated with Machado, Oliveira & Fernandes (2009),
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,11 +14,12 @@ import torch
 from matplotlib.colors import to_rgb, to_rgba
 from PIL import Image
 
+from tests.support import ROOT
 from widgets._playground.settings import make_config
 from widgets._playground.train import Run
 from widgets._playground.view import CLASS_COLOURS, MAP_COLOURS, PlaygroundFigure, draw
 
-OUT = Path(__file__).resolve().parents[1] / "test-output" / "playground"
+OUT = ROOT / "test-output" / "playground"
 
 DEUTERANOPIA = np.array(
     [

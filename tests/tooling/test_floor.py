@@ -9,7 +9,6 @@ string faked; a real old torch is what the floor venv has).
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,14 +16,12 @@ import tomllib
 import torch
 
 import widgets._env.floor as floor
+from tools import floor_run
 from widgets import setup
 from widgets._env.report import TESTED_RANGES, minor_version
 from widgets._i18n import set_lang
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-import floor_run
-
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
