@@ -71,7 +71,7 @@ def error_output(ename: str, evalue: str) -> dict:
 
 
 def test_failed_install_check_wants_the_course_message_in_both_languages():
-    message = f"{build.INSTALL_FAILED['en']}\n{build.INSTALL_FAILED['ja']}"
+    message = f"{build.INSTALL_FAILED('en')}\n{build.INSTALL_FAILED('ja')}"
     assert colab_run.failed_install_problem([error_output("RuntimeError", message)], "en") is None
     bare = [error_output("ModuleNotFoundError", "No module named 'widgets'")]
     assert "No module named" in colab_run.failed_install_problem(bare, "en")

@@ -156,20 +156,9 @@ FAILED_COMMENT = Message(
 )
 
 
-class _ByLanguage(Message):
-    """A Message also read as ``INSTALL_FAILED[lang]``, as tools/colab_run.py still does.
-
-    Temporary: once colab_run.py and its test call ``INSTALL_FAILED(lang)``, this class goes
-    and INSTALL_FAILED is a plain Message.
-    """
-
-    def __getitem__(self, lang: str) -> str:
-        return self(lang)
-
-
 # Shown when the install fails (offline, GitHub down), instead of a bare "No module named
 # 'widgets'" one line later: what happened and what to do, the notebook's language first.
-INSTALL_FAILED = _ByLanguage(
+INSTALL_FAILED = Message(
     ja="講座の補助パッケージをインストールできなかったので、ネットへの接続を確かめてから、このセルをもう一度実行してください（原因は上の pip のエラーに出ています）。",
     en="Could not install the course helpers: check the internet connection and run this cell again (pip's error above says why).",
 )

@@ -435,7 +435,7 @@ def failed_install_problem(outputs: list, lang: str) -> str | None:
         return "the install cell did not fail with an unreachable URL"
     error = errors[0]
     other = "en" if lang == "ja" else "ja"
-    expected = f"{build.INSTALL_FAILED[lang]}\n{build.INSTALL_FAILED[other]}"
+    expected = f"{build.INSTALL_FAILED(lang)}\n{build.INSTALL_FAILED(other)}"
     if error["ename"] != "RuntimeError" or error["evalue"] != expected:
         return f"expected the course's message, got {error['ename']}: {error['evalue']}"
     return None
