@@ -14,19 +14,14 @@ from widgets import (
     check_mlp,
     check_param_count,
 )
-from widgets._checks.ch04 import (
-    conv1d_length,
-    conv_pool_real,
-    conv_pool_settings,
-    conv_settings,
-    formula,
-)
+from widgets._checks.ch04 import conv_length, conv_pool_real, conv_pool_settings
+from widgets._checks.legacy import conv1d_length, conv_settings
 from widgets._i18n import set_lang
 
 
 def test_settings_are_valid_and_the_formula_matches_torch():
     for args in conv_settings(200, seed=1):
-        assert conv1d_length(*args) == formula(*args) >= 1
+        assert conv1d_length(*args) == conv_length(*args) >= 1
 
 
 def test_conv_right():
@@ -176,9 +171,6 @@ def test_conv_pool_shape():
         "height and width are swapped": lambda *a: conv_pool_by_formula(*a)[::-1],
         "compute it with the formulas": runs_the_layers,
         "two integers": lambda *a: tuple(v / 1 for v in conv_pool_by_formula(*a)),
-        "padding on both sides": lambda h, w, k, s, p, d, pool: conv_pool_by_formula(
-            h - p, w - p, k, s, p, d, pool
-        ),
     }
     for hint, answer in cases.items():
         verdict = check_conv_pool_shape(answer)

@@ -37,7 +37,7 @@ _EXPORTS = {
     "check_checkpoint": "_checks.ch06",
     "check_cnn_block": "_checks.ch06",
     "check_conv2d": "_checks.homework.conv",
-    "check_conv_out": "_checks.ch04",
+    "check_conv_out": "_checks.legacy",
     "check_conv_pool_shape": "_checks.ch04",
     "check_digit_folder": "_checks.ch03",
     "check_distances": "_checks.ch01",
@@ -102,13 +102,7 @@ if TYPE_CHECKING:  # editors and type checkers see the real names and signatures
     )
     from ._checks.ch02 import check_grad_by_hand, check_per_sample_grads, check_sgd_step
     from ._checks.ch03 import check_digit_folder, check_one_hot, check_split
-    from ._checks.ch04 import (
-        check_conv_out,
-        check_conv_pool_shape,
-        check_dropout,
-        check_mlp,
-        check_param_count,
-    )
+    from ._checks.ch04 import check_conv_pool_shape, check_dropout, check_mlp, check_param_count
     from ._checks.ch05 import check_accuracy, check_logits_loss, check_train_step
     from ._checks.ch06 import check_checkpoint, check_cnn_block, check_mynet, check_probabilities
     from ._checks.ch07 import check_diverging_lr, check_fewest_hidden, check_regression_fix
@@ -118,6 +112,7 @@ if TYPE_CHECKING:  # editors and type checkers see the real names and signatures
     from ._checks.homework.conv import check_conv2d
     from ._checks.homework.graph import check_draw_graph, check_same_losses
     from ._checks.homework.tensor import check_backward, check_tensor_ops
+    from ._checks.legacy import check_conv_out
     from ._checks.verdict import Verdict
     from ._data.folder import sample_image_folder
     from ._data.mnist import data_dir, load_mnist

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.corpus import mistake, right, slow, stub
+from tests.corpus import changed, mistake, right, slow, stub
 from widgets import check_diverging_lr, check_fewest_hidden, check_regression_fix
 
 FIX = {"scale": True, "activation": "tanh", "hidden": 32, "optimizer": "adam", "lr": 0.03}
@@ -26,7 +26,10 @@ ANSWERS = [
         )
     ),
     mistake("less noise", check_regression_fix, lambda: ({**FIX, "noise": 0.0},), "problem itself"),
-    mistake("a list of pairs", check_regression_fix, lambda: (list(FIX.items()),), "as a dict"),
+    changed(
+        mistake("a list of pairs", check_regression_fix, lambda: (list(FIX.items()),), "as a dict"),
+        'issue 24: a message without blanks prints {"lr": 0.03}, not {{"lr": 0.03}}',
+    ),
     slow(
         mistake("only a smaller lr", check_regression_fix, lambda: ({"lr": 1e-4},), "not below 1")
     ),

@@ -6,8 +6,19 @@ import torch
 
 from .._i18n import Message
 from .compare import close
-from .guard import run_watched
-from .verdict import Verdict, error_text, exercise, failed, passed, unanswered
+from .learner import (
+    Crash,
+    as_data,
+    as_values,
+    call,
+    call_watched,
+    expect_callable,
+    expect_tensor,
+    probe_each,
+    settled,
+    type_name,
+)
+from .verdict import Verdict, exercise, failed, passed
 
 NOT_A_TENSOR = Message(
     ja="答えが torch.Tensor ではありません（{got} です）。torch の関数で作りましょう。",
@@ -16,10 +27,8 @@ NOT_A_TENSOR = Message(
 SHAPE_IS = Message(ja="形は {shape} です。", en="Its shape is {shape}.")
 
 
-def tensor_or_hint(value: object) -> Verdict | None:
-    if isinstance(value, torch.Tensor):
-        return None
-    return failed(NOT_A_TENSOR(got=type(value).__name__))
+def tensor(value: object) -> torch.Tensor:
+    return expect_tensor(value, NOT_A_TENSOR)
 
 
 # 1. A batch of images -------------------------------------------------------------
@@ -47,11 +56,8 @@ BATCH_ZEROS = Message(
 )
 
 
-@exercise(BATCH_TITLE)
-def check_image_batch(batch: object) -> Verdict:
-    """Exercise 1: 16 RGB images of 32×32 pixels, all zeros, float32."""
-    if (hint := tensor_or_hint(batch)) is not None:
-        return hint
+def judge_image_batch(batch: object) -> Verdict:
+    batch = tensor(batch)
     shape = tuple(batch.shape)
     detail = SHAPE_IS(shape=shape)
     if batch.dim() != 4:
@@ -65,6 +71,12 @@ def check_image_batch(batch: object) -> Verdict:
     if batch.count_nonzero().item() != 0:
         return failed(BATCH_ZEROS(), detail)
     return passed(detail)
+
+
+@exercise(BATCH_TITLE, probe=as_data, judge=judge_image_batch)
+def check_image_batch(batch: object) -> Verdict:
+    """Exercise 1: 16 RGB images of 32×32 pixels, all zeros, float32."""
+    return judge_image_batch(as_data(batch))
 
 
 # 2. Matrix product vs element-wise product ----------------------------------------
@@ -87,12 +99,8 @@ PRODUCTS_OK = Message(
 )
 
 
-@exercise(PRODUCTS_TITLE)
-def check_products(A: torch.Tensor, B: torch.Tensor, C: object, D: object) -> Verdict:
-    """Exercise 2: ``C`` is the matrix product ``A @ B``, ``D`` the element-wise ``A * A``."""
-    for value in (C, D):
-        if (hint := tensor_or_hint(value)) is not None:
-            return hint
+def judge_products(data: tuple) -> Verdict:
+    A, B, C, D = (tensor(value) for value in data)
     matrix, elementwise = A @ B, A * A
     if close(C, elementwise) and close(D, matrix):
         return failed(SWAPPED())
@@ -101,6 +109,12 @@ def check_products(A: torch.Tensor, B: torch.Tensor, C: object, D: object) -> Ve
     if not close(D, elementwise):
         return failed(ELEMENTWISE_WRONG(), SHAPE_IS(shape=tuple(D.shape)))
     return passed(PRODUCTS_OK(c_shape=tuple(C.shape), d_shape=tuple(D.shape)))
+
+
+@exercise(PRODUCTS_TITLE, probe=as_values, judge=judge_products)
+def check_products(A: torch.Tensor, B: torch.Tensor, C: object, D: object) -> Verdict:
+    """Exercise 2: ``C`` is the matrix product ``A @ B``, ``D`` the element-wise ``A * A``."""
+    return judge_products(as_values(A, B, C, D))
 
 
 # 3. Flatten each image ------------------------------------------------------------
@@ -120,11 +134,8 @@ FLAT_ORDER = Message(
 )
 
 
-@exercise(FLAT_TITLE)
-def check_flatten(images: torch.Tensor, flat: object) -> Verdict:
-    """Exercise 3: ``flat`` is ``images`` with each image flattened to one row."""
-    if (hint := tensor_or_hint(flat)) is not None:
-        return hint
+def judge_flatten(data: tuple) -> Verdict:
+    images, flat = (tensor(value) for value in data)
     want = images.reshape(images.shape[0], -1)
     if flat.dim() == 1 and flat.numel() == images.numel():
         return failed(FLAT_ALL(), SHAPE_IS(shape=tuple(flat.shape)))
@@ -133,6 +144,12 @@ def check_flatten(images: torch.Tensor, flat: object) -> Verdict:
     if not torch.equal(flat, want):
         return failed(FLAT_ORDER())
     return passed(SHAPE_IS(shape=tuple(flat.shape)))
+
+
+@exercise(FLAT_TITLE, probe=as_values, judge=judge_flatten)
+def check_flatten(images: torch.Tensor, flat: object) -> Verdict:
+    """Exercise 3: ``flat`` is ``images`` with each image flattened to one row."""
+    return judge_flatten(as_values(images, flat))
 
 
 # 4. A Python number out of a tensor -----------------------------------------------
@@ -161,15 +178,15 @@ MEAN_WRONG = Message(
 MEAN_OK = Message(ja="平均は {value:.4f} です。", en="The mean is {value:.4f}.")
 
 
-@exercise(MEAN_TITLE)
-def check_mean_brightness(images: torch.Tensor, value: object) -> Verdict:
-    """Exercise 4: the mean of every pixel of ``images``, as a Python ``float``."""
+def judge_mean_brightness(data: tuple) -> Verdict:
+    images, value = data
+    images = expect_tensor(images)
     if isinstance(value, torch.Tensor):
         if value.numel() != 1:
             return failed(MEAN_NOT_ALL(shape=tuple(value.shape)))
         return failed(MEAN_TENSOR())
     if isinstance(value, bool) or not isinstance(value, float | int):
-        return failed(MEAN_TYPE(got=type(value).__name__))
+        return failed(MEAN_TYPE(got=type_name(value)))
     want = images.double().mean().item()
     total = images.double().sum().item()
     if abs(value - total) < 1e-6 * max(1.0, abs(total)) and abs(total - want) > 1e-9:
@@ -177,6 +194,12 @@ def check_mean_brightness(images: torch.Tensor, value: object) -> Verdict:
     if abs(value - want) > 1e-5 * max(1.0, abs(want)):
         return failed(MEAN_WRONG(want=want, got=float(value)))
     return passed(MEAN_OK(value=want))
+
+
+@exercise(MEAN_TITLE, probe=as_values, judge=judge_mean_brightness)
+def check_mean_brightness(images: torch.Tensor, value: object) -> Verdict:
+    """Exercise 4: the mean of every pixel of ``images``, as a Python ``float``."""
+    return judge_mean_brightness(as_values(images, value))
 
 
 # 5. Pairwise distances by broadcasting --------------------------------------------
@@ -189,6 +212,10 @@ DIST_NOT_CALLABLE = Message(
 DIST_SHORTCUT = Message(
     ja="torch.cdist などの距離の関数を使っています。この演習は、unsqueeze（または None）とブロードキャストで差を作るのが目的です。",
     en="This uses a distance function such as torch.cdist. The point is to build the differences with unsqueeze (or None) and broadcasting.",
+)
+DIST_LOOP = Message(
+    ja="点の数が変わると、実行される torch の演算の数も変わりました（{counts}）。for 文（内包表記も）で点を 1 つずつ回しているようです。ループを使わず、unsqueeze（または None）で次元を足して、ブロードキャストで一度に差をとりましょう。",
+    en="The number of torch operations run changed with the number of points ({counts}): a for loop (or a comprehension) visits the points one by one. Use no loop: add dimensions with unsqueeze (or None) and let broadcasting take every difference at once.",
 )
 DIST_SHAPE_ERROR = Message(
     ja="形 (5, 2) と (3, 2) はそのままでは引き算できません（{error}）。P を (5, 1, 2)、Q を (1, 3, 2) にする unsqueeze を使いましょう。",
@@ -214,27 +241,41 @@ DIST_OK = Message(ja="形 {shape} の距離の表です。", en="A distance tabl
 SHORTCUTS = ("cdist", "pairwise_distance")
 
 
-@exercise(DIST_TITLE)
-def check_distances(distances: object) -> Verdict:
-    """Exercise 5: ``distances(P, Q)`` gives every P–Q distance, by broadcasting."""
-    if not callable(distances):
-        return failed(DIST_NOT_CALLABLE())
+DIST_CASES = ((5, 3), (4, 4), (1, 6))
+DIST_CRASHES = (Crash(RuntimeError, ("must match the size",), DIST_SHAPE_ERROR),)
+
+
+def probe_distances(distances: object) -> list[dict[str, object]]:
+    """For each case: P, Q, what ``distances(P, Q)`` returned and the torch calls it made."""
+    fn = expect_callable(distances, DIST_NOT_CALLABLE)
     generator = torch.Generator().manual_seed(5)
-    for n, m in ((5, 3), (4, 4), (1, 6)):
+
+    def one(case: tuple[int, int]) -> dict[str, object]:
+        n, m = case
         P, Q = torch.randn(n, 2, generator=generator), torch.randn(m, 2, generator=generator)
-        try:
-            got, calls = run_watched(distances, P.clone(), Q.clone())
-        except RuntimeError as error:
-            if "must match the size" in str(error):
-                return failed(DIST_SHAPE_ERROR(error=error_text(error)))
-            raise
-        if any(s in name for s in SHORTCUTS for name in calls.functions | calls.operators):
+        got, calls = call_watched(fn, P.clone(), Q.clone(), name="distances", crashes=DIST_CRASHES)
+        ran = sorted(calls.functions | calls.operators)
+        return {"P": P, "Q": Q, "got": as_data(got), "ran": ran, "count": len(calls.sequence)}
+
+    return probe_each(DIST_CASES, one)
+
+
+def judge_distances(records: list[dict[str, object]]) -> Verdict:
+    # Broadcasting runs the same operations whatever the number of points; a loop over
+    # the points runs more of them for more points.
+    counts = [r["count"] for r in records if "early" not in r]
+    for record in map(settled, records):
+        ran: list[str] = record["ran"]  # type: ignore[assignment]
+        if any(s in name for s in SHORTCUTS for name in ran):
             return failed(DIST_SHORTCUT())
-        if (verdict := unanswered(distances, got, "distances")) is not None:
-            return verdict
-        if (hint := tensor_or_hint(got)) is not None:
-            return hint
-        want = ((P[:, None, :] - Q[None, :, :]) ** 2).sum(dim=-1).sqrt()
+        if len(set(counts)) > 1:
+            sizes = [
+                f"{len(r['P'])}×{len(r['Q'])}: {r['count']}" for r in records if "early" not in r
+            ]  # type: ignore[arg-type]
+            return failed(DIST_LOOP(counts=", ".join(sizes)))
+        P, Q, got = record["P"], record["Q"], tensor(record["got"])
+        n, m = len(P), len(Q)  # type: ignore[arg-type]
+        want = ((P[:, None, :] - Q[None, :, :]) ** 2).sum(dim=-1).sqrt()  # type: ignore[index]
         shape = tuple(got.shape)
         if shape != (n, m):
             if n != m and shape == (m, n):
@@ -245,6 +286,12 @@ def check_distances(distances: object) -> Verdict:
         if not close(got, want, atol=1e-5):
             return failed(DIST_WRONG())
     return passed(DIST_OK(shape=(5, 3)))
+
+
+@exercise(DIST_TITLE, probe=probe_distances, judge=judge_distances)
+def check_distances(distances: object) -> Verdict:
+    """Exercise 5: ``distances(P, Q)`` gives every P–Q distance, by broadcasting."""
+    return judge_distances(probe_distances(distances))
 
 
 # 6. Photos (H, W, C) to a batch (N, C, H, W) -------------------------------------
@@ -276,19 +323,28 @@ PHOTOS_WRONG = Message(
 )
 
 
-@exercise(BATCH_OF_PHOTOS_TITLE)
-def check_to_batch(to_batch: object) -> Verdict:
-    """Exercise 6: ``to_batch(photos)`` turns a list of (H, W, C) tensors into (N, C, H, W)."""
-    if not callable(to_batch):
-        return failed(PHOTOS_NOT_CALLABLE())
+PHOTO_CASES = ((4, 5, 6), (2, 7, 3))
+
+
+def probe_to_batch(to_batch: object) -> list[dict[str, object]]:
+    """For each case: the photos and what ``to_batch`` made of them."""
+    fn = expect_callable(to_batch, PHOTOS_NOT_CALLABLE)
     generator = torch.Generator().manual_seed(6)
-    for n, h, w in ((4, 5, 6), (2, 7, 3)):
+
+    def one(case: tuple[int, int, int]) -> dict[str, object]:
+        n, h, w = case
         photos = [torch.rand(h, w, 3, generator=generator) for _ in range(n)]
-        got = to_batch([p.clone() for p in photos])
-        if (verdict := unanswered(to_batch, got, "to_batch")) is not None:
-            return verdict
-        if (hint := tensor_or_hint(got)) is not None:
-            return hint
+        got = call(fn, [p.clone() for p in photos], name="to_batch")
+        return {"photos": photos, "got": as_data(got)}
+
+    return probe_each(PHOTO_CASES, one)
+
+
+def judge_to_batch(records: list[dict[str, object]]) -> Verdict:
+    for record in map(settled, records):
+        photos: list[torch.Tensor] = record["photos"]  # type: ignore[assignment]
+        got = tensor(record["got"])
+        n, (h, w, _) = len(photos), photos[0].shape
         want = torch.stack(photos).permute(0, 3, 1, 2)
         shape = tuple(got.shape)
         if got.dim() == 3:
@@ -302,3 +358,9 @@ def check_to_batch(to_batch: object) -> Verdict:
             same_values = torch.equal(got.flatten().sort().values, want.flatten().sort().values)
             return failed(PHOTOS_SCRAMBLED() if same_values else PHOTOS_WRONG())
     return passed(SHAPE_IS(shape=(4, 3, 5, 6)))
+
+
+@exercise(BATCH_OF_PHOTOS_TITLE, probe=probe_to_batch, judge=judge_to_batch)
+def check_to_batch(to_batch: object) -> Verdict:
+    """Exercise 6: ``to_batch(photos)`` turns a list of (H, W, C) tensors into (N, C, H, W)."""
+    return judge_to_batch(probe_to_batch(to_batch))

@@ -8,18 +8,17 @@ import torch
 
 from .._i18n import Message
 from .compare import close
-from .guard import run_watched
-from .verdict import (
-    STUB_FUNCTION,
-    Verdict,
-    error_text,
-    exercise,
-    failed,
-    not_yet,
-    passed,
-    unanswered,
-    untouched_stub,
+from .learner import (
+    Crash,
+    as_data,
+    call,
+    call_watched,
+    expect_callable,
+    expect_tensor,
+    probe_each,
+    settled,
 )
+from .verdict import Early, Ending, Stopped, Verdict, exercise, failed, passed
 
 NOT_A_FUNCTION = Message(
     ja="答えには関数そのもの（{name} のように括弧なし）を渡してください（{got} でした）。",
@@ -84,25 +83,24 @@ def autograd_grad(x: torch.Tensor) -> torch.Tensor:
     return x.grad
 
 
-@exercise(HAND_TITLE)
-def check_grad_by_hand(grad_by_hand: Callable[[torch.Tensor], object]) -> Verdict:
-    """Exercise 1: ``grad_by_hand(x)`` returns dL/dx for ``L = ((2x + 1)**3).sum()``.
+def probe_grad_by_hand(grad_by_hand: object) -> list[dict[str, object]]:
+    """For each input: x, what ``grad_by_hand(x)`` returned, whether it ran autograd."""
+    fn = expect_callable(grad_by_hand, NOT_A_FUNCTION, name="grad_by_hand")
 
-    The answer runs under ``watch()``: one that calls ``backward()``, ``torch.autograd.grad``
-    or ``torch.func`` to get the gradient fails, whatever it returns.
-    """
-    if not callable(grad_by_hand):
-        return failed(NOT_A_FUNCTION(name="grad_by_hand", got=type(grad_by_hand).__name__))
-    inputs = hand_inputs()
-    for x in inputs:
-        got, calls = run_watched(grad_by_hand, x.clone())
-        if (verdict := unanswered(grad_by_hand, got, "grad_by_hand")) is not None:
-            return verdict
-        if calls.used_autograd:
+    def one(x: torch.Tensor) -> dict[str, object]:
+        got, calls = call_watched(fn, x.clone(), name="grad_by_hand")
+        return {"x": x, "got": as_data(got), "autograd": calls.used_autograd}
+
+    return probe_each(hand_inputs(), one)
+
+
+def judge_grad_by_hand(records: list[dict[str, object]]) -> Verdict:
+    count = 0
+    for record in map(settled, records):
+        if record["autograd"]:
             return failed(HAND_AUTOGRAD())
-        if not isinstance(got, torch.Tensor):
-            return failed(NOT_A_TENSOR(got=type(got).__name__))
-        got = got.detach()
+        got = expect_tensor(record["got"], NOT_A_TENSOR)
+        x: torch.Tensor = record["x"]  # type: ignore[assignment]
         want, u = autograd_grad(x), 2 * x + 1
         if got.shape != x.shape:
             return failed(HAND_SHAPE(got=tuple(got.shape), want=tuple(x.shape)))
@@ -116,7 +114,18 @@ def check_grad_by_hand(grad_by_hand: Callable[[torch.Tensor], object]) -> Verdic
             i = int((got - want).abs().flatten().argmax())
             x_i, got_i, want_i = (f"{t.flatten()[i].item():.4g}" for t in (x, got, want))
             return failed(HAND_WRONG(x=x_i, got=got_i, want=want_i))
-    return passed(HAND_OK(count=sum(x.numel() for x in inputs)))
+        count += x.numel()
+    return passed(HAND_OK(count=count))
+
+
+@exercise(HAND_TITLE, probe=probe_grad_by_hand, judge=judge_grad_by_hand)
+def check_grad_by_hand(grad_by_hand: Callable[[torch.Tensor], object]) -> Verdict:
+    """Exercise 1: ``grad_by_hand(x)`` returns dL/dx for ``L = ((2x + 1)**3).sum()``.
+
+    The answer runs under ``watch()``: one that calls ``backward()``, ``torch.autograd.grad``
+    or ``torch.func`` to get the gradient fails, whatever it returns.
+    """
+    return judge_grad_by_hand(probe_grad_by_hand(grad_by_hand))
 
 
 # 2. Fix the gradient-accumulation bug ---------------------------------------------
@@ -158,13 +167,17 @@ def per_sample_grads() -> list[float]:
     return grads
 
 
-@exercise(ACC_TITLE)
-def check_per_sample_grads(grads: object) -> Verdict:
-    """Exercise 2: ``grads`` holds d/dw (w·x − y)² for each sample separately."""
-    try:
-        got = [float(g) for g in grads]
-    except (TypeError, ValueError, RuntimeError) as error:
-        return failed(ACC_NUMBERS(error=error_text(error)))
+NUMBER_CRASHES = tuple(
+    Crash(kind, (), ACC_NUMBERS) for kind in (TypeError, ValueError, RuntimeError)
+)
+
+
+def probe_per_sample_grads(grads: object) -> list[float]:
+    """The entries of ``grads`` as Python floats."""
+    return call(lambda: [float(g) for g in grads], name="grads", crashes=NUMBER_CRASHES)  # type: ignore[attr-defined]
+
+
+def judge_per_sample_grads(got: list[float]) -> Verdict:
     want = per_sample_grads()
     if len(got) != len(want):
         return failed(ACC_LENGTH(got=len(got), want=len(want)))
@@ -176,6 +189,12 @@ def check_per_sample_grads(grads: object) -> Verdict:
     if not close(got, want):
         return failed(ACC_WRONG(got=shown))
     return passed(ACC_OK(got=shown))
+
+
+@exercise(ACC_TITLE, probe=probe_per_sample_grads, judge=judge_per_sample_grads)
+def check_per_sample_grads(grads: object) -> Verdict:
+    """Exercise 2: ``grads`` holds d/dw (w·x − y)² for each sample separately."""
+    return judge_per_sample_grads(probe_per_sample_grads(grads))
 
 
 # 3. One gradient-descent step under no_grad ---------------------------------------
@@ -223,47 +242,74 @@ def rounded(t: torch.Tensor) -> list[float]:
     return [round(v, 4) for v in t.detach().flatten().tolist()]
 
 
-def one_step(sgd_step: Callable[..., object], w: torch.Tensor, lr: float) -> Verdict | None:
-    loss = ((w - torch.tensor([3.0, -1.0, 0.5])) ** 2).sum()
-    loss.backward()
-    before, grad = w.detach().clone(), w.grad.detach().clone()
-    want = before - lr * grad
-    try:
-        result = sgd_step(w, lr)
-    except RuntimeError as error:
-        if "leaf" in str(error) and "in-place" in str(error):
-            return failed(STEP_IN_PLACE())
-        raise
-    except TypeError:
-        if w.grad is None:  # w.grad = None came before the update that reads it
-            return failed(STEP_RESET_FIRST())
-        raise
-    if torch.equal(w.detach(), before):
-        if isinstance(result, torch.Tensor) and close(result.detach(), want, **TOL):
+STEP_CRASHES = (Crash(RuntimeError, ("leaf", "in-place"), STEP_IN_PLACE),)
+TARGET = torch.tensor([3.0, -1.0, 0.5])
+LR = 0.1
+
+
+def probe_sgd_step(sgd_step: object) -> list[dict[str, object]]:
+    """Two steps of ``sgd_step(w, lr)`` on one ``w``: w and its grad before and after each."""
+    fn = expect_callable(sgd_step, NOT_A_FUNCTION, name="sgd_step")
+    w = torch.tensor([1.0, -2.0, 3.0], requires_grad=True)
+
+    def one(step: int) -> dict[str, object]:
+        ((w - TARGET) ** 2).sum().backward()
+        before, grad = w.detach().clone(), w.grad.detach().clone()  # type: ignore[union-attr]
+        try:
+            result = call(fn, w, LR, name="sgd_step", crashes=STEP_CRASHES, returns_nothing=True)
+        except Stopped as stopped:  # the judge tells "reset before the update" by w.grad
+            return {"early": stopped.early, "grad_gone": w.grad is None}
+        return {
+            "before": before,
+            "grad": grad,
+            "after": w.detach().clone(),
+            "result": as_data(result),
+            "leaf": w.is_leaf and w.requires_grad,
+            "grad_after": as_data(w.grad),
+        }
+
+    records: list[dict[str, object]] = []
+    for step in range(2):  # a second step catches a .grad left over from the first
+        records.append(one(step))
+        if "early" in records[-1] or not records[-1]["leaf"]:
+            break  # a w that no longer takes a gradient cannot take a second step
+    return records
+
+
+def judge_sgd_step(records: list[dict[str, object]]) -> Verdict:
+    for record in records:
+        early = record.get("early")
+        if isinstance(early, Early):
+            crashed = early.ending is Ending.CRASH and early.error.startswith("TypeError")
+            if crashed and record["grad_gone"]:  # w.grad = None came before the update
+                return failed(STEP_RESET_FIRST())
+        if (verdict := judge_one_step(settled(record))) is not None:
+            return verdict
+    return passed(STEP_OK())
+
+
+def judge_one_step(record: dict[str, object]) -> Verdict | None:
+    before, grad, after = record["before"], record["grad"], record["after"]
+    result, grad_after = record["result"], record["grad_after"]
+    want = before - LR * grad  # type: ignore[operator]
+    if torch.equal(after, before):  # type: ignore[arg-type]
+        if isinstance(result, torch.Tensor) and close(result, want, **TOL):
             return failed(STEP_REBOUND())
-        if w.grad is None or not w.grad.any():
+        if grad_after is None or not grad_after.any():  # type: ignore[attr-defined]
             return failed(STEP_RESET_FIRST())
         return failed(STEP_UNCHANGED())
-    if not (w.is_leaf and w.requires_grad):
+    if not record["leaf"]:
         return failed(STEP_LEAF())
-    if close(w.detach(), before + lr * grad, **TOL):
+    if close(after, before + LR * grad, **TOL):  # type: ignore[operator]
         return failed(STEP_SIGN())
-    if not close(w.detach(), want, **TOL):
-        return failed(STEP_WRONG(got=rounded(w), want=rounded(want)))
-    if w.grad is not None and w.grad.abs().sum().item() != 0:
+    if not close(after, want, **TOL):
+        return failed(STEP_WRONG(got=rounded(after), want=rounded(want)))  # type: ignore[arg-type]
+    if grad_after is not None and grad_after.abs().sum().item() != 0:  # type: ignore[attr-defined]
         return failed(STEP_GRAD_LEFT())
     return None
 
 
-@exercise(STEP_TITLE)
+@exercise(STEP_TITLE, probe=probe_sgd_step, judge=judge_sgd_step)
 def check_sgd_step(sgd_step: Callable[..., object]) -> Verdict:
     """Exercise 3: ``sgd_step(w, lr)`` updates ``w`` in place without recording a graph."""
-    if not callable(sgd_step):
-        return failed(NOT_A_FUNCTION(name="sgd_step", got=type(sgd_step).__name__))
-    if untouched_stub(sgd_step):
-        return not_yet(STUB_FUNCTION())
-    w = torch.tensor([1.0, -2.0, 3.0], requires_grad=True)
-    for _ in range(2):  # a second step catches a .grad left over from the first
-        if (verdict := one_step(sgd_step, w, lr=0.1)) is not None:
-            return verdict
-    return passed(STEP_OK())
+    return judge_sgd_step(probe_sgd_step(sgd_step))

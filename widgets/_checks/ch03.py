@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,8 @@ from PIL import Image
 from .._i18n import Message
 from .._validate import unwrap_number
 from .compare import close
-from .verdict import Verdict, exercise, failed, not_yet, passed, unanswered
+from .learner import as_data, call, expect_callable, probe_each, settled, type_name
+from .verdict import Early, Ending, Stopped, Verdict, exercise, failed, passed, stop
 
 # 1. A Dataset over a folder of images and labels.csv ----------------------------------
 
@@ -22,6 +24,10 @@ FOLDER_TITLE = Message(
 NOT_A_DATASET = Message(
     ja="答えは Dataset のインスタンスにしてください（クラスそのものではなく DigitFolder(folder) のように作ったもの）。",
     en="Pass an instance of your Dataset (DigitFolder(folder)), not the class itself.",
+)
+NOT_THE_FOLDER = Message(
+    ja="2 つ目の引数には、sample_image_folder() が返したフォルダー（labels.csv のあるところ）を渡してください（渡されたのは {got} です）。",
+    en="The second argument must be the folder sample_image_folder() returned, the one holding labels.csv (got a {got}).",
 )
 LEN_WRONG = Message(
     ja="len(dataset) が {got} ですが、labels.csv のデータは {want} 行です。見出し行 (file,label) は数えません。",
@@ -70,29 +76,38 @@ def read_rows(folder: Path) -> list[tuple[str, int]]:
         return [(row["file"], int(row["label"])) for row in csv.DictReader(fh)]
 
 
-@exercise(FOLDER_TITLE)
-def check_digit_folder(dataset: object, folder: object) -> Verdict:
-    """Exercise 1: ``len`` and ``__getitem__`` of a Dataset over ``sample_image_folder()``."""
+def probe_digit_folder(dataset: object, folder: object) -> dict[str, object]:
+    """``len(dataset)`` and ``dataset[i]`` for a few rows of the folder's labels.csv."""
     if isinstance(dataset, type) or not hasattr(dataset, "__getitem__"):
-        return failed(NOT_A_DATASET())
+        raise stop(NOT_A_DATASET)
+    if not isinstance(folder, str | os.PathLike) or not (Path(folder) / "labels.csv").is_file():
+        raise stop(NOT_THE_FOLDER, got=type_name(folder))
     folder = Path(folder)
     rows = read_rows(folder)
-    if not hasattr(type(dataset), "__len__"):
-        return not_yet()
-    size = type(dataset).__len__(dataset)
-    if (verdict := unanswered(type(dataset).__len__, size, "__len__")) is not None:
-        return verdict
+    kind = type(dataset)
+    if not hasattr(kind, "__len__"):
+        raise Stopped(Early(Ending.STUB))
+    size = call(kind.__len__, dataset, name="__len__")
+
+    def one(i: int) -> dict[str, object]:
+        return {"i": i, "item": as_data(call(kind.__getitem__, dataset, i, name="__getitem__"))}
+
+    indices = sorted({0, 1, len(rows) // 2, len(rows) - 1})
+    return {"folder": str(folder), "size": as_data(size), "items": probe_each(indices, one)}
+
+
+def judge_digit_folder(data: dict) -> Verdict:
+    folder = Path(data["folder"])
+    rows, size = read_rows(folder), data["size"]
     if size != len(rows):
         return failed(LEN_WRONG(got=size, want=len(rows)))
-    for i in sorted({0, 1, len(rows) // 2, len(rows) - 1}):
-        item = dataset[i]
-        if (verdict := unanswered(type(dataset).__getitem__, item, "__getitem__")) is not None:
-            return verdict
+    for record in map(settled, data["items"]):
+        i, item = record["i"], record["item"]
         if not isinstance(item, tuple) or len(item) != 2:
-            return failed(NOT_A_PAIR(got=type(item).__name__))
+            return failed(NOT_A_PAIR(got=type_name(item)))
         image, label = item
         if not isinstance(image, torch.Tensor):
-            return failed(IMAGE_NOT_TENSOR(got=type(image).__name__))
+            return failed(IMAGE_NOT_TENSOR(got=type_name(image)))
         if image.dtype == torch.uint8:
             return failed(IMAGE_UINT8(dtype=image.dtype))
         if tuple(image.shape) != (1, 28, 28):
@@ -112,9 +127,19 @@ def check_digit_folder(dataset: object, folder: object) -> Verdict:
     return passed(FOLDER_OK(n=len(rows)))
 
 
+@exercise(FOLDER_TITLE, probe=probe_digit_folder, judge=judge_digit_folder)
+def check_digit_folder(dataset: object, folder: object) -> Verdict:
+    """Exercise 1: ``len`` and ``__getitem__`` of a Dataset over ``sample_image_folder()``."""
+    return judge_digit_folder(probe_digit_folder(dataset, folder))
+
+
 # 2. A one-hot target transform --------------------------------------------------------
 
 ONE_HOT_TITLE = Message(ja="ラベルを one-hot ベクトルに", en="Labels as one-hot vectors")
+ONE_HOT_NOT_CALLABLE = Message(
+    ja="to_one_hot は関数にしてください（def to_one_hot(y): ...）。渡されたのは {got} です。",
+    en="to_one_hot must be a function (def to_one_hot(y): ...); got a {got}.",
+)
 ONE_HOT_NOT_TENSOR = Message(
     ja="ラベル {y} に対して torch.Tensor ではなく {got} が返りました。",
     en="For label {y} the function returned a {got}, not a torch.Tensor.",
@@ -124,8 +149,8 @@ ONE_HOT_SHAPE = Message(
     en="For label {y} the shape is {shape}. There are 10 digits, so it should be a vector of length 10: (10,).",
 )
 ONE_HOT_DTYPE = Message(
-    ja="dtype が {dtype} です。損失の計算に使えるよう torch.zeros(10, dtype=torch.float) から始めましょう（F.one_hot は int64 を返します）。",
-    en="The dtype is {dtype}. Start from torch.zeros(10, dtype=torch.float) so losses can use it (F.one_hot returns int64).",
+    ja="dtype が {dtype} です。演習の指定どおり float32 にします。torch.zeros(10, dtype=torch.float) から始めましょう（F.one_hot は int64 を返します）。",
+    en="The dtype is {dtype}; the exercise asks for float32. Start from torch.zeros(10, dtype=torch.float) (F.one_hot returns int64).",
 )
 ONE_HOT_VALUES = Message(
     ja="ラベル {y} の結果が {got} です。{y} 番目だけが 1、ほかは 0 になるはずです。scatter_(0, torch.tensor(y), value=1) の位置を確かめましょう。",
@@ -133,22 +158,30 @@ ONE_HOT_VALUES = Message(
 )
 
 
-@exercise(ONE_HOT_TITLE)
-def check_one_hot(to_one_hot: object) -> Verdict:
-    """Exercise 2: a function ``int -> float tensor of shape (10,)`` with a single 1."""
-    for y in range(10):
-        got = to_one_hot(y)
-        if (verdict := unanswered(to_one_hot, got, "to_one_hot")) is not None:
-            return verdict
+def probe_one_hot(to_one_hot: object) -> list[dict[str, object]]:
+    """What ``to_one_hot(y)`` returns for every digit y."""
+    fn = expect_callable(to_one_hot, ONE_HOT_NOT_CALLABLE)
+    return probe_each(range(10), lambda y: {"y": y, "got": as_data(call(fn, y, name="to_one_hot"))})
+
+
+def judge_one_hot(records: list[dict[str, object]]) -> Verdict:
+    for record in map(settled, records):
+        y, got = record["y"], record["got"]
         if not isinstance(got, torch.Tensor):
-            return failed(ONE_HOT_NOT_TENSOR(y=y, got=type(got).__name__))
+            return failed(ONE_HOT_NOT_TENSOR(y=y, got=type_name(got)))
         if tuple(got.shape) != (10,):
             return failed(ONE_HOT_SHAPE(y=y, shape=tuple(got.shape)))
-        if not got.is_floating_point():
+        if got.dtype != torch.float32:  # the statement asks for float32
             return failed(ONE_HOT_DTYPE(dtype=got.dtype))
         if not torch.equal(got, torch.eye(10, dtype=got.dtype)[y]):
             return failed(ONE_HOT_VALUES(y=y, got=got.tolist()))
     return passed()
+
+
+@exercise(ONE_HOT_TITLE, probe=probe_one_hot, judge=judge_one_hot)
+def check_one_hot(to_one_hot: object) -> Verdict:
+    """Exercise 2: a function ``int -> float tensor of shape (10,)`` with a single 1."""
+    return judge_one_hot(probe_one_hot(to_one_hot))
 
 
 # 3. random_split into training and validation ----------------------------------------
@@ -185,27 +218,55 @@ SPLIT_SOURCE = Message(
 SPLIT_OK = Message(ja="{a} 件と {b} 件、重なりなし。", en="{a} and {b}, no overlap.")
 
 
-@exercise(SPLIT_TITLE)
-def check_split(train_part: object, val_part: object) -> Verdict:
-    """Exercise 3: ``random_split`` of the training images into 80% / 20%."""
-    for name, part in (("train_part", train_part), ("val_part", val_part)):
-        if not (hasattr(part, "indices") and hasattr(part, "dataset")):
-            if name == "val_part" and getattr(part, "train", None) is False:
+def split_facts(part: object) -> dict[str, object]:
+    if not (hasattr(part, "indices") and hasattr(part, "dataset")):
+        return {"subset": False, "type": type(part).__name__, "train": getattr(part, "train", None)}
+    return {
+        "subset": True,
+        "size": len(part),  # type: ignore[arg-type]
+        "indices": [int(i) for i in part.indices],
+        "source_train": getattr(part.dataset, "train", None),
+        "source_size": len(part.dataset),
+    }
+
+
+def probe_split(train_part: object, val_part: object) -> dict[str, object]:
+    """What each part is, its size and indices, and whether both come from one dataset."""
+
+    def facts() -> dict[str, object]:
+        same = getattr(train_part, "dataset", None) is getattr(val_part, "dataset", train_part)
+        return {"train": split_facts(train_part), "val": split_facts(val_part), "same": same}
+
+    return as_data(call(facts, name="random_split"))  # type: ignore[return-value]
+
+
+def judge_split(data: dict) -> Verdict:
+    parts = {"train_part": data["train"], "val_part": data["val"]}
+    for name, part in parts.items():
+        if not part["subset"]:
+            if name == "val_part" and part["train"] is False:
                 return failed(SPLIT_VAL_IS_TEST())
-            return failed(SPLIT_NOT_SUBSETS(name=name, got=type(part).__name__))
-    if train_part.dataset is not val_part.dataset:
+            return failed(SPLIT_NOT_SUBSETS(name=name, got=part["type"]))
+    train, val = data["train"], data["val"]
+    if not data["same"]:
         return failed(SPLIT_SOURCE())
-    if getattr(train_part.dataset, "train", None) is False:
+    if train["source_train"] is False:
         return failed(SPLIT_TEST_SET())
-    total = len(train_part.dataset)
+    total = train["source_size"]
     want_a = round(total * 0.8)
     want = {"want_a": want_a, "want_b": total - want_a}
-    a, b = len(train_part), len(val_part)
+    a, b = train["size"], val["size"]
     if (b, a) == (want_a, total - want_a) and a != b:
         return failed(SPLIT_SWAPPED(a=a, b=b, **want))
     if (a, b) != (want_a, total - want_a):
         return failed(SPLIT_SIZES(a=a, b=b, total=total, **want))
-    overlap = set(map(int, train_part.indices)) & set(map(int, val_part.indices))
+    overlap = set(train["indices"]) & set(val["indices"])
     if overlap:
         return failed(SPLIT_OVERLAP(n=len(overlap)))
     return passed(SPLIT_OK(a=a, b=b))
+
+
+@exercise(SPLIT_TITLE, probe=probe_split, judge=judge_split)
+def check_split(train_part: object, val_part: object) -> Verdict:
+    """Exercise 3: ``random_split`` of the training images into 80% / 20%."""
+    return judge_split(probe_split(train_part, val_part))

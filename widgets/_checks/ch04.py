@@ -10,92 +10,19 @@ from torch import nn
 from .._i18n import Message
 from .._validate import unwrap_number
 from .compare import close
-from .guard import run_watched
-from .verdict import Verdict, error_text, exercise, failed, passed, unanswered
-
-# 1. The convolution output size ------------------------------------------------------
-
-CONV_TITLE = Message(ja="畳み込みの出力サイズ", en="Convolution output size")
-CONV_NOT_INT = Message(
-    ja="conv_out({args}) が {got!r} を返しました。長さは整数です。割り算は // （切り捨て）を使いましょう。",
-    en="conv_out({args}) returned {got!r}. A length is an integer: divide with // (floor).",
+from .learner import (
+    Crash,
+    as_data,
+    call,
+    call_watched,
+    expect_callable,
+    expect_module,
+    expect_tensor,
+    probe_each,
+    settled,
+    type_name,
 )
-CONV_NO_DILATION = Message(
-    ja="conv_out({args}) が {got} ですが、正しくは {want} です。dilation > 1 のときに合いません。カーネルが広がる幅は dilation × (kernel_size − 1) + 1 です。",
-    en="conv_out({args}) is {got}, but should be {want}. It fails when dilation > 1: the kernel spans dilation × (kernel_size − 1) + 1 inputs.",
-)
-CONV_NO_PADDING = Message(
-    ja="conv_out({args}) が {got} ですが、正しくは {want} です。padding は両端に付くので 2 × padding を足します。",
-    en="conv_out({args}) is {got}, but should be {want}. Padding is added at both ends: add 2 × padding.",
-)
-CONV_WRONG = Message(
-    ja="conv_out({args}) が {got} ですが、nn.Conv1d の出力は {want} です。式の最後の + 1 と、どこを stride で割るかを確かめましょう。",
-    en="conv_out({args}) is {got}, but nn.Conv1d gives {want}. Check the final + 1 and what is divided by the stride.",
-)
-CONV_RUNS_CONV = Message(
-    ja="conv_out の中で畳み込み（nn.Conv1d など）を実行して長さを測っています。この演習では、出力の長さを式で計算します。",
-    en="conv_out runs a convolution (nn.Conv1d or similar) to measure the length. In this exercise, compute the output length with the formula.",
-)
-CONV_OK = Message(
-    ja="ランダムな {n} 通りの設定すべてで nn.Conv1d と一致しました。",
-    en="Matches nn.Conv1d on all {n} random settings.",
-)
-
-
-def conv1d_length(length: int, kernel: int, stride: int, padding: int, dilation: int) -> int:
-    """The real answer, measured by running ``nn.Conv1d``."""
-    conv = nn.Conv1d(1, 1, kernel, stride=stride, padding=padding, dilation=dilation, bias=False)
-    with torch.no_grad():
-        return conv(torch.zeros(1, 1, length)).shape[-1]
-
-
-def conv_settings(n: int, seed: int = 0) -> list[tuple[int, int, int, int, int]]:
-    """Valid ``(length, kernel, stride, padding, dilation)`` settings, fixed edge cases first."""
-    rng = random.Random(seed)
-    settings = [(28, 3, 1, 0, 1), (28, 3, 1, 1, 1), (28, 5, 2, 0, 1), (28, 3, 1, 0, 2)]
-    while len(settings) < n:
-        kernel, dilation = rng.randint(1, 7), rng.randint(1, 4)
-        padding = rng.randint(0, 3)
-        length = rng.randint(max(1, dilation * (kernel - 1) + 1 - 2 * padding), 64)
-        settings.append((length, kernel, rng.randint(1, 4), padding, dilation))
-    return settings
-
-
-def formula(length: int, kernel: int, stride: int, padding: int, dilation: int) -> int:
-    return (length + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
-
-
-@exercise(CONV_TITLE)
-def check_conv_out(conv_out: object) -> Verdict:
-    """First edition's exercise 1: ``conv_out(length, kernel_size, stride, padding, dilation) -> int``.
-
-    The second edition asks for ``check_conv_pool_shape`` instead. This check stays, tested,
-    so that a learner's saved first-edition notebook still gets its verdict after an update.
-    """
-    settings = conv_settings(60)
-    for args in settings:
-        got, calls = run_watched(conv_out, *args)
-        if calls.used_convolution:
-            return failed(CONV_RUNS_CONV())
-        if (verdict := unanswered(conv_out, got, "conv_out")) is not None:
-            return verdict
-        shown = ", ".join(map(str, args))
-        if isinstance(got, bool) or not isinstance(got, int):
-            return failed(CONV_NOT_INT(args=shown, got=got))
-        want = conv1d_length(*args)
-        if got != want:
-            length, kernel, stride, padding, dilation = args
-            message = CONV_WRONG
-            if dilation > 1 and got == formula(length, kernel, stride, padding, 1):
-                message = CONV_NO_DILATION
-            elif padding > 0 and got in (
-                formula(length, kernel, stride, 0, dilation),
-                formula(length - padding, kernel, stride, padding, dilation),
-            ):
-                message = CONV_NO_PADDING
-            return failed(message(args=shown, got=got, want=want))
-    return passed(CONV_OK(n=len(settings)))
-
+from .verdict import Verdict, exercise, failed, passed
 
 # 2. Counting parameters ---------------------------------------------------------------
 
@@ -123,12 +50,10 @@ COUNT_OK = Message(
 COUNT_RIGHT = 784 * 128 + 128 + 128 * 10 + 10
 
 
-@exercise(COUNT_TITLE)
-def check_param_count(count: object) -> Verdict:
-    """Exercise 2: parameters of Flatten → Linear(784, 128) → ReLU → Linear(128, 10)."""
+def judge_param_count(count: object) -> Verdict:
     count = unwrap_number(count)
     if isinstance(count, bool) or not isinstance(count, int):
-        return failed(COUNT_NOT_INT(got=type(count).__name__))
+        return failed(COUNT_NOT_INT(got=type_name(count)))
     if count == 784 * 128 + 128 * 10:
         return failed(COUNT_NO_BIAS(got=count))
     if count == 784 * 128 + 128:
@@ -136,6 +61,12 @@ def check_param_count(count: object) -> Verdict:
     if count != COUNT_RIGHT:
         return failed(COUNT_WRONG(got=count))
     return passed(COUNT_OK(n=count))
+
+
+@exercise(COUNT_TITLE, probe=as_data, judge=judge_param_count)
+def check_param_count(count: object) -> Verdict:
+    """Exercise 2: parameters of Flatten → Linear(784, 128) → ReLU → Linear(128, 10)."""
+    return judge_param_count(as_data(count))
 
 
 # 3. An MLP class -----------------------------------------------------------------------
@@ -165,37 +96,76 @@ MLP_LINEAR = Message(
     ja="モデル全体が線形（1 次関数）になっています。2 つの nn.Linear の間に nn.ReLU() を入れましょう。",
     en="The whole model is linear. Put an nn.ReLU() between the two nn.Linear layers.",
 )
+MLP_ACTIVATION = Message(
+    ja="2 つの nn.Linear の間の活性化関数が {got} です。演習の指定は ReLU（nn.ReLU() または torch.relu）です。",
+    en="The activation between the two nn.Linear layers is {got}; the exercise asks for ReLU (nn.ReLU() or torch.relu).",
+)
+MLP_AFTER_LAST = Message(
+    ja="最後の全結合層のあとに {got} がかかっています。モデルはロジット（最後の nn.Linear の出力そのまま）を返します。nn.CrossEntropyLoss が中で softmax をとります。",
+    en="{got} comes after the last fully connected layer. The model returns logits, the last nn.Linear's raw output; nn.CrossEntropyLoss applies softmax itself.",
+)
 MLP_OK = Message(
     ja="出力 (8, 10)、パラメータ {n:,} 個、非線形。",
     en="Output (8, 10), {n:,} parameters, non-linear.",
 )
 
 
-@exercise(MLP_TITLE)
-def check_mlp(model: object) -> Verdict:
-    """Exercise 3: Flatten → Linear(784, 128) → ReLU → Linear(128, 10) as an nn.Module."""
-    if not isinstance(model, nn.Module):
-        return failed(MLP_NOT_MODULE(got=type(model).__name__))
+MLP_CRASHES = (Crash(Exception, (), MLP_CRASHED),)
+# Torch functions a forward runs, by kind of layer: seen at run time, so nn.Sequential,
+# functional calls and x @ W.T alike count. Anything else (flatten, view, add) is no layer.
+LAYERS = {"linear": "Linear", "matmul": "Linear", "__matmul__": "Linear", "addmm": "Linear"}
+LAYERS |= dict.fromkeys(("relu", "relu_", "clamp", "clamp_", "clamp_min", "threshold"), "ReLU")
+ACTIVATIONS = ("sigmoid", "tanh", "softmax", "log_softmax", "gelu", "elu", "leaky_relu", "silu")
+LAYERS |= {name: name for name in ACTIVATIONS}
+
+
+def layer_kinds(functions: list[str]) -> list[str]:
+    return [LAYERS[name] for name in functions if name in LAYERS]
+
+
+def probe_mlp(model: object) -> dict[str, object]:
+    """The model's outputs for a batch x, for 2x and for zeros, and its parameter count."""
+    net = expect_module(model, MLP_NOT_MODULE)
     gen = torch.Generator().manual_seed(0)
     x = torch.rand(8, 1, 28, 28, generator=gen)
-    try:
-        with torch.no_grad():
-            out, out2, out0 = model(x), model(2 * x), model(torch.zeros_like(x))
-    except Exception as error:  # the learner's forward: explain, never raise
-        return failed(MLP_CRASHED(error=error_text(error)))
-    if (verdict := unanswered(type(model).forward, out, "forward")) is not None:
-        return verdict
+    outputs, layers = [], []
+    for batch in (x, 2 * x, torch.zeros_like(x)):
+        got, calls = call_watched(
+            net, batch, name="forward", stub_of=type(net).forward, crashes=MLP_CRASHES, no_grad=True
+        )
+        outputs.append(as_data(got))
+        layers = layers or layer_kinds(calls.sequence)
+    count = call(lambda: sum(p.numel() for p in net.parameters()), name="parameters")
+    return {"outputs": outputs, "params": count, "layers": layers}
+
+
+def judge_mlp(data: dict) -> Verdict:
+    out, out2, out0 = data["outputs"]
     if not isinstance(out, torch.Tensor) or tuple(out.shape) != (8, 10):
         return failed(MLP_SHAPE(shape=tuple(getattr(out, "shape", ()))))
-    count = sum(p.numel() for p in model.parameters())
+    count = data["params"]
     if count != COUNT_RIGHT:
         return failed(MLP_PARAMS(got=count, want=COUNT_RIGHT))
+    layers: list[str] = data["layers"]
+    last = max((i for i, kind in enumerate(layers) if kind == "Linear"), default=len(layers))
+    after = [kind for kind in layers[last + 1 :] if kind != "Linear"]
+    if after:
+        return failed(MLP_AFTER_LAST(got=" → ".join(after)))
     if bool((out >= 0).all()) and bool((out2 >= 0).all()):
         return failed(MLP_NOT_LOGITS())
     # A linear (affine) model satisfies f(2x) - f(0) = 2 (f(x) - f(0)) for every x.
     if close(out2 - out0, 2 * (out - out0), atol=1e-4):
         return failed(MLP_LINEAR())
+    other = [kind for kind in layers[:last] if kind not in ("Linear", "ReLU")]
+    if other:
+        return failed(MLP_ACTIVATION(got=" → ".join(other)))
     return passed(MLP_OK(n=count))
+
+
+@exercise(MLP_TITLE, probe=probe_mlp, judge=judge_mlp)
+def check_mlp(model: object) -> Verdict:
+    """Exercise 3: Flatten → Linear(784, 128) → ReLU → Linear(128, 10) as an nn.Module."""
+    return judge_mlp(probe_mlp(model))
 
 
 # 4. Dropout by hand ---------------------------------------------------------------
@@ -251,56 +221,83 @@ DROP_OK = Message(
 )
 
 
-@exercise(DROP_TITLE)
+DROP_RUNS = tuple((p, training) for p in (0.2, 0.5) for training in (False, True, True))
+
+
+def probe_dropout(my_dropout: object) -> dict[str, object]:
+    """``my_dropout(x, p, training)`` for p = 0.2 and 0.5: once evaluating, twice training."""
+    fn = expect_callable(my_dropout, DROP_NOT_CALLABLE)
+    x = torch.rand(200, 500, generator=torch.Generator().manual_seed(4)) + 0.5
+
+    def one(run: tuple[float, bool]) -> dict[str, object]:
+        p, training = run
+        got, calls = call_watched(fn, x.clone(), p, training, name="my_dropout")
+        return {"p": p, "got": as_data(got), "ran": sorted(calls.functions | calls.operators)}
+
+    # The learner's random numbers are seeded (the same share zeroed on every run) and
+    # their random state is left as it was.
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(4)
+        return {"x": x, "runs": probe_each(DROP_RUNS, one)}
+
+
+def judge_dropout(data: dict) -> Verdict:
+    x, outputs, verdict = data["x"], [], failed(DROP_NOTHING())
+    for record in map(settled, data["runs"]):
+        if any("dropout" in name for name in record["ran"]):
+            return failed(DROP_SHORTCUT())
+        got = expect_tensor(record["got"])
+        if got.shape != x.shape:
+            return failed(DROP_SHAPE(got=tuple(got.shape), want=tuple(x.shape)))
+        outputs.append(got.float())
+        if len(outputs) == 3:
+            verdict = judge_dropout_rate(x, record["p"], *outputs)
+            if not verdict:
+                return verdict
+            outputs = []
+    return verdict
+
+
+def judge_dropout_rate(
+    x: torch.Tensor, p: float, evaluated: torch.Tensor, first: torch.Tensor, second: torch.Tensor
+) -> Verdict:
+    """The three outputs for one p: evaluation, then two training calls."""
+    if not close(evaluated, x):
+        return failed(DROP_EVAL())
+    zeroed = first == 0
+    frac = zeroed.float().mean().item()
+    if frac == 0:
+        return failed(DROP_NOTHING())
+    if abs(frac - (1 - p)) < 0.02 and abs(p - 0.5) > 0.05:
+        return failed(DROP_KEEP_P(p=p, frac=frac))
+    if abs(frac - p) > 0.02:
+        return failed(DROP_RATE(p=p, frac=frac))
+    scale = first[~zeroed] / x[~zeroed]
+    if close(scale, torch.ones_like(scale), atol=1e-4):
+        return failed(DROP_NO_SCALE())
+    if close(scale, torch.full_like(scale, 1 - p), atol=1e-4):
+        return failed(DROP_TIMES_KEEP())
+    if not close(scale, torch.full_like(scale, 1 / (1 - p)), atol=1e-4):
+        return failed(DROP_SCALE(want=1 / (1 - p)))
+    if torch.equal(zeroed, second == 0):
+        return failed(DROP_SAME_MASK())
+    return passed(DROP_OK(p=p, frac=frac, scale=1 / (1 - p)))
+
+
+@exercise(DROP_TITLE, probe=probe_dropout, judge=judge_dropout)
 def check_dropout(my_dropout: object) -> Verdict:
     """Exercise 4: ``my_dropout(x, p, training)`` zeroes with probability p, scales by 1/(1−p)."""
-    from .ch01 import NOT_A_TENSOR
-
-    if not callable(my_dropout):
-        return failed(DROP_NOT_CALLABLE())
-    x = torch.rand(200, 500, generator=torch.Generator().manual_seed(4)) + 0.5
-    verdict = None
-    for p in (0.2, 0.5):
-        outputs = []
-        for training in (False, True, True):
-            got, calls = run_watched(my_dropout, x.clone(), p, training)
-            if any("dropout" in name for name in calls.functions | calls.operators):
-                return failed(DROP_SHORTCUT())
-            if (verdict := unanswered(my_dropout, got, "my_dropout")) is not None:
-                return verdict
-            if not isinstance(got, torch.Tensor):
-                return failed(NOT_A_TENSOR(got=type(got).__name__))
-            if got.shape != x.shape:
-                return failed(DROP_SHAPE(got=tuple(got.shape), want=tuple(x.shape)))
-            outputs.append(got.detach().float())
-        evaluated, first, second = outputs
-        if not close(evaluated, x):
-            return failed(DROP_EVAL())
-        zeroed = first == 0
-        frac = zeroed.float().mean().item()
-        if frac == 0:
-            return failed(DROP_NOTHING())
-        if abs(frac - (1 - p)) < 0.02 and abs(p - 0.5) > 0.05:
-            return failed(DROP_KEEP_P(p=p, frac=frac))
-        if abs(frac - p) > 0.02:
-            return failed(DROP_RATE(p=p, frac=frac))
-        scale = first[~zeroed] / x[~zeroed]
-        if close(scale, torch.ones_like(scale), atol=1e-4):
-            return failed(DROP_NO_SCALE())
-        if close(scale, torch.full_like(scale, 1 - p), atol=1e-4):
-            return failed(DROP_TIMES_KEEP())
-        if not close(scale, torch.full_like(scale, 1 / (1 - p)), atol=1e-4):
-            return failed(DROP_SCALE(want=1 / (1 - p)))
-        if torch.equal(zeroed, second == 0):
-            return failed(DROP_SAME_MASK())
-        verdict = passed(DROP_OK(p=p, frac=frac, scale=1 / (1 - p)))
-    return verdict
+    return judge_dropout(probe_dropout(my_dropout))
 
 
 # 1'. Conv2d then MaxPool2d: the output shape ------------------------------------------
 
 SHAPE_TITLE = Message(
     ja="Conv2d と MaxPool2d のあとの形", en="The shape after Conv2d and MaxPool2d"
+)
+SHAPE_NOT_CALLABLE = Message(
+    ja="conv_pool_shape は関数にしてください（def conv_pool_shape(h, w, kernel_size, stride, padding, dilation, pool): ...）。渡されたのは {got} です。",
+    en="conv_pool_shape must be a function (def conv_pool_shape(h, w, kernel_size, stride, padding, dilation, pool): ...); got a {got}.",
 )
 SHAPE_NOT_PAIR = Message(
     ja="conv_pool_shape({args}) が {got!r} を返しました。(高さ, 幅) の 2 つの整数を返します。割り算は // です。",
@@ -327,8 +324,16 @@ SHAPE_SWAPPED = Message(
     en="conv_pool_shape({args}) is {got}: height and width are swapped. Return (height, width).",
 )
 SHAPE_WRONG = Message(
-    ja="conv_pool_shape({args}) が {got} ですが、実際の形は {want} です。畳み込みの式（padding は両側、最後に + 1）を高さと幅それぞれに使いましょう。",
-    en="conv_pool_shape({args}) is {got}, but the real shape is {want}. Apply the convolution formula (padding on both sides, + 1 at the end) to height and width each.",
+    ja="conv_pool_shape({args}) が {got} ですが、実際の形は {want} です（Conv2d のあとは {conv}）。畳み込みとプーリングの式を、高さと幅それぞれで確かめましょう。",
+    en="conv_pool_shape({args}) is {got}, but the real shape is {want} ({conv} after the Conv2d). Check the convolution and pooling formulas on height and width each.",
+)
+SHAPE_POOL_STRIDE = Message(
+    ja="conv_pool_shape({args}) が {got} ですが、正しくは {want} です。プーリングを 1 画素ずつずらしています。MaxPool2d(pool) は窓の大きさだけでなく、ずらす幅（stride）も pool です。",
+    en="conv_pool_shape({args}) is {got}, but should be {want}. The pooling window moves one pixel at a time here: MaxPool2d(pool) uses pool as its stride too, not only as its window.",
+)
+SHAPE_NO_PADDING = Message(
+    ja="conv_pool_shape({args}) が {got} ですが、正しくは {want} です。padding は両側に付くので 2 × padding を足します。",
+    en="conv_pool_shape({args}) is {got}, but should be {want}. Padding is added on both sides: add 2 × padding.",
 )
 SHAPE_OK = Message(
     ja="ランダムな {n} 通りの設定すべてで、本物の層の形と一致しました。",
@@ -360,38 +365,82 @@ def conv_pool_settings(n: int, seed: int = 0) -> list[tuple[int, ...]]:
 
 
 def conv_length(size: int, kernel: int, stride: int, padding: int, dilation: int) -> int:
+    """The length after a convolution: nn.Conv1d/Conv2d's formula, along one axis."""
     return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
 
 
-@exercise(SHAPE_TITLE)
-def check_conv_pool_shape(conv_pool_shape: object) -> Verdict:
-    """Exercise 1: ``conv_pool_shape(h, w, kernel_size, stride, padding, dilation, pool)``."""
-    settings = conv_pool_settings(40)
-    for args in settings:
-        got, calls = run_watched(conv_pool_shape, *args)
-        ops = calls.functions | calls.operators
-        if calls.used_convolution or any("pool" in name for name in ops):
+def conv_pool_formula(
+    args: tuple[int, ...],
+    *,
+    pool: bool = True,
+    dilation: bool = True,
+    ceil: bool = False,
+    swap: bool = False,
+    pool_stride: bool = True,
+    sides_padded: int = 2,
+) -> tuple[int, int]:
+    """The shape by the formulas, with one of the typical mistakes switched on."""
+    h, w, kernel, stride, padding, dil, size = args
+    padded = [n + (sides_padded - 2) * padding for n in (h, w)]  # padding once, not twice
+    sides = [conv_length(n, kernel, stride, padding, dil if dilation else 1) for n in padded]
+    if pool and not pool_stride:
+        sides = [side - size + 1 for side in sides]
+    elif pool:
+        sides = [-(-side // size) if ceil else side // size for side in sides]
+    return (sides[1], sides[0]) if swap else (sides[0], sides[1])
+
+
+# Typical mistakes, first match names the hint (a variant equal to the right shape is skipped).
+SHAPE_MISTAKES = (
+    ({"pool": False}, SHAPE_NO_POOL),
+    ({"dilation": False}, SHAPE_NO_DILATION),
+    ({"ceil": True}, SHAPE_CEIL),
+    ({"swap": True}, SHAPE_SWAPPED),
+    ({"pool_stride": False}, SHAPE_POOL_STRIDE),
+    ({"sides_padded": 1}, SHAPE_NO_PADDING),
+    ({"sides_padded": 0}, SHAPE_NO_PADDING),
+)
+
+
+def probe_conv_pool_shape(conv_pool_shape: object) -> list[dict[str, object]]:
+    """For each setting: what ``conv_pool_shape(*setting)`` returned and the torch calls it made."""
+    fn = expect_callable(conv_pool_shape, SHAPE_NOT_CALLABLE)
+
+    def one(args: tuple[int, ...]) -> dict[str, object]:
+        got, calls = call_watched(fn, *args, name="conv_pool_shape")
+        return {
+            "args": args,
+            "got": as_data(got),
+            "conv": calls.used_convolution,
+            "ran": sorted(calls.functions | calls.operators),
+        }
+
+    return probe_each(conv_pool_settings(40), one)
+
+
+def judge_conv_pool_shape(records: list[dict[str, object]]) -> Verdict:
+    for record in map(settled, records):
+        if record["conv"] or any("pool" in name for name in record["ran"]):  # type: ignore[attr-defined]
             return failed(SHAPE_RUNS_LAYERS())
-        if (verdict := unanswered(conv_pool_shape, got, "conv_pool_shape")) is not None:
-            return verdict
-        shown = ", ".join(map(str, args))
+        args, got = record["args"], record["got"]
+        shown = ", ".join(map(str, args))  # type: ignore[call-overload]
         pair = tuple(got) if isinstance(got, tuple | list | torch.Size) else None
         if pair is None or len(pair) != 2 or not all(type(v) is int for v in pair):
             return failed(SHAPE_NOT_PAIR(args=shown, got=got))
-        want = conv_pool_real(*args)
+        want = conv_pool_real(*args)  # type: ignore[misc]
         if pair == want:
             continue
-        h, w, kernel, stride, padding, dilation, pool = args
-        conv = [conv_length(s, kernel, stride, padding, dilation) for s in (h, w)]
-        plain = [conv_length(s, kernel, stride, padding, 1) // pool for s in (h, w)]
         message = SHAPE_WRONG
-        if pair == tuple(conv):
-            message = SHAPE_NO_POOL
-        elif dilation > 1 and pair == tuple(plain):
-            message = SHAPE_NO_DILATION
-        elif pair == tuple(-(-c // pool) for c in conv):
-            message = SHAPE_CEIL
-        elif h != w and pair == want[::-1]:
-            message = SHAPE_SWAPPED
-        return failed(message(args=shown, got=pair, want=want))
-    return passed(SHAPE_OK(n=len(settings)))
+        for mistake, hint in SHAPE_MISTAKES:
+            if pair == conv_pool_formula(args, **mistake):  # type: ignore[arg-type]
+                message = hint
+                break
+        conv = conv_pool_formula(args, pool=False)  # type: ignore[arg-type]
+        return failed(message(args=shown, got=pair, want=want, conv=conv))
+    return passed(SHAPE_OK(n=len(records)))
+
+
+@exercise(SHAPE_TITLE, probe=probe_conv_pool_shape, judge=judge_conv_pool_shape)
+def check_conv_pool_shape(conv_pool_shape: object) -> Verdict:
+    """Exercise 1: ``conv_pool_shape(h, w, kernel_size, stride, padding, dilation, pool)``."""
+    return judge_conv_pool_shape(probe_conv_pool_shape(conv_pool_shape))

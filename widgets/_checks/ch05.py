@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+from collections.abc import Callable
 from numbers import Real
 
 import torch
@@ -12,16 +12,18 @@ from torch import nn
 from .._i18n import Message
 from .._validate import unwrap_number
 from .compare import close
-from .verdict import (
-    STUB_FUNCTION,
-    Verdict,
-    exercise,
-    failed,
-    not_yet,
-    passed,
-    returned_none,
-    untouched_stub,
+from .learner import (
+    Crash,
+    as_data,
+    as_values,
+    call,
+    expect_callable,
+    expect_tensor,
+    probe_each,
+    settled,
+    type_name,
 )
+from .verdict import RETURNED_NONE, Verdict, exercise, failed, passed
 
 # 1. The training step, in the right order -----------------------------------------
 
@@ -58,6 +60,10 @@ STEP_RETURN_WRONG = Message(
     ja="返した値 {got:.4f} が、更新前の損失 {want:.4f} と違います。更新前に計算した loss.item() を返しましょう。",
     en="The returned {got:.4f} is not the loss before the update, {want:.4f}. Return loss.item() from this step.",
 )
+STEP_SWAPPED = Message(
+    ja="損失関数に渡す順番が逆です: loss_fn(y, model(X)) ではなく loss_fn(model(X), y)（予測が先、正解があと）です。MSE は左右対称なので同じ値になりますが、CrossEntropyLoss などでは結果が変わるかエラーになります。",
+    en="The loss function's arguments are swapped: loss_fn(model(X), y), prediction first and target second, not loss_fn(y, model(X)). MSE is symmetric and hides it, but CrossEntropyLoss and others give another result or an error.",
+)
 STEP_OK = Message(
     ja="3 回続けて呼んでも、正しい順序と同じように更新されました（損失 {first:.3f} → {last:.3f}）。",
     en="Three calls in a row updated exactly as in the right order (loss {first:.3f} → {last:.3f}).",
@@ -87,38 +93,75 @@ def params(model: nn.Module) -> torch.Tensor:
     return torch.cat([p.detach().reshape(-1) for p in model.parameters()]).clone()
 
 
-@exercise(STEP_TITLE)
-def check_train_step(train_step: object) -> Verdict:
-    """Exercise 1: ``train_step(model, X, y, loss_fn, optimizer)`` does one update, returns the loss."""
-    if not callable(train_step):
-        return failed(STEP_NOT_CALLABLE())
-    if untouched_stub(train_step):
-        return not_yet(STUB_FUNCTION())
+STEP_CALLS = 3
+
+
+class WatchedMSE(nn.MSELoss):
+    """``nn.MSELoss`` that notes each call whose prediction and target came swapped.
+
+    The prediction is what carries the graph back to the model: a first argument without
+    ``requires_grad`` and a second with it are the target and the prediction, swapped.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.swapped = False
+
+    def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        grads = [getattr(t, "requires_grad", False) for t in (input, target)]
+        self.swapped = self.swapped or grads == [False, True]
+        return super().forward(input, target)
+
+
+def probe_train_step(train_step: object) -> list[dict[str, object]]:
+    """Three calls of ``train_step`` on one model: its parameters before and after each."""
+    fn = expect_callable(train_step, STEP_NOT_CALLABLE)
     model, X, y = step_problem()
-    ours = copy.deepcopy(model)
-    mine_opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+
+    def one(_: int) -> dict[str, object]:
+        before, loss_fn = params(model), WatchedMSE()
+        got = call(fn, model, X, y, loss_fn, optimizer, name="train_step", returns_nothing=True)
+        return {
+            "before": before,
+            "after": params(model),
+            "got": as_data(got),
+            "swapped": loss_fn.swapped,
+        }
+
+    return probe_each(range(STEP_CALLS), one)
+
+
+def judge_train_step(records: list[dict[str, object]]) -> Verdict:
+    ours, X, y = step_problem()
     ours_opt = torch.optim.SGD(ours.parameters(), lr=0.1)
     losses = []
-    for call in range(3):
-        before = params(model)
-        got = train_step(model, X, y, nn.MSELoss(), mine_opt)
+    for call_number, record in enumerate(map(settled, records)):
         want = reference_step(ours, X, y, nn.MSELoss(), ours_opt)
-        after = params(model)
-        if torch.equal(before, after):
+        before, after, got = record["before"], record["after"], record["got"]
+        if torch.equal(before, after):  # type: ignore[arg-type]
             return failed(STEP_NO_UPDATE())
         if not close(after, params(ours), atol=1e-6):
-            return failed(STEP_ACCUMULATES() if call > 0 else STEP_WRONG_UPDATE())
+            return failed(STEP_ACCUMULATES() if call_number > 0 else STEP_WRONG_UPDATE())
+        if record["swapped"]:
+            return failed(STEP_SWAPPED())
         if got is None:
-            return returned_none(train_step, "train_step")
+            return failed(RETURNED_NONE(name="train_step"))
         number = unwrap_number(got)
         if isinstance(number, bool) or not isinstance(number, Real):
-            return failed(STEP_RETURN(got=type(got).__name__))
+            return failed(STEP_RETURN(got=type_name(got)))
         if abs(float(number) - want) > 1e-5 * max(1.0, abs(want)):
             return failed(STEP_RETURN_WRONG(got=float(number), want=want))
         if isinstance(got, torch.Tensor):
             return failed(STEP_RETURN_TENSOR())
         losses.append(want)
     return passed(STEP_OK(first=losses[0], last=losses[-1]))
+
+
+@exercise(STEP_TITLE, probe=probe_train_step, judge=judge_train_step)
+def check_train_step(train_step: object) -> Verdict:
+    """Exercise 1: ``train_step(model, X, y, loss_fn, optimizer)`` does one update, returns the loss."""
+    return judge_train_step(probe_train_step(train_step))
 
 
 # 2. The right loss for logits ----------------------------------------------------
@@ -149,13 +192,13 @@ LOGITS_OK = Message(
 )
 
 
-@exercise(LOGITS_TITLE)
-def check_logits_loss(logits: torch.Tensor, labels: torch.Tensor, loss: object) -> Verdict:
-    """Exercise 2: ``loss`` is the cross-entropy of raw ``logits`` against ``labels``."""
+def judge_logits_loss(data: tuple) -> Verdict:
+    logits, labels, loss = data
+    logits, labels = expect_tensor(logits), expect_tensor(labels)
     if isinstance(loss, Real) and not isinstance(loss, bool):  # loss.item() is right too
         loss = torch.tensor(float(loss))
     if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
-        return failed(LOGITS_NOT_TENSOR(got=type(loss).__name__))
+        return failed(LOGITS_NOT_TENSOR(got=type_name(loss)))
     logits, labels = logits.detach(), labels.detach().long()
     got = loss.detach().reshape(())
     want = F.cross_entropy(logits, labels)
@@ -166,6 +209,12 @@ def check_logits_loss(logits: torch.Tensor, labels: torch.Tensor, loss: object) 
     if close(got, F.nll_loss(logits, labels), atol=1e-5):
         return failed(LOGITS_NLL())
     return failed(LOGITS_WRONG(got=got.item(), want=want.item()))
+
+
+@exercise(LOGITS_TITLE, probe=as_values, judge=judge_logits_loss)
+def check_logits_loss(logits: torch.Tensor, labels: torch.Tensor, loss: object) -> Verdict:
+    """Exercise 2: ``loss`` is the cross-entropy of raw ``logits`` against ``labels``."""
+    return judge_logits_loss(as_values(logits, labels, loss))
 
 
 # 3. Accuracy -----------------------------------------------------------------------
@@ -195,9 +244,13 @@ ACC_INT_DIV = Message(
     ja="{got} が返りました。// は切り捨ての割り算なので、正解率が 0 か 1 になってしまいます。/ で割るか、.float().mean() を使いましょう。",
     en="It returned {got}: // is floor division, so the accuracy becomes 0 or 1. Divide with /, or use .float().mean().",
 )
+ACC_NO_DIM = Message(
+    ja="{got} が返りました。logits.argmax() に dim がないので、表全体で最大の 1 つの位置（平らにした番号）になっています。各行のクラスを選ぶには logits.argmax(dim=1) です。",
+    en="It returned {got}. logits.argmax() without dim gives one position, the largest of the whole table (a flattened index). Pick each row's class with logits.argmax(dim=1).",
+)
 ACC_BY_CLASSES = Message(
-    ja="正解の個数をクラスの数で割っています。割るのはデータの個数 len(labels)（logits の行数）です。",
-    en="The number of right answers is divided by the number of classes. Divide by the number of items, len(labels) (the rows of logits).",
+    ja="{got} が返りました。正解の個数をクラスの数で割っています。割るのはデータの個数 len(labels)（logits の行数）です。",
+    en="It returned {got}: the number of right answers divided by the number of classes. Divide by the number of items, len(labels) (the rows of logits).",
 )
 ACC_TENSOR = Message(
     ja="値は合っていますが、テンソルのまま返しています。.item() で Python の数にして返しましょう（この講座で「Python の数」と書いたら .item() で取り出した数のことです）。",
@@ -211,7 +264,9 @@ ACC_OK = Message(ja="{n} 通りのバッチで正しい正解率になりまし�
 
 
 def accuracy_cases() -> list[tuple[torch.Tensor, torch.Tensor]]:
-    """Batches, a square one first: there argmax(dim=0) runs and can be told apart."""
+    """Batches, a square one first: there argmax(dim=0) runs and can be told apart. The
+    last is all right, with the largest logit in row 0: there ``//`` gives 1 and an argmax
+    without dim (a flat index, here a real class) gives neither 0 nor 1."""
     g = torch.Generator().manual_seed(3)
     cases = []
     for n, classes in ((10, 10), (8, 10), (7, 3), (12, 10)):
@@ -219,58 +274,102 @@ def accuracy_cases() -> list[tuple[torch.Tensor, torch.Tensor]]:
         labels = torch.randint(classes, (n,), generator=g)
         labels[: n // 2] = logits[: n // 2].argmax(dim=1)  # about half right
         cases.append((logits, labels))
+    logits = torch.randn(6, 4, generator=g)
+    logits[0, 2] = 10.0
+    cases.append((logits, logits.argmax(dim=1)))
     return cases
 
 
-def accuracy_hint(got: float, logits: torch.Tensor, labels: torch.Tensor) -> Verdict | None:
-    """None when ``got`` is the accuracy; else the verdict naming the likely mistake."""
-    n, classes = logits.shape
-    right = (logits.argmax(dim=1) == labels).sum().item()
-    want = right / n
-    if abs(got - want) < 1e-6:
+def right_count(logits: torch.Tensor, labels: torch.Tensor) -> int:
+    return int((logits.argmax(dim=1) == labels).sum())
+
+
+def flat_argmax(logits: torch.Tensor, labels: torch.Tensor) -> float:
+    return (logits.argmax() == labels).float().mean().item()
+
+
+def by_columns(logits: torch.Tensor, labels: torch.Tensor) -> float | None:
+    if logits.shape[0] != logits.shape[1]:
+        return None  # argmax(dim=0) then cannot be compared with the labels
+    return (logits.argmax(dim=0) == labels).float().mean().item()
+
+
+Mistake = Callable[[torch.Tensor, torch.Tensor], "float | None"]
+# What a typical mistake returns for one batch; the first that matches every batch names
+# the hint (None: the mistake cannot run on that batch, it crashes instead).
+ACC_MISTAKES: tuple[tuple[Mistake, Message], ...] = (
+    (lambda lg, lb: float(right_count(lg, lb)), ACC_COUNT),
+    (lambda lg, lb: 100 * right_count(lg, lb) / len(lb), ACC_PERCENT),
+    (lambda lg, lb: float(right_count(lg, lb) // len(lb)), ACC_INT_DIV),
+    (lambda lg, lb: right_count(lg, lb) / lg.shape[1], ACC_BY_CLASSES),
+    (flat_argmax, ACC_NO_DIM),
+    (by_columns, ACC_WRONG_DIM),
+)
+Value = tuple[float, torch.Tensor, torch.Tensor]
+
+
+def explains(mistake: Mistake, values: list[Value]) -> bool:
+    for got, logits, labels in values:
+        expected = mistake(logits, labels)
+        if expected is not None and abs(got - expected) > 1e-5 * max(1.0, abs(expected)):
+            return False
+    return True
+
+
+def accuracy_hint(values: list[Value]) -> Verdict | None:
+    """None when every value is the accuracy; else the hint of the mistake that explains
+    all of them, or what was expected beside what came back."""
+    wrong = [v for v in values if abs(v[0] - right_count(v[1], v[2]) / len(v[2])) > 1e-6]
+    if not wrong:
         return None
-    if abs(got - right) < 1e-6:
-        return failed(ACC_COUNT(got=got))
-    if abs(got - 100 * want) < 1e-4:
-        return failed(ACC_PERCENT(got=got))
-    if abs(got - right // n) < 1e-6:
-        return failed(ACC_INT_DIV(got=got))
-    if classes != n and abs(got - right / classes) < 1e-6:
-        return failed(ACC_BY_CLASSES())
-    by_columns = (logits.argmax(dim=0) == labels).float().mean().item() if classes == n else None
-    if (by_columns is not None and abs(got - by_columns) < 1e-6) or 0 <= got <= 1:
-        return failed(ACC_WRONG_DIM())
-    return failed(ACC_WRONG(got=got, want=want))
+    got, logits, labels = wrong[0]
+    for mistake, hint in ACC_MISTAKES:
+        if explains(mistake, values):
+            return failed(hint(got=got))
+    return failed(ACC_WRONG(got=got, want=right_count(logits, labels) / len(labels)))
 
 
-@exercise(ACC_TITLE)
-def check_accuracy(accuracy: object) -> Verdict:
-    """Exercise 3: ``accuracy(logits, labels)`` returns the fraction of right predictions.
+# argmax(dim=0) on a batch that is not square, compared with the labels, cannot broadcast.
+ACC_CRASHES = (Crash(RuntimeError, ("must match the size",), ACC_WRONG_DIM),)
 
-    The value is judged first (the mistake that matters), then its type: a one-element
-    tensor with the right value gets the ``.item()`` hint.
-    """
-    if not callable(accuracy):
-        return failed(ACC_NOT_CALLABLE())
-    if untouched_stub(accuracy):
-        return not_yet(STUB_FUNCTION())
-    cases = accuracy_cases()
+
+def probe_accuracy(accuracy: object) -> list[dict[str, object]]:
+    """What ``accuracy(logits, labels)`` returns for each batch."""
+    fn = expect_callable(accuracy, ACC_NOT_CALLABLE)
+
+    def one(case: tuple[torch.Tensor, torch.Tensor]) -> dict[str, object]:
+        logits, labels = case
+        got = call(fn, logits.clone(), labels.clone(), name="accuracy", crashes=ACC_CRASHES)
+        return {"logits": logits, "labels": labels, "got": as_data(got)}
+
+    return probe_each(accuracy_cases(), one)
+
+
+def judge_accuracy(records: list[dict[str, object]]) -> Verdict:
+    """The values are judged first (the mistake that matters), then their type: a
+    one-element tensor with the right value gets the ``.item()`` hint. A batch that ended
+    early (a crash) counts after the values before it."""
+    values: list[Value] = []
     tensor_returned = False
-    for logits, labels in cases:
-        try:
-            got = accuracy(logits.clone(), labels.clone())
-        except RuntimeError as error:
-            if "must match the size" in str(error):  # argmax(dim=0) against labels
-                return failed(ACC_WRONG_DIM())
-            raise
-        if got is None:
-            return returned_none(accuracy, "accuracy")
+    for record in records:
+        if "early" in record:
+            if (verdict := accuracy_hint(values)) is not None:
+                return verdict
+            settled(record)
+        got = record["got"]
         number = unwrap_number(got)
         if isinstance(number, bool) or not isinstance(number, Real):
-            return failed(ACC_NOT_NUMBER(got=type(got).__name__))
-        if (verdict := accuracy_hint(float(number), logits, labels)) is not None:
-            return verdict
+            return failed(ACC_NOT_NUMBER(got=type_name(got)))
+        values.append((float(number), record["logits"], record["labels"]))  # type: ignore[arg-type]
         tensor_returned = tensor_returned or isinstance(got, torch.Tensor)
+    if (verdict := accuracy_hint(values)) is not None:
+        return verdict
     if tensor_returned:
         return failed(ACC_TENSOR())
-    return passed(ACC_OK(n=len(cases)))
+    return passed(ACC_OK(n=len(records)))
+
+
+@exercise(ACC_TITLE, probe=probe_accuracy, judge=judge_accuracy)
+def check_accuracy(accuracy: object) -> Verdict:
+    """Exercise 3: ``accuracy(logits, labels)`` returns the fraction of right predictions."""
+    return judge_accuracy(probe_accuracy(accuracy))

@@ -16,19 +16,35 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
+from enum import Enum
 
 from .settings import Config, make_config
 from .train import Run
 
-RUNNING, PAUSED, DONE, DIVERGED, STOPPED, WAITING, FAILED = (
-    "running",
-    "paused",
-    "done",
-    "diverged",
-    "stopped",
-    "waiting",
-    "failed",
+
+class State(str, Enum):
+    """A session's state; equal to its string value ("running", "done"…)."""
+
+    RUNNING = "running"
+    PAUSED = "paused"
+    DONE = "done"
+    DIVERGED = "diverged"
+    STOPPED = "stopped"
+    WAITING = "waiting"
+    FAILED = "failed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+RUNNING, PAUSED, DONE, DIVERGED, STOPPED = (
+    State.RUNNING,
+    State.PAUSED,
+    State.DONE,
+    State.DIVERGED,
+    State.STOPPED,
 )
+WAITING, FAILED = State.WAITING, State.FAILED
 CHUNK_SECONDS = 0.02  # train this long between evaluations
 EXIT_WAIT = 2.0  # seconds the interpreter's exit waits for training threads to notice a stop
 _sessions: weakref.WeakSet[Session] = weakref.WeakSet()
