@@ -8,12 +8,15 @@ model and the optimizer. So every verdict is the same on every machine and backe
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import torch
 from torch import nn
 
 from .._i18n import Message
 from .._validate import unwrap_number
+from .compare import close
+from .limits import Counter, OutOfBounds, time_bounded
 from .verdict import Verdict, exercise, failed, not_yet, passed, returned_none
 
 # 1. Early stopping that restores the best epoch ------------------------------------
@@ -93,56 +96,111 @@ class Probe(nn.Linear):
         return round(self.weight.item())
 
 
-def run_scenario(fit: Callable, losses: list[float], max_epochs: int, patience: int):
+STOP_OVERRAN = Message(
+    ja="検証の損失が {losses} のとき（max_epochs={max_epochs}）、max_epochs を過ぎても学習を続けたので、チェックが止めました"
+    "（{what} を {limit} 回より多く呼びました）。ループは長くても max_epochs エポックで終えます（for epoch in range(1, max_epochs + 1) など）。",
+    en="With validation losses {losses} (max_epochs={max_epochs}) training went on past max_epochs, so the check "
+    "stopped it ({what} was called more than {limit} times). The loop must end after max_epochs epochs at most "
+    "(for epoch in range(1, max_epochs + 1), say).",
+)
+# A right answer validates once per epoch; some validate once more before the first epoch.
+VALIDATIONS_PER_EPOCH = 2
+TIME_LIMIT = 20.0  # seconds for all scenarios; a right answer takes milliseconds
+
+
+@dataclass(frozen=True)
+class Stopping:
+    """One run of the learner's loop on scripted losses (plain data for the judge)."""
+
+    trained: int  # calls of train_one_epoch
+    returned: object  # what fit returned (a number unwrapped from a tensor or array)
+    held: int  # the epoch whose parameters the model holds at the end
+    loads: int  # calls of model.load_state_dict
+    overran: str = ""  # "train_one_epoch" or "validate" when a call bound stopped the loop
+
+
+def validations(max_epochs: int) -> int:
+    return VALIDATIONS_PER_EPOCH * max_epochs + 1
+
+
+def run_scenario(fit: Callable, losses: list[float], max_epochs: int, patience: int) -> Stopping:
+    """Drive ``fit`` with a one-weight model whose weight counts the epochs trained.
+
+    ``train_one_epoch`` may run ``max_epochs`` times and ``validate`` ``validations()``
+    times; the call after that stops the learner's loop.
+    """
     model = Probe()
-    calls = {"train": 0}
+    trains, checks = Counter(max_epochs), Counter(validations(max_epochs))
 
     def train_one_epoch(m: nn.Module) -> None:
-        calls["train"] += 1
+        trains()
         with torch.no_grad():  # in place, as an optimizer would
             for p in m.parameters():
                 p.add_(1.0)
 
     def validate(m: nn.Module) -> float:
+        checks()
         epoch = round(next(m.parameters()).item())
         return losses[min(max(epoch, 1), len(losses)) - 1]
 
-    returned = fit(model, train_one_epoch, validate, max_epochs, patience)
-    return model, calls["train"], returned
+    try:
+        returned = fit(model, train_one_epoch, validate, max_epochs, patience)
+    except OutOfBounds as bound:
+        if bound.kind != "calls":
+            raise
+        what = "train_one_epoch" if trains.count > trains.limit else "validate"
+        return Stopping(trains.count, None, model.epoch(), model.loads, overran=what)
+    return Stopping(trains.count, unwrap_number(returned), model.epoch(), model.loads)
 
 
 def shown(losses: list[float]) -> str:
     return "[" + ", ".join(f"{x:g}" for x in losses) + "]"
 
 
+def judge_scenario(run: Stopping, scenario: tuple) -> Verdict | None:
+    """The hint for one scenario's run, or None when it is right."""
+    losses, max_epochs, patience, best, trained, kind = scenario
+    seen = shown(losses)
+    if run.overran:
+        limit = max_epochs if run.overran == "train_one_epoch" else validations(max_epochs)
+        return failed(
+            STOP_OVERRAN(losses=seen, max_epochs=max_epochs, what=run.overran, limit=limit)
+        )
+    returned, calls = run.returned, run.trained
+    if kind == "ties" and (returned != best or calls != trained):
+        return failed(STOP_TIES(losses=seen, want=best, got=returned))
+    if calls > trained:
+        return failed(STOP_TOO_LATE(losses=seen, patience=patience, want=trained, got=calls))
+    if calls < trained:
+        return failed(STOP_TOO_EARLY(losses=seen, patience=patience, want=trained, got=calls))
+    if isinstance(returned, bool) or returned != best:
+        return failed(STOP_RETURN(got=returned, want=best))
+    if run.held != best and run.held == calls:
+        hint = STOP_NO_COPY if run.loads else STOP_NO_RESTORE
+        return failed(hint(best=best, last=calls))
+    if run.held != best:
+        return failed(STOP_WRONG_STATE(got=run.held, best=best))
+    return None
+
+
 @exercise(STOP_TITLE)
+@time_bounded(TIME_LIMIT)
 def check_early_stopping(fit: object) -> Verdict:
-    """Exercise 1: ``fit_early_stopping`` stops after ``patience`` epochs and restores the best."""
+    """Exercise 1: ``fit_early_stopping`` stops after ``patience`` epochs and restores the best.
+
+    The learner's loop is bounded: ``max_epochs`` calls of ``train_one_epoch``,
+    ``validations(max_epochs)`` of ``validate``, and ``TIME_LIMIT`` seconds for a loop that
+    calls neither.
+    """
     if not callable(fit):
         return failed(STOP_NOT_CALLABLE())
-    for losses, max_epochs, patience, best, trained, kind in SCENARIOS:
-        model, calls, returned = run_scenario(fit, losses, max_epochs, patience)
-        if calls == 0 and returned is None:
+    for scenario in SCENARIOS:
+        losses, max_epochs, patience = scenario[:3]
+        run = run_scenario(fit, losses, max_epochs, patience)
+        if run.trained == 0 and run.returned is None and not run.overran:
             return not_yet()
-        returned = unwrap_number(returned)  # tensor(3) and np.int64(3) count as 3
-        if kind == "ties" and (returned != best or calls != trained):
-            return failed(STOP_TIES(losses=shown(losses), want=best, got=returned))
-        if calls > trained:
-            return failed(
-                STOP_TOO_LATE(losses=shown(losses), patience=patience, want=trained, got=calls)
-            )
-        if calls < trained:
-            return failed(
-                STOP_TOO_EARLY(losses=shown(losses), patience=patience, want=trained, got=calls)
-            )
-        if isinstance(returned, bool) or returned != best:
-            return failed(STOP_RETURN(got=returned, want=best))
-        held = model.epoch()
-        if held != best and held == calls:
-            hint = STOP_NO_COPY if model.loads else STOP_NO_RESTORE
-            return failed(hint(best=best, last=calls))
-        if held != best:
-            return failed(STOP_WRONG_STATE(got=held, best=best))
+        if (verdict := judge_scenario(run, scenario)) is not None:
+            return verdict
     return passed(STOP_OK(n=len(SCENARIOS)))
 
 
@@ -231,8 +289,7 @@ def augmented(augment: Callable, digits: torch.Tensor, seed: int) -> list[object
         return [augment(x.clone()) for x in digits]
 
 
-def close(a: torch.Tensor, b: torch.Tensor) -> bool:
-    return a.shape == b.shape and torch.allclose(a, b.to(a.dtype), atol=1e-3)
+RTOL, ATOL = 1e-5, 1e-3  # on pixels from 0 to 1
 
 
 @exercise(AUG_TITLE)
@@ -266,13 +323,15 @@ def check_augmentations(augment: object) -> Verdict:
         if torch.equal(out, x.flip(-1)) or torch.equal(out, x.flip(-2)):
             return failed(AUG_FLIP(name="flip"))
         for turns in (1, 2, 3):  # rotated by hand (torch.rot90), hidden from the names
-            if close(out, x.rot90(turns, (-2, -1))):
+            if close(out, x.rot90(turns, (-2, -1)), rtol=RTOL, atol=ATOL):
                 return failed(AUG_ROTATION(name="augment", degrees=90 * (2 - turns % 2)))
-        if close(out, 1 - x):
+        if close(out, 1 - x, rtol=RTOL, atol=ATOL):
             return failed(AUG_INVERT(name=INVERTED_BY_HAND()))
         changed += bool((out - x).abs().max() > 1e-3)
         lost += bool(out.clamp(0, 1).sum() < 0.7 * x.sum())
-        varied += not (isinstance(other, torch.Tensor) and close(out, other.float()))
+        varied += not (
+            isinstance(other, torch.Tensor) and close(out, other.float(), rtol=RTOL, atol=ATOL)
+        )
     if min(crops) < 0.5:  # zoomed-in crops keep the ink but cut the digit
         return failed(AUG_CROP(name="RandomResizedCrop", least=min(crops)))
     if changed < 0.75 * len(digits):
@@ -288,6 +347,10 @@ def check_augmentations(augment: object) -> Verdict:
 # 3. Freezing a pretrained feature extractor ------------------------------------------
 
 FREEZE_TITLE = Message(ja="特徴抽出器を固定する", en="Freezing the feature extractor")
+FREEZE_NOT_MODEL = Message(
+    ja="{name} が、features と fc を持つ nn.Module ではありません（{got} です）。演習のセルで作った {name} を渡しましょう。",
+    en="{name} is not an nn.Module with features and fc (it is a {got}). Pass the {name} the exercise cell built.",
+)
 FREEZE_NOT_OPTIMIZER = Message(
     ja="optimizer が {got} です。torch.optim.Adam(..., lr=1e-3) を入れましょう。",
     en="optimizer is a {got}. Store torch.optim.Adam(..., lr=1e-3) in it.",
@@ -355,8 +418,17 @@ def held(optimizer: torch.optim.Optimizer) -> list[torch.Tensor]:
 
 
 @exercise(FREEZE_TITLE)
-def check_freeze(model: nn.Module, optimizer: object, pretrained: nn.Module) -> Verdict:
+def check_freeze(model: object, optimizer: object, pretrained: object) -> Verdict:
     """Exercise 3: features frozen, a new 5-class fc, and an Adam holding only fc's parameters."""
+    for name, given in (("model", model), ("pretrained", pretrained)):
+        if not isinstance(given, nn.Module) or not all(
+            isinstance(getattr(given, part, None), nn.Module) for part in ("features", "fc")
+        ):
+            return failed(FREEZE_NOT_MODEL(name=name, got=type(given).__name__))
+    return judge_freeze(model, optimizer, pretrained)  # type: ignore[arg-type]
+
+
+def judge_freeze(model: nn.Module, optimizer: object, pretrained: nn.Module) -> Verdict:
     if not isinstance(optimizer, torch.optim.Optimizer):
         return failed(FREEZE_NOT_OPTIMIZER(got=type(optimizer).__name__))
     features = list(model.features.parameters())
@@ -365,9 +437,12 @@ def check_freeze(model: nn.Module, optimizer: object, pretrained: nn.Module) -> 
         in_eval = not (model.training and model.features.training)  # eval() on either
         hint = FREEZE_EVAL() if in_eval else FREEZE_FEATURES(count=len(thawed))
         return failed(hint)
-    for mine, theirs in zip(features, pretrained.features.parameters(), strict=True):
-        if not torch.equal(mine.detach().cpu(), theirs.detach().cpu()):
-            return failed(FREEZE_CHANGED_FEATURES())
+    originals = list(pretrained.features.parameters())
+    if len(features) != len(originals) or not all(
+        mine.shape == theirs.shape and torch.equal(mine.detach().cpu(), theirs.detach().cpu())
+        for mine, theirs in zip(features, originals, strict=False)
+    ):
+        return failed(FREEZE_CHANGED_FEATURES())
     head, old = model.fc, pretrained.fc
     if not isinstance(head, nn.Linear):
         return failed(FREEZE_HEAD_TYPE(got=type(head).__name__))
