@@ -11,7 +11,9 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 from .._i18n import Message
+from .compare import close
 from .guard import watch
+from .limits import time_bounded
 from .verdict import Verdict, exercise, failed, passed, unanswered
 
 NOT_A_FUNCTION = Message(
@@ -24,8 +26,7 @@ NOT_A_TENSOR = Message(
 )
 
 
-def close(a: torch.Tensor, b: torch.Tensor, atol: float = 1e-5) -> bool:
-    return a.shape == b.shape and torch.allclose(a.double(), b.double(), rtol=1e-4, atol=atol)
+RTOL, ATOL = 1e-4, 1e-5  # float32 answers against float32 references
 
 
 # 1. The GRU update by hand ----------------------------------------------------------
@@ -139,7 +140,11 @@ def gru_sequence_error(gru_step: Callable, x0: torch.Tensor, cell: nn.GRUCell) -
     return (torch.stack(steps, dim=1) - want).abs().max().item()
 
 
+TIME_LIMIT = 30.0  # seconds for a check's calls of the learner's function
+
+
 @exercise(GRU_TITLE)
+@time_bounded(TIME_LIMIT)
 def check_gru_step(gru_step: object) -> Verdict:
     """Exercise 1: ``gru_step(x, h, cell)`` is one GRU update, written from the cell's weights."""
     if not callable(gru_step):
@@ -157,10 +162,10 @@ def check_gru_step(gru_step: object) -> Verdict:
             want = cell(x, h)
             if got.shape != want.shape:
                 return failed(GRU_SHAPE(got=tuple(got.shape), want=tuple(want.shape)))
-            if close(got, want):
+            if close(got, want, rtol=RTOL, atol=ATOL):
                 continue
             for mistake, hint in GRU_MISTAKES:
-                if close(got, gru_formula(x, h, cell, **mistake)):
+                if close(got, gru_formula(x, h, cell, **mistake), rtol=RTOL, atol=ATOL):
                     return failed(hint())
             return failed(GRU_WRONG(error=(got - want).abs().max().item()))
     error = gru_sequence_error(gru_step, *cases[0][::2])
@@ -261,6 +266,25 @@ def mask_variants(logits, labels, lengths) -> list[tuple[torch.Tensor, Message]]
     ]
 
 
+# The layout mistakes F.cross_entropy itself refuses: classes left in the last dim, and
+# logits reshaped to (N*T, C) with labels left (N, T). Only the error these raise is told
+# about the class dimension; any other error is the learner's own, shown as such.
+LAYOUT_MISTAKES = (
+    lambda logits, labels: F.cross_entropy(logits, labels),
+    lambda logits, labels: F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels),
+)
+
+
+def layout_errors(logits: torch.Tensor, labels: torch.Tensor) -> set[str]:
+    errors = set()
+    for mistake in LAYOUT_MISTAKES:
+        try:
+            mistake(logits, labels)
+        except (RuntimeError, ValueError) as error:
+            errors.add(str(error))
+    return errors
+
+
 def one_by_one(logits, labels, lengths) -> torch.Tensor:
     rows = [
         F.cross_entropy(logits[i, :n], labels[i, :n], reduction="none")
@@ -270,6 +294,7 @@ def one_by_one(logits, labels, lengths) -> torch.Tensor:
 
 
 @exercise(MASK_TITLE)
+@time_bounded(TIME_LIMIT)
 def check_masked_loss(masked_cross_entropy: object) -> Verdict:
     """Exercise 2: ``masked_cross_entropy(logits, labels, lengths)``: mean CE over real steps only."""
     if not callable(masked_cross_entropy):
@@ -281,27 +306,27 @@ def check_masked_loss(masked_cross_entropy: object) -> Verdict:
         try:
             got = masked_cross_entropy(leaf, labels.clone(), lengths.clone())
         except (RuntimeError, ValueError) as error:
-            if "target" in str(error).lower() or "size" in str(error).lower():
+            if str(error) in layout_errors(logits, labels):
                 return failed(MASK_LAYOUT(), f"{type(error).__name__}: {error}")
-            raise
+            raise  # the learner's own crash
         if (verdict := unanswered(masked_cross_entropy, got, "masked_cross_entropy")) is not None:
             return verdict
         if isinstance(got, (float, int)) and not isinstance(got, bool):
             return failed(MASK_ITEM())
         if not isinstance(got, torch.Tensor):
             return failed(NOT_A_TENSOR(got=type(got).__name__))
-        if got.numel() != 1:
+        if got.dim() != 0:  # the statement asks for a 0-d tensor
             return failed(MASK_NOT_SCALAR(got=tuple(got.shape)))
         want = one_by_one(logits, labels, lengths)
-        value = got.detach().reshape(())
-        if not close(value, want):
+        value = got.detach()
+        if not close(value, want, rtol=RTOL, atol=ATOL):
             for variant, hint in mask_variants(logits, labels, lengths):
-                if close(value, variant):
+                if close(value, variant, rtol=RTOL, atol=ATOL):
                     return failed(hint())
             return failed(MASK_WRONG(got=value.item(), want=want.item()))
         if not got.requires_grad:
             return failed(MASK_NO_GRAD())
-        got.reshape(()).backward()
+        got.backward()
         if leaf.grad is None or leaf.grad.abs().sum() == 0:
             return failed(MASK_NO_GRAD())
         padded = torch.arange(labels.shape[1]) >= lengths.unsqueeze(1)
