@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import os
 import pickle
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -12,9 +13,18 @@ from torch import nn
 
 from .._i18n import Message
 from .._validate import unwrap_number
-from .compare import close
+from .compare import close, max_error
 from .guard import run_watched
-from .verdict import Verdict, error_text, exercise, failed, not_yet, passed, returned_none
+from .verdict import (
+    RETURNED_NONE,
+    Verdict,
+    error_text,
+    exercise,
+    failed,
+    not_yet,
+    passed,
+    returned_none,
+)
 
 # 1. A conv-BN-ReLU-pool block ------------------------------------------------------
 
@@ -136,26 +146,72 @@ PROBS_OK = Message(
 )
 
 
-@exercise(PROBS_TITLE)
-def check_probabilities(model: nn.Module, images: torch.Tensor, probs: object) -> Verdict:
-    """Exercise 2: ``probs`` = softmax of ``model``'s output in eval mode, one row per image."""
-    if not isinstance(probs, torch.Tensor):
-        return failed(PROBS_NOT_TENSOR(got=type(probs).__name__))
-    reference = copy.deepcopy(model).eval()
+PROBS_STATS_CHANGED = Message(
+    ja="model の BatchNorm が覚えている統計（running_mean と running_var）が、演習のセルで作ったときから変わっています"
+    "（num_batches_tracked = {batches}）。学習モードのまま model(...) を呼ぶと、予測のつもりでも統計が書き換わります。"
+    "model を作るセルを実行し直してから、最初に model.eval() を呼びましょう。",
+    en="The statistics model's BatchNorm keeps (running_mean and running_var) have changed since the exercise cell "
+    "built it (num_batches_tracked = {batches}). Calling model(...) in training mode rewrites them, even for a "
+    "prediction. Run the cell that builds model again, then call model.eval() first.",
+)
+PROBS_WRONG = Message(
+    ja="probs が、評価モードのロジットに softmax をかけたものと違います（最大の差 {error:.3g}。1 枚目: {got}、正しくは {want}）。",
+    en="probs differs from the softmax of the evaluation-mode logits (largest difference {error:.3g}; "
+    "image 0: {got}, expected {want}).",
+)
+
+
+@dataclass(frozen=True)
+class ProbsProbe:
+    """The learner's ``probs`` beside what each way of computing them gives (plain data)."""
+
+    got: torch.Tensor
+    right: torch.Tensor  # softmax over the classes in eval mode
+    train_mode: torch.Tensor  # softmax in training mode (batch statistics)
+    over_images: torch.Tensor  # softmax over dim 0 in eval mode
+    batches: int  # forward passes BatchNorm counted in training mode
+
+
+def probe_probabilities(model: nn.Module, images: torch.Tensor, probs: torch.Tensor) -> ProbsProbe:
     with torch.no_grad():
-        logits = reference(images)
-    want = torch.softmax(logits, dim=1)
-    got = probs.detach().to(want.device, want.dtype)
+        logits = copy.deepcopy(model).eval()(images)
+        train_mode = torch.softmax(copy.deepcopy(model).train()(images), dim=1)
+    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    batches = sum(int(getattr(m, "num_batches_tracked", 0) or 0) for m in norms)
+    got = probs.detach().to(logits.device, logits.dtype)
+    return ProbsProbe(got, logits.softmax(dim=1), train_mode, logits.softmax(dim=0), batches)
+
+
+def row(values: torch.Tensor) -> str:
+    return "[" + ", ".join(f"{v:.3f}" for v in values[:4].tolist()) + ", …]"
+
+
+def judge_probabilities(probe: ProbsProbe) -> Verdict:
+    got, want = probe.got, probe.right
     if got.shape != want.shape:
         return failed(PROBS_SHAPE(got=tuple(got.shape), want=tuple(want.shape)))
+    if close(got, probe.train_mode, atol=1e-5) and not close(got, want, atol=1e-5):
+        return failed(PROBS_NO_EVAL())
+    if probe.batches:
+        return failed(PROBS_STATS_CHANGED(batches=probe.batches))
     if close(got, want, atol=1e-5):
         best, pred = want[0].max(dim=0)
         return passed(PROBS_OK(n=len(want), pred=pred.item(), prob=best.item()))
-    if close(got, torch.softmax(logits, dim=0), atol=1e-5):
+    if close(got, probe.over_images, atol=1e-5):
         return failed(PROBS_WRONG_DIM())
     if not close(got.sum(dim=1), torch.ones(len(got)), atol=1e-3):
         return failed(PROBS_NO_SOFTMAX(total=got[0].sum().item()))
-    return failed(PROBS_NO_EVAL())
+    error = max_error(got, want)
+    return failed(PROBS_WRONG(error=error, got=row(got[0]), want=row(want[0])))
+
+
+@exercise(PROBS_TITLE)
+def check_probabilities(model: nn.Module, images: torch.Tensor, probs: object) -> Verdict:
+    """Exercise 2: ``probs`` = softmax of ``model``'s output in eval mode, one row per image,
+    with BatchNorm's stored statistics untouched (no forward pass in training mode first)."""
+    if not isinstance(probs, torch.Tensor):
+        return failed(PROBS_NOT_TENSOR(got=type(probs).__name__))
+    return judge_probabilities(probe_probabilities(model, images, probs))
 
 
 # 3. A checkpoint that can resume training ------------------------------------------------
@@ -291,11 +347,70 @@ MYNET_COUNT = Message(
     ja="パラメータが {got:,} 個です（{want:,} 個のはずです）。チャンネル数は段ごとに 32・64・128・256、全結合層は 4096 → 512 → 512 → 10、畳み込みは padding=1 です。",
     en="It has {got:,} parameters ({want:,} expected). Channels per stage: 32, 64, 128, 256; fully connected 4096 → 512 → 512 → 10; convolutions with padding=1.",
 )
+MYNET_LAZY = Message(
+    ja="nn.LazyLinear は入力の数を自動で決めてしまいます。この演習では、4 回のプーリングのあとの形から最初の全結合層の入力の数を自分で計算して、nn.Linear に書きます。",
+    en="nn.LazyLinear works out its number of inputs for you. The exercise asks you to compute the first fully connected layer's inputs from the shape after the four poolings, and write it in nn.Linear.",
+)
+MYNET_AFTER_LAST = Message(
+    ja="最後の全結合層のあとに {kind} があります。出力はロジットのまま返します（CrossEntropyLoss が softmax を含みます）。最後の層は nn.Linear(512, 10) です。",
+    en="There is a {kind} after the last fully connected layer. Return the raw logits (CrossEntropyLoss includes the softmax): the network ends with nn.Linear(512, 10).",
+)
+MYNET_RELU_FIRST = Message(
+    ja="ReLU が BatchNorm の前にあります。各段は 畳み込み → BatchNorm → ReLU の順です。",
+    en="ReLU comes before BatchNorm. In each stage the order is convolution → BatchNorm → ReLU.",
+)
+MYNET_ORDER = Message(
+    ja="層が実行される順番が問題文と違います。{place}が {got} ですが、問題文では {want} です。"
+    "問題文の順番: 各段 = Conv → BatchNorm → ReLU → Conv → BatchNorm → ReLU → MaxPool（これを 4 段）、"
+    "そのあと Linear → ReLU → Linear → ReLU → Linear。",
+    en="The layers run in another order than the statement's. {place} is {got}, where the statement has {want}. "
+    "The statement's order: each stage Conv → BatchNorm → ReLU → Conv → BatchNorm → ReLU → MaxPool "
+    "(four stages), then Linear → ReLU → Linear → ReLU → Linear.",
+)
+MYNET_PLACE = Message(ja="第 {stage} 段の {n} 番目の層", en="Layer {n} of stage {stage}")
+MYNET_HEAD_PLACE = Message(
+    ja="全結合の部分の {n} 番目の層", en="Layer {n} of the fully connected part"
+)
+MYNET_END = Message(ja="（ここで終わり）", en="(the end)")
+MYNET_VALUES = Message(
+    ja="層の種類・順番・パラメータの数は合っていますが、同じ重みを入れても出力が問題文のネットワークと違います（最大の差 {error:.3g}）。"
+    "各層の設定を見直しましょう: 畳み込みは 3×3・padding=1・stride=1、プーリングは 2×2（stride 2）です。",
+    en="The kinds, order and parameter count of the layers are right, but with the same weights the output differs "
+    "from the statement's network (largest difference {error:.3g}). Check each layer's options: 3×3 convolutions "
+    "with padding=1 and stride 1, 2×2 max pooling (stride 2).",
+)
 MYNET_OK = Message(
     ja="出力 (2, 10)、パラメータ {n:,} 個。",
     en="Output (2, 10), {n:,} parameters.",
 )
 MYNET_CHANNELS = (32, 64, 128, 256)
+# Torch functions a forward pass runs, by layer kind; the sequence of layers a model runs is
+# read from these (nn.Sequential, a class, functional calls and tensor methods alike).
+MYNET_KINDS = {
+    "conv2d": "Conv2d",
+    "batch_norm": "BatchNorm",
+    "relu": "ReLU",
+    "relu_": "ReLU",
+    "max_pool2d": "MaxPool",
+    "linear": "Linear",
+    "matmul": "Linear",  # x @ W.T + b, written by hand
+    "mm": "Linear",
+    "addmm": "Linear",
+}
+# Other layers a learner may put in, shown under their own name.
+OTHER_LAYERS = {
+    *("conv1d", "conv3d", "conv_transpose2d", "avg_pool2d", "adaptive_avg_pool2d"),
+    *("adaptive_max_pool2d", "lp_pool2d", "fractional_max_pool2d", "sigmoid", "tanh", "gelu"),
+    *("silu", "elu", "selu", "celu", "leaky_relu", "relu6", "hardtanh", "softplus", "mish"),
+    *("prelu", "rrelu", "softmax", "log_softmax", "dropout", "dropout2d", "alpha_dropout"),
+    *("feature_alpha_dropout", "layer_norm", "group_norm", "instance_norm"),
+    *("local_response_norm", "bilinear"),
+}
+STAGE = ("Conv2d", "BatchNorm", "ReLU", "Conv2d", "BatchNorm", "ReLU", "MaxPool")
+HEAD = ("Linear", "ReLU", "Linear", "ReLU", "Linear")
+MYNET_ORDER_WANT = STAGE * len(MYNET_CHANNELS) + HEAD
+ACTIVATIONS = {"ReLU", "sigmoid", "tanh", "gelu", "silu", "elu", "selu", "leaky_relu", "softmax"}
+ACTIVATIONS |= {"log_softmax", "relu6", "softplus", "mish", "celu", "hardtanh", "prelu"}
 
 
 def reference_mynet() -> nn.Module:
@@ -314,32 +429,158 @@ def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-@exercise(MYNET_TITLE)
-def check_mynet(model: object) -> Verdict:
-    """Exercise 1: the source's Mynet for 64×64 RGB images, by output shape and parameters."""
-    if not isinstance(model, nn.Module):
-        return failed(MYNET_NOT_MODULE(got=type(model).__name__))
+def layer_kinds(functions: list[str]) -> list[str]:
+    """The layers a forward pass ran, in order, from the torch functions it called."""
+    return [
+        MYNET_KINDS.get(name, name)
+        for name in functions
+        if name in MYNET_KINDS or name in OTHER_LAYERS
+    ]
+
+
+def set_by_shape(model: nn.Module) -> nn.Module:
+    """Give every parameter and BatchNorm statistic values that depend on its shape only.
+
+    Two networks that compute the same function with the same layers then give the same
+    output, whatever order their layers were registered in.
+    """
+    with torch.no_grad():
+        for name, tensor in [*model.named_parameters(), *model.named_buffers()]:
+            if not tensor.is_floating_point():
+                continue
+            seed = 7 + sum((31**i) * s for i, s in enumerate(tensor.shape)) % (2**31)
+            g = torch.Generator().manual_seed(seed)
+            values = torch.rand(tensor.shape, generator=g, dtype=torch.float64)
+            if tensor.dim() > 1:  # weights: the scale of PyTorch's default init
+                bound = (3.0 / (tensor[0].numel())) ** 0.5
+                values = (values * 2 - 1) * bound
+            elif name.endswith("running_var"):
+                values = values + 0.5
+            else:
+                values = values - 0.5
+            tensor.copy_(values.to(tensor.dtype))
+    return model
+
+
+@dataclass(frozen=True)
+class MynetProbe:
+    """What check_mynet learns from running the learner's network (plain data)."""
+
+    lazy: bool  # an nn.LazyLinear works the first layer's inputs out
+    error: str = ""  # a shape mismatch in a fully connected layer, as text
+    returned_none: bool = False
+    shape: tuple[int, ...] | None = None  # of the output, None when it is no tensor
+    counts: dict[str, int] = field(default_factory=dict)  # modules of each kind
+    order: tuple[str, ...] = ()  # the layers the forward pass ran
+    parameters: int = 0
+    difference: float = 0.0  # from the statement's network, with the same weights
+
+
+SHAPE_MISMATCH = "mat1 and mat2 shapes cannot be multiplied"
+
+
+def run_mynet(model: nn.Module, x: torch.Tensor) -> tuple[object, list[str]]:
+    with torch.no_grad():
+        out, calls = run_watched(model.eval(), x)
+    return out, calls.sequence
+
+
+def probe_mynet(model: nn.Module) -> MynetProbe:
+    """Run a copy of ``model`` on two 64×64 images: what it returns, runs and computes."""
+    lazy = any(isinstance(m, nn.LazyLinear) for m in model.modules())
+    mine = copy.deepcopy(model)
     x = torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(1))
-    was_training = model.training
     try:
-        model.eval()
-        with torch.no_grad():
-            out = model(x)
+        out, functions = run_mynet(mine, x)
     except RuntimeError as error:
-        return failed(MYNET_MISMATCH(error=error_text(error)))
-    finally:
-        model.train(was_training)
+        if SHAPE_MISMATCH not in str(error):
+            raise  # the learner's own crash
+        return MynetProbe(lazy, error=error_text(error))
     if out is None:
-        return returned_none(type(model).forward, "forward")
-    if not isinstance(out, torch.Tensor) or tuple(out.shape) != (2, 10):
-        return failed(MYNET_SHAPE(got=tuple(getattr(out, "shape", ()))))
+        return MynetProbe(lazy, returned_none=True)
+    if not isinstance(out, torch.Tensor):
+        return MynetProbe(lazy)
+    kinds = (nn.Conv2d, nn.BatchNorm2d, nn.Linear)
+    counts = {k.__name__: sum(isinstance(m, k) for m in mine.modules()) for k in kinds}
+    got, _ = run_mynet(set_by_shape(mine), x)
+    want, _ = run_mynet(set_by_shape(reference_mynet()), x)
+    difference = max_error(got, want)
+    return MynetProbe(
+        lazy,
+        shape=tuple(out.shape),
+        counts=counts,
+        order=tuple(layer_kinds(functions)),
+        parameters=count_parameters(mine),
+        difference=difference,
+    )
+
+
+def where(index: int) -> str:
+    stage, n = divmod(index, len(STAGE))
+    if stage < len(MYNET_CHANNELS):
+        return MYNET_PLACE(stage=stage + 1, n=n + 1)
+    return MYNET_HEAD_PLACE(n=index - len(STAGE) * len(MYNET_CHANNELS) + 1)
+
+
+def relu_before_bn(order: tuple[str, ...]) -> tuple[str, ...]:
+    swapped = list(order)
+    for i in range(len(swapped) - 1):
+        if swapped[i : i + 2] == ["BatchNorm", "ReLU"]:
+            swapped[i : i + 2] = ["ReLU", "BatchNorm"]
+    return tuple(swapped)
+
+
+def order_verdict(order: tuple[str, ...]) -> Verdict | None:
+    """The hint for a network whose layers differ from the statement's in order or kind."""
+    want = MYNET_ORDER_WANT
+    if order == want:
+        return None
+    extra = order[len(want) :]
+    if order[: len(want)] == want and extra[0] in ACTIVATIONS:
+        return failed(MYNET_AFTER_LAST(kind=extra[0]))
+    if order == relu_before_bn(want):
+        return failed(MYNET_RELU_FIRST())
+    index = next(
+        (i for i, (a, b) in enumerate(zip(order, want, strict=False)) if a != b),
+        min(len(order), len(want)),
+    )
+    got = order[index] if index < len(order) else MYNET_END()
+    wanted = want[index] if index < len(want) else MYNET_END()
+    return failed(MYNET_ORDER(place=where(min(index, len(want) - 1)), got=got, want=wanted))
+
+
+def judge_mynet(probe: MynetProbe) -> Verdict:
+    if probe.error:
+        return failed(MYNET_MISMATCH(error=probe.error))
+    if probe.returned_none:
+        return failed(RETURNED_NONE(name="forward"))
+    if probe.shape != (2, 10):
+        return failed(MYNET_SHAPE(got=probe.shape or ()))
+    if probe.lazy:
+        return failed(MYNET_LAZY())
     reference = reference_mynet()
     for kind in (nn.Conv2d, nn.BatchNorm2d, nn.Linear):
-        got = sum(isinstance(m, kind) for m in model.modules())
         want = sum(isinstance(m, kind) for m in reference.modules())
-        if got != want:
+        if probe.counts[kind.__name__] != want:
+            got = probe.counts[kind.__name__]
             return failed(MYNET_LAYERS(kind=kind.__name__, got=got, want=want))
-    got, want = count_parameters(model), count_parameters(reference)
-    if got != want:
-        return failed(MYNET_COUNT(got=got, want=want))
-    return passed(MYNET_OK(n=got))
+    if (verdict := order_verdict(probe.order)) is not None:
+        return verdict
+    want = count_parameters(reference)
+    if probe.parameters != want:
+        return failed(MYNET_COUNT(got=probe.parameters, want=want))
+    if probe.difference > 1e-4:
+        return failed(MYNET_VALUES(error=probe.difference))
+    return passed(MYNET_OK(n=probe.parameters))
+
+
+@exercise(MYNET_TITLE)
+def check_mynet(model: object) -> Verdict:
+    """Exercise 1: the source's Mynet for 64×64 RGB images: its layers in the statement's
+    order and kind, its parameter count, and the statement's function with the same weights."""
+    if not isinstance(model, nn.Module):
+        return failed(MYNET_NOT_MODULE(got=type(model).__name__))
+    probe = probe_mynet(model)
+    if probe.returned_none:
+        return returned_none(type(model).forward, "forward")
+    return judge_mynet(probe)
