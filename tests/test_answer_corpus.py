@@ -32,7 +32,7 @@ from torch import nn
 
 import tests.corpus
 import widgets._checks
-from tests.corpus import OK, TODO, Answer
+from tests.corpus import OK, TODO, Answer, snapshot
 from widgets._i18n import Message, set_lang
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -199,3 +199,32 @@ def test_an_untouched_stub_is_not_yet_and_a_body_without_return_is_wrong():
     assert returned_none(stub, "f").status == TODO
     verdict = returned_none(forgot, "f")
     assert verdict.status == "wrong" and "forget `return`" in verdict.hint
+
+
+RECORDED = snapshot.load()
+
+
+def recorded_answers() -> list:
+    answers = snapshot.answers()
+    return [pytest.param(key, answers[key], id=key) for key in RECORDED if key in answers]
+
+
+@pytest.mark.parametrize(("key", "answer"), recorded_answers())
+def test_every_answer_gets_the_verdict_recorded_before_the_refactor(key: str, answer: Answer):
+    """Status, title, detail and hint, in English and Japanese, as tests/corpus/verdicts.json
+    recorded them (python -m tests.corpus.snapshot); an answer marked ``changes`` must differ.
+
+    An answer that trains for seconds (``slow``) is compared in English only, as above.
+    """
+    langs = ("en",) if answer.slow else snapshot.LANGS
+    now = snapshot.snapshot(answer, langs)
+    recorded = {lang: RECORDED[key][lang] for lang in langs}
+    if answer.changes:
+        assert now != recorded, f"marked as changed ({answer.changes}) but still as recorded"
+        return
+    assert now == recorded
+
+
+def test_every_recorded_answer_is_still_in_the_corpus():
+    """A recorded answer renamed or dropped would escape the comparison above."""
+    assert sorted(set(RECORDED) - set(snapshot.answers())) == []

@@ -26,6 +26,9 @@ class Answer:
     keyword: str = ""  # a word of the English hint that names the mistake
     kind: str = "mistake"  # "right", "mistake", "shortcut" or "stub"
     slow: bool = False  # trains for seconds: run in one language only
+    # Why issue 24 means this answer's verdict to differ from tests/corpus/verdicts.json
+    # (recorded before it); empty for every answer whose verdict must stay as recorded.
+    changes: str = ""
 
 
 def right(what: str, check: Callable, args: Callable[[], tuple]) -> Answer:
@@ -42,6 +45,11 @@ def shortcut(what: str, check: Callable, args: Callable[[], tuple], keyword: str
 
 def slow(answer: Answer) -> Answer:
     return Answer(**{**answer.__dict__, "slow": True})
+
+
+def changed(answer: Answer, reason: str) -> Answer:
+    """``answer``, marked as meant to get another verdict than the recorded one, and why."""
+    return Answer(**{**answer.__dict__, "changes": reason})
 
 
 def stub(what: str, check: Callable, args: Callable[[], tuple]) -> Answer:
