@@ -48,7 +48,9 @@ class Message:
 
     def __call__(self, lang: str | None = None, /, **fmt: object) -> str:
         text = self.ja if (lang or get_lang()) == "ja" else self.en
-        return text.format(**fmt) if fmt else text
+        # Without blanks the text is still formatted, so {{ and }} print as { and }; with
+        # blanks and no values it stays a template (tests read its words up to the first {).
+        return text.format(**fmt) if fmt or not placeholders(text) else text
 
     def __str__(self) -> str:
         return self()

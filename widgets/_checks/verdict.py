@@ -3,6 +3,11 @@
 A check never raises on a learner's answer: it returns a verdict that shows itself as a
 ✓ / ✗ / "not yet" box with a hint. ``bool(verdict)`` is true only when the answer is right,
 so a solution notebook writes ``assert check_something(answer)``.
+
+A check has two halves (see ``learner.py``): a *probe* calls the learner's code and returns
+plain data, a *judge* turns that data into a ``Verdict``. Either half may end the check early
+by raising ``Stopped(Early(...))``: ``exercise`` turns the ``Early`` record (plain data too)
+into the verdict, and tells a course error or a bug in the check from the learner's mistake.
 """
 
 from __future__ import annotations
@@ -11,13 +16,26 @@ import html
 import re
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from enum import Enum
 from functools import wraps
 from pathlib import Path
 
-from .._i18n import Message
+from .._i18n import CourseError, Message
 
-OK, WRONG, TODO = "ok", "wrong", "todo"
+
+class Status(str, Enum):
+    """A verdict's outcome; equal to its string value ("ok", "wrong", "todo")."""
+
+    OK = "ok"
+    WRONG = "wrong"
+    TODO = "todo"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+OK, WRONG, TODO = Status.OK, Status.WRONG, Status.TODO
 
 LABELS = {
     OK: Message(ja="✓ 正解", en="✓ Correct"),
@@ -52,7 +70,7 @@ COLORS = {OK: "#1b7f3b", WRONG: "#b3261e", TODO: "#8a6d00"}
 class Verdict:
     """The outcome of one exercise check."""
 
-    status: str
+    status: Status
     title: str
     detail: str = ""
     hint: str = ""
@@ -79,7 +97,7 @@ class Verdict:
             parts.append(f"<i>{html.escape(HINT())}:</i> {html.escape(self.hint)}")
         body = "<br>".join(parts)
         return (
-            f'<div class="nyumon-verdict nyumon-{self.status}" style="border-left:4px solid '
+            f'<div class="nyumon-verdict nyumon-{Status(self.status).value}" style="border-left:4px solid '
             f'{color};padding:4px 10px;margin:4px 0;color:{color}">{body}</div>'
         )
 
@@ -155,12 +173,85 @@ def course_bug(error: BaseException) -> bool:
     return all(Path(frame.filename).resolve().is_relative_to(PACKAGE) for frame in frames)
 
 
-def exercise(title: Message) -> Callable[[Callable[..., Verdict]], Callable[..., Verdict]]:
+class Ending(str, Enum):
+    """Why a check ended before its judge picked a verdict."""
+
+    STUB = "stub"  # an untouched stub function, or a stub's ``...`` came back
+    NONE = "none"  # the learner's function returned None: a forgotten ``return``
+    CRASH = "crash"  # the learner's code raised an error the check does not recognise
+    MISTAKE = "mistake"  # a mistake the check recognised (a known error, a wrong type…)
+    COURSE = "course"  # the course's own validation refused the answer (a CourseError)
+
+
+@dataclass(frozen=True)
+class Early:
+    """How a check ended early, as plain data (strings, a ``Message`` and its blanks).
+
+    Made where the learner's code was called (``learner.call``) or by ``expect_…``; turned
+    into the verdict by ``settle``, outside the learner's process when the grader asks.
+    """
+
+    ending: Ending
+    name: str = ""  # the learner's function, for "did you forget return"
+    error: str = ""  # ``Type: first line`` of the learner's error
+    line: str = ""  # the learner's line that raised, as written
+    message: Message | None = None  # the hint of a recognised mistake or a course error
+    fmt: dict[str, object] = field(default_factory=dict)  # the hint's blanks
+
+
+class Stopped(Exception):
+    """Raised by a probe or a judge to end the check with ``early``'s verdict."""
+
+    def __init__(self, early: Early) -> None:
+        super().__init__(early.ending.value)
+        self.early = early
+
+
+def stop(message: Message, **fmt: object) -> Stopped:
+    """``raise stop(HINT, x=1)``: end the check with ✗ and ``HINT`` (a recognised mistake)."""
+    return Stopped(Early(Ending.MISTAKE, message=message, fmt=fmt))
+
+
+CRASHED_AT = Message(
+    ja="答えを確かめる途中で、あなたのコードがエラーを出しました。止まったのは {line} の行です（{error}）。",
+    en="Your code raised an error while the check ran it, at the line {line} ({error}).",
+)
+
+
+def settle(early: Early) -> Verdict:
+    """The verdict for a check that ended early."""
+    if early.ending is Ending.STUB:
+        return not_yet(None if early.message is None else early.message(**early.fmt))
+    if early.ending is Ending.NONE:
+        return failed(RETURNED_NONE(name=early.name))
+    if early.ending is Ending.CRASH:
+        if early.line:
+            return failed(CRASHED_AT(line=early.line, error=early.error))
+        return failed(CHECK_CRASHED(error=early.error))
+    assert early.message is not None, early
+    return failed(early.message(**early.fmt))
+
+
+def course_error(error: CourseError) -> Early:
+    """The course's own sentence for an answer its validation refused."""
+    return Early(Ending.COURSE, error=error_text(error), message=error.message, fmt=error.fmt)
+
+
+def exercise(
+    title: Message,
+    *,
+    probe: Callable[..., object] | None = None,
+    judge: Callable[[object], Verdict] | None = None,
+) -> Callable[[Callable[..., Verdict]], Callable[..., Verdict]]:
     """Turn ``check(*answers) -> passed()/failed()`` into a learner-safe exercise check.
 
-    A stub answer (``None`` or ``...``) gives "not yet"; an exception inside the check
-    (a learner's odd answer) gives ✗ with the error as the hint, never a traceback; a
-    mistyped name in the check's own code says it is the course's bug, not the learner's.
+    A stub answer (``None`` or ``...``) gives "not yet". A probe or judge that raises
+    ``Stopped`` gives that early verdict (a stub, a forgotten return, the learner's crash
+    with their line, a recognised mistake); a ``CourseError`` (the course's validation
+    refusing the answer) gives its own sentence as the hint; any other exception is a bug
+    in the check and says so, never "your code raised". ``probe`` and ``judge`` name the
+    check's two halves (``check(...) == judge(probe(...))``) for the grader, which runs the
+    probe where the learner's code may run and the judge where it may not.
     """
 
     def decorate(check: Callable[..., Verdict]) -> Callable[..., Verdict]:
@@ -171,11 +262,16 @@ def exercise(title: Message) -> Callable[[Callable[..., Verdict]], Callable[...,
                 return replace(not_yet(), title=title())
             try:
                 verdict = check(*answers, **kw)
-            except Exception as error:  # a learner's odd answer must not kill the check
-                bug = course_bug(error)
-                verdict = failed((COURSE_BUG if bug else CHECK_CRASHED)(error=error_text(error)))
+            except Stopped as stopped:
+                verdict = settle(stopped.early)
+            except CourseError as error:
+                verdict = settle(course_error(error))
+            except Exception as error:  # a bug in the check: never the learner's fault
+                verdict = failed(COURSE_BUG(error=error_text(error)))
             return replace(verdict, title=title())
 
+        run.probe = probe  # type: ignore[attr-defined]
+        run.judge = judge  # type: ignore[attr-defined]
         return run
 
     return decorate
