@@ -9,7 +9,8 @@ import pytest
 
 from tests.support.verdicts import assert_hint
 from widgets._checks.limits import TOO_SLOW, Counter, OutOfBounds, deadline, time_bounded
-from widgets._checks.verdict import passed
+from widgets._checks.verdict import exercise, passed
+from widgets._i18n import Message
 
 
 def spin() -> None:
@@ -73,10 +74,15 @@ def test_off_the_main_thread_a_deadline_does_nothing():
     assert seen == [0.0]
 
 
-def test_a_time_bounded_check_says_so_instead_of_hanging():
+def test_a_time_bounded_probe_ends_the_check_with_a_hint_instead_of_hanging():
     @time_bounded(0.2)
-    def check(answer: object):
+    def probe(answer: object) -> dict[str, object]:
         spin()
+        return {}
+
+    @exercise(Message(ja="題", en="Title"))
+    def check(answer: object):
+        probe(answer)
         return passed()
 
-    assert_hint(check(None), TOO_SLOW, seconds=0.2)
+    assert_hint(check(1), TOO_SLOW, seconds=0.2)

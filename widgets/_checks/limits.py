@@ -23,7 +23,7 @@ from functools import wraps
 from typing import ParamSpec, TypeVar
 
 from .._i18n import Message
-from .verdict import Verdict, failed
+from .verdict import stop
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -89,19 +89,23 @@ def deadline(seconds: float) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
 
 
-def time_bounded(seconds: float) -> Callable[[Callable[P, Verdict]], Callable[P, Verdict]]:
-    """A check whose run ends after ``seconds`` with the TOO_SLOW hint (a ✗, not a hang)."""
+def time_bounded(seconds: float) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """A probe (or check) that ends after ``seconds`` with the TOO_SLOW hint, not a hang.
 
-    def decorate(check: Callable[P, Verdict]) -> Callable[P, Verdict]:
-        @wraps(check)
-        def run(*args: P.args, **kwargs: P.kwargs) -> Verdict:
+    It raises ``Stopped`` for ``exercise`` to turn into a ✗, so a probe the grader runs on
+    its own is bounded too.
+    """
+
+    def decorate(probe: Callable[P, R]) -> Callable[P, R]:
+        @wraps(probe)
+        def run(*args: P.args, **kwargs: P.kwargs) -> R:
             try:
                 with deadline(seconds):
-                    return check(*args, **kwargs)
+                    return probe(*args, **kwargs)
             except OutOfBounds as bound:
                 if bound.kind != "seconds":
                     raise
-                return failed(TOO_SLOW(seconds=bound.limit))
+                raise stop(TOO_SLOW, seconds=bound.limit) from None
 
         return run
 
