@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from .._i18n import Message
 from .._playground.settings import make_config
 from .._playground.train import Run
-from .verdict import Verdict, exercise, failed, passed
+from .learner import as_data
+from .verdict import Verdict, exercise, failed, passed, stop
 
 
 def best_accuracy(steps: int, every: int = 100, **settings: object) -> tuple[Run, float]:
@@ -26,19 +26,16 @@ def best_accuracy(steps: int, every: int = 100, **settings: object) -> tuple[Run
     return run, best
 
 
-@dataclass(frozen=True)
-class Trained:
-    """What a check's run gives its judge: plain numbers."""
-
-    steps: int
-    diverged: bool
-    loss: float  # the last training loss
-    accuracy: float  # the best test accuracy on the way
-
-
-def probe_run(steps: int, every: int = 100, **settings: object) -> Trained:
+def probe_run(steps: int, every: int = 100, **settings: object) -> dict[str, object]:
+    """What a check's run gives its judge, as plain numbers: steps run, whether it
+    diverged, the last training loss and the best test accuracy on the way."""
     run, best = best_accuracy(steps, every, **settings)
-    return Trained(run.steps, run.diverged, run.history.train[-1], best)
+    return {
+        "steps": run.steps,
+        "diverged": run.diverged,
+        "loss": run.history.train[-1],
+        "accuracy": best,
+    }
 
 
 DIVERGE_TITLE = Message(ja="発散する学習率", en="A learning rate that diverges")
@@ -61,7 +58,22 @@ STAYED = Message(ja="発散しませんでした", en="did not diverge")
 DIVERGED_AT = Message(ja="{steps} ステップで発散しました。", en="Diverged after {steps} steps.")
 
 
-@exercise(DIVERGE_TITLE)
+def probe_diverging_lr(lr: object) -> dict[str, object]:
+    return {"lr": as_data(lr), **probe_run(300, every=10, task="xor", lr=lr)}
+
+
+def judge_diverging_lr(run: dict[str, object]) -> Verdict:
+    lr, steps = run["lr"], run["steps"]
+    rate = float(lr)  # type: ignore[arg-type]  # make_config accepted it as a number
+    if rate >= SURE_TO_DIVERGE and run["diverged"]:
+        return passed(DIVERGED_AT(steps=steps))
+    if EDGE_LOW < rate < SURE_TO_DIVERGE:
+        outcome = RAN_AWAY(steps=steps) if run["diverged"] else STAYED()
+        return failed(EDGE(lr=lr, low=EDGE_LOW, high=SURE_TO_DIVERGE, outcome=outcome))
+    return failed(DID_NOT_DIVERGE(lr=lr, loss=run["loss"]))
+
+
+@exercise(DIVERGE_TITLE, probe=probe_diverging_lr, judge=judge_diverging_lr)
 def check_diverging_lr(lr: object) -> Verdict:
     """Exercise 1: an Adam learning rate at which XOR training blows up on every computer.
 
@@ -69,17 +81,7 @@ def check_diverging_lr(lr: object) -> Verdict:
     verdict is ✓ only from ``SURE_TO_DIVERGE`` up (and only if the run did diverge); below
     it, the hint depends on the learning rate alone, so it is the same on every CPU.
     """
-    return judge_diverging_lr(lr, probe_run(300, every=10, task="xor", lr=lr))
-
-
-def judge_diverging_lr(lr: object, run: Trained) -> Verdict:
-    rate = float(lr)  # type: ignore[arg-type]  # make_config accepted it as a number
-    if rate >= SURE_TO_DIVERGE and run.diverged:
-        return passed(DIVERGED_AT(steps=run.steps))
-    if EDGE_LOW < rate < SURE_TO_DIVERGE:
-        outcome = RAN_AWAY(steps=run.steps) if run.diverged else STAYED()
-        return failed(EDGE(lr=lr, low=EDGE_LOW, high=SURE_TO_DIVERGE, outcome=outcome))
-    return failed(DID_NOT_DIVERGE(lr=lr, loss=run.loss))
+    return judge_diverging_lr(probe_diverging_lr(lr))
 
 
 MARK = 0.95  # the test accuracy the circle asks for
@@ -98,22 +100,28 @@ ENOUGH = Message(
 )
 
 
-@exercise(HIDDEN_TITLE)
+def probe_fewest_hidden(hidden: object) -> dict[str, object]:
+    """The best test accuracy with ``hidden`` units and, if it reaches the mark, with one fewer."""
+    acc = probe_run(2000, task="circle", hidden=hidden)["accuracy"]
+    fewer = int(hidden) - 1  # type: ignore[call-overload]  # make_config took it as an int
+    low = probe_run(2000, task="circle", hidden=fewer)["accuracy"] if acc >= MARK and fewer else 0.5  # type: ignore[operator]
+    return {"hidden": fewer + 1, "acc": acc, "low": low}
+
+
+def judge_fewest_hidden(data: dict[str, object]) -> Verdict:
+    """``acc``: the best test accuracy with ``hidden`` units; ``low``: with one unit fewer."""
+    hidden, acc, low = data["hidden"], data["acc"], data["low"]
+    if acc < MARK:  # type: ignore[operator]
+        return failed(TOO_FEW(hidden=hidden, acc=acc))
+    if low >= MARK:  # type: ignore[operator]
+        return failed(NOT_FEWEST(fewer=hidden - 1, acc=low))  # type: ignore[operator]
+    return passed(ENOUGH(hidden=hidden, acc=acc, fewer=hidden - 1, low=low))  # type: ignore[operator]
+
+
+@exercise(HIDDEN_TITLE, probe=probe_fewest_hidden, judge=judge_fewest_hidden)
 def check_fewest_hidden(hidden: object) -> Verdict:
     """Exercise 2: the fewest tanh units (one layer) with ≥95% test accuracy on the circle."""
-    acc = probe_run(2000, task="circle", hidden=hidden).accuracy
-    fewer = int(hidden) - 1  # type: ignore[call-overload]  # make_config took it as an int
-    low = probe_run(2000, task="circle", hidden=fewer).accuracy if acc >= MARK and fewer else 0.5
-    return judge_fewest_hidden(int(hidden), acc, low)  # type: ignore[call-overload]
-
-
-def judge_fewest_hidden(hidden: int, acc: float, low: float) -> Verdict:
-    """``acc``: the best test accuracy with ``hidden`` units; ``low``: with one unit fewer."""
-    if acc < MARK:
-        return failed(TOO_FEW(hidden=hidden, acc=acc))
-    if low >= MARK:
-        return failed(NOT_FEWEST(fewer=hidden - 1, acc=low))
-    return passed(ENOUGH(hidden=hidden, acc=acc, fewer=hidden - 1, low=low))
+    return judge_fewest_hidden(probe_fewest_hidden(hidden))
 
 
 FIX_TITLE = Message(ja="元の教材の回帰を直す", en="Fixing the source material's regression")
@@ -137,22 +145,27 @@ FIXED = Message(
 )
 
 
-@exercise(FIX_TITLE)
+def probe_regression_fix(changes: object) -> dict[str, object]:
+    """The run with ``changes``, once they are a dict of training settings only."""
+    if not isinstance(changes, Mapping):
+        raise stop(NOT_A_DICT, example=EXAMPLE)
+    other = [str(key) for key in changes if key not in TRAINING_SETTINGS]
+    if other:
+        raise stop(NOT_TRAINING, names=", ".join(other), allowed=", ".join(TRAINING_SETTINGS))
+    return probe_run(1000, preset="original_regression", **changes)
+
+
+def judge_regression_fix(run: dict[str, object]) -> Verdict:
+    if run["diverged"] or not run["loss"] < 1:  # type: ignore[operator]
+        return failed(STILL_STUCK(mse=run["loss"]))
+    return passed(FIXED(mse=run["loss"]))
+
+
+@exercise(FIX_TITLE, probe=probe_regression_fix, judge=judge_regression_fix)
 def check_regression_fix(changes: object) -> Verdict:
     """Exercise 3: training settings for the original_regression preset that bring MSE below 1.
 
     Only ``TRAINING_SETTINGS`` may change; a dict that swaps the task, the loss, the data
     (noise, points, seed, test split) or the preset fails with a hint naming those keys.
     """
-    if not isinstance(changes, Mapping):
-        return failed(NOT_A_DICT(example=EXAMPLE))
-    other = [str(key) for key in changes if key not in TRAINING_SETTINGS]
-    if other:
-        return failed(NOT_TRAINING(names=", ".join(other), allowed=", ".join(TRAINING_SETTINGS)))
-    return judge_regression_fix(probe_run(1000, preset="original_regression", **changes))
-
-
-def judge_regression_fix(run: Trained) -> Verdict:
-    if run.diverged or not run.loss < 1:
-        return failed(STILL_STUCK(mse=run.loss))
-    return passed(FIXED(mse=run.loss))
+    return judge_regression_fix(probe_regression_fix(changes))
