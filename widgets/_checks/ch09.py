@@ -8,7 +8,6 @@ model and the optimizer. So every verdict is the same on every machine and backe
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import torch
 from torch import nn
@@ -16,8 +15,9 @@ from torch import nn
 from .._i18n import Message
 from .._validate import unwrap_number
 from .compare import close
+from .learner import as_data, call, expect_callable, probe_each, settled, type_name
 from .limits import Counter, OutOfBounds, time_bounded
-from .verdict import Verdict, exercise, failed, not_yet, passed, returned_none
+from .verdict import Verdict, exercise, failed, passed, stop
 
 # 1. Early stopping that restores the best epoch ------------------------------------
 
@@ -108,27 +108,19 @@ VALIDATIONS_PER_EPOCH = 2
 TIME_LIMIT = 20.0  # seconds for all scenarios; a right answer takes milliseconds
 
 
-@dataclass(frozen=True)
-class Stopping:
-    """One run of the learner's loop on scripted losses (plain data for the judge)."""
-
-    trained: int  # calls of train_one_epoch
-    returned: object  # what fit returned (a number unwrapped from a tensor or array)
-    held: int  # the epoch whose parameters the model holds at the end
-    loads: int  # calls of model.load_state_dict
-    overran: str = ""  # "train_one_epoch" or "validate" when a call bound stopped the loop
-
-
 def validations(max_epochs: int) -> int:
     return VALIDATIONS_PER_EPOCH * max_epochs + 1
 
 
-def run_scenario(fit: Callable, losses: list[float], max_epochs: int, patience: int) -> Stopping:
-    """Drive ``fit`` with a one-weight model whose weight counts the epochs trained.
+def run_scenario(fit: Callable, scenario: tuple) -> dict[str, object]:
+    """Drive ``fit`` on one scenario with a one-weight model whose weight counts the epochs.
 
     ``train_one_epoch`` may run ``max_epochs`` times and ``validate`` ``validations()``
-    times; the call after that stops the learner's loop.
+    times; the call after that stops the learner's loop. The run as plain data: epochs
+    trained, what fit returned, the epoch the model holds, load_state_dict calls, and
+    which callback overran ("" when none did).
     """
+    losses, max_epochs, patience = scenario[:3]
     model = Probe()
     trains, checks = Counter(max_epochs), Counter(validations(max_epochs))
 
@@ -143,48 +135,66 @@ def run_scenario(fit: Callable, losses: list[float], max_epochs: int, patience: 
         epoch = round(next(m.parameters()).item())
         return losses[min(max(epoch, 1), len(losses)) - 1]
 
+    args = (model, train_one_epoch, validate, max_epochs, patience)
+    returned, overran = None, ""
     try:
-        returned = fit(model, train_one_epoch, validate, max_epochs, patience)
+        returned = call(fit, *args, name="fit_early_stopping", returns_nothing=True)
     except OutOfBounds as bound:
         if bound.kind != "calls":
             raise
-        what = "train_one_epoch" if trains.count > trains.limit else "validate"
-        return Stopping(trains.count, None, model.epoch(), model.loads, overran=what)
-    return Stopping(trains.count, unwrap_number(returned), model.epoch(), model.loads)
+        overran = "train_one_epoch" if trains.count > trains.limit else "validate"
+    return {
+        "trained": trains.count,
+        "returned": as_data(unwrap_number(returned)),  # tensor(3), np.int64(3): 3
+        "held": model.epoch(),
+        "loads": model.loads,
+        "overran": overran,
+    }
+
+
+@time_bounded(TIME_LIMIT)
+def probe_early_stopping(fit: object) -> list[dict[str, object]]:
+    fn = expect_callable(fit, STOP_NOT_CALLABLE)
+    return probe_each(SCENARIOS, lambda scenario: run_scenario(fn, scenario))
 
 
 def shown(losses: list[float]) -> str:
     return "[" + ", ".join(f"{x:g}" for x in losses) + "]"
 
 
-def judge_scenario(run: Stopping, scenario: tuple) -> Verdict | None:
+def judge_scenario(run: dict[str, object], scenario: tuple) -> Verdict | None:
     """The hint for one scenario's run, or None when it is right."""
     losses, max_epochs, patience, best, trained, kind = scenario
     seen = shown(losses)
-    if run.overran:
-        limit = max_epochs if run.overran == "train_one_epoch" else validations(max_epochs)
-        return failed(
-            STOP_OVERRAN(losses=seen, max_epochs=max_epochs, what=run.overran, limit=limit)
-        )
-    returned, calls = run.returned, run.trained
+    if run["overran"]:
+        what = run["overran"]
+        limit = max_epochs if what == "train_one_epoch" else validations(max_epochs)
+        return failed(STOP_OVERRAN(losses=seen, max_epochs=max_epochs, what=what, limit=limit))
+    returned, calls, held = run["returned"], run["trained"], run["held"]
     if kind == "ties" and (returned != best or calls != trained):
         return failed(STOP_TIES(losses=seen, want=best, got=returned))
-    if calls > trained:
+    if calls > trained:  # type: ignore[operator]
         return failed(STOP_TOO_LATE(losses=seen, patience=patience, want=trained, got=calls))
-    if calls < trained:
+    if calls < trained:  # type: ignore[operator]
         return failed(STOP_TOO_EARLY(losses=seen, patience=patience, want=trained, got=calls))
     if isinstance(returned, bool) or returned != best:
         return failed(STOP_RETURN(got=returned, want=best))
-    if run.held != best and run.held == calls:
-        hint = STOP_NO_COPY if run.loads else STOP_NO_RESTORE
+    if held != best and held == calls:
+        hint = STOP_NO_COPY if run["loads"] else STOP_NO_RESTORE
         return failed(hint(best=best, last=calls))
-    if run.held != best:
-        return failed(STOP_WRONG_STATE(got=run.held, best=best))
+    if held != best:
+        return failed(STOP_WRONG_STATE(got=held, best=best))
     return None
 
 
-@exercise(STOP_TITLE)
-@time_bounded(TIME_LIMIT)
+def judge_early_stopping(runs: list[dict[str, object]]) -> Verdict:
+    for run, scenario in zip(map(settled, runs), SCENARIOS, strict=False):
+        if (verdict := judge_scenario(run, scenario)) is not None:
+            return verdict
+    return passed(STOP_OK(n=len(SCENARIOS)))
+
+
+@exercise(STOP_TITLE, probe=probe_early_stopping, judge=judge_early_stopping)
 def check_early_stopping(fit: object) -> Verdict:
     """Exercise 1: ``fit_early_stopping`` stops after ``patience`` epochs and restores the best.
 
@@ -192,16 +202,7 @@ def check_early_stopping(fit: object) -> Verdict:
     ``validations(max_epochs)`` of ``validate``, and ``TIME_LIMIT`` seconds for a loop that
     calls neither.
     """
-    if not callable(fit):
-        return failed(STOP_NOT_CALLABLE())
-    for scenario in SCENARIOS:
-        losses, max_epochs, patience = scenario[:3]
-        run = run_scenario(fit, losses, max_epochs, patience)
-        if run.trained == 0 and run.returned is None and not run.overran:
-            return not_yet()
-        if (verdict := judge_scenario(run, scenario)) is not None:
-            return verdict
-    return passed(STOP_OK(n=len(SCENARIOS)))
+    return judge_early_stopping(probe_early_stopping(fit))
 
 
 # 2. Augmentations that keep the label ----------------------------------------------
@@ -286,62 +287,108 @@ def sample_digits(n: int = 48) -> torch.Tensor:
 def augmented(augment: Callable, digits: torch.Tensor, seed: int) -> list[object]:
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        return [augment(x.clone()) for x in digits]
+        return [as_data(call(augment, x.clone(), name="augment")) for x in digits]
+
+
+def part_of(transform: object) -> dict[str, object]:
+    """One transform inside ``augment``, as data: its name, rotation range and crop scale."""
+    name = type(transform).__name__
+    scale = getattr(transform, "scale", None) if name == "RandomResizedCrop" else None
+    return {"name": name, "degrees": max_degrees(transform), "crop": min(scale or (1.0,))}
+
+
+@time_bounded(TIME_LIMIT)  # the learner's calls only: loading the digits may take a while
+def both_seeds(augment: Callable, digits: torch.Tensor) -> tuple[list[object], list[object]]:
+    return augmented(augment, digits, seed=0), augmented(augment, digits, seed=1)
+
+
+def probe_augmentations(augment: object) -> dict[str, object]:
+    """The transforms ``augment`` is made of, and what it gives 48 digits under two seeds."""
+    fn = expect_callable(augment, AUG_NOT_CALLABLE)
+    digits = sample_digits()
+    outs, again = both_seeds(fn, digits)
+    return {
+        "parts": [part_of(part) for part in leaves(fn)],
+        "digits": digits,
+        "outs": outs,
+        "again": again,
+    }
 
 
 RTOL, ATOL = 1e-5, 1e-3  # on pixels from 0 to 1
 
 
-@exercise(AUG_TITLE)
-def check_augmentations(augment: object) -> Verdict:
-    """Exercise 2: a transform that changes each digit a little and never changes its label."""
-    if not callable(augment):
-        return failed(AUG_NOT_CALLABLE(got=type(augment).__name__))
-    parts, crops = leaves(augment), [1.0]
+def by_name(part: dict[str, object]) -> Verdict | None:
+    """The hint for a transform that changes the label, read from what it is."""
+    name, degrees = part["name"], part["degrees"]
+    if name in FLIPS:
+        return failed(AUG_FLIP(name=name))
+    if name in INVERTS:
+        return failed(AUG_INVERT(name=name))
+    if degrees is not None and degrees > 30:  # type: ignore[operator]
+        return failed(AUG_ROTATION(name=name, degrees=degrees))
+    return None
+
+
+# Label-changing transforms written by hand, recognised from the image they give.
+BY_HAND = (
+    (
+        lambda out, x: torch.equal(out, x.flip(-1)) or torch.equal(out, x.flip(-2)),
+        lambda: AUG_FLIP(name="flip"),
+    ),
+    *(
+        (
+            lambda out, x, turns=turns: close(out, x.rot90(turns, (-2, -1)), rtol=RTOL, atol=ATOL),
+            lambda turns=turns: AUG_ROTATION(name="augment", degrees=90 * (2 - turns % 2)),
+        )
+        for turns in (1, 2, 3)
+    ),
+    (
+        lambda out, x: close(out, 1 - x, rtol=RTOL, atol=ATOL),
+        lambda: AUG_INVERT(name=INVERTED_BY_HAND()),
+    ),
+)
+
+
+def judge_augmentations(probe: dict[str, object]) -> Verdict:
+    parts: list[dict[str, object]] = probe["parts"]  # type: ignore[assignment]
     for part in parts:
-        name = type(part).__name__
-        if name in FLIPS:
-            return failed(AUG_FLIP(name=name))
-        if name in INVERTS:
-            return failed(AUG_INVERT(name=name))
-        degrees = max_degrees(part)
-        if degrees is not None and degrees > 30:
-            return failed(AUG_ROTATION(name=name, degrees=degrees))
-        if name == "RandomResizedCrop":
-            crops.append(min(getattr(part, "scale", (1.0,))))
-    digits = sample_digits()
-    outs, again = augmented(augment, digits, seed=0), augmented(augment, digits, seed=1)
+        if (verdict := by_name(part)) is not None:
+            return verdict
+    digits: torch.Tensor = probe["digits"]  # type: ignore[assignment]
     changed = lost = varied = 0
-    for x, out, other in zip(digits, outs, again, strict=True):
-        if out is None:
-            return returned_none(augment, "augment")
+    for x, out, other in zip(digits, probe["outs"], probe["again"], strict=True):  # type: ignore[call-overload]
         if not isinstance(out, torch.Tensor):
-            return failed(AUG_NOT_TENSOR(got=type(out).__name__))
+            return failed(AUG_NOT_TENSOR(got=type_name(out)))
         if tuple(out.shape) != (1, 28, 28):
             return failed(AUG_SHAPE(got=tuple(out.shape)))
         out = out.float()
-        if torch.equal(out, x.flip(-1)) or torch.equal(out, x.flip(-2)):
-            return failed(AUG_FLIP(name="flip"))
-        for turns in (1, 2, 3):  # rotated by hand (torch.rot90), hidden from the names
-            if close(out, x.rot90(turns, (-2, -1)), rtol=RTOL, atol=ATOL):
-                return failed(AUG_ROTATION(name="augment", degrees=90 * (2 - turns % 2)))
-        if close(out, 1 - x, rtol=RTOL, atol=ATOL):
-            return failed(AUG_INVERT(name=INVERTED_BY_HAND()))
+        for recognised, hint in BY_HAND:
+            if recognised(out, x):
+                return failed(hint())
         changed += bool((out - x).abs().max() > 1e-3)
         lost += bool(out.clamp(0, 1).sum() < 0.7 * x.sum())
         varied += not (
             isinstance(other, torch.Tensor) and close(out, other.float(), rtol=RTOL, atol=ATOL)
         )
-    if min(crops) < 0.5:  # zoomed-in crops keep the ink but cut the digit
-        return failed(AUG_CROP(name="RandomResizedCrop", least=min(crops)))
-    if changed < 0.75 * len(digits):
-        return failed(AUG_NOTHING(n=len(digits), changed=changed))
-    if varied < 0.5 * len(digits):
-        return failed(AUG_NOT_RANDOM(n=len(digits), varied=varied))
-    if lost > 0.1 * len(digits):
-        return failed(AUG_LOST_INK(n=len(digits), lost=lost))
-    names = ", ".join(dict.fromkeys(type(p).__name__ for p in parts))
-    return passed(AUG_OK(n=len(digits), changed=changed, names=names))
+    least = min([1.0, *(float(part["crop"]) for part in parts)])  # type: ignore[arg-type]
+    n = len(digits)
+    if least < 0.5:  # zoomed-in crops keep the ink but cut the digit
+        return failed(AUG_CROP(name="RandomResizedCrop", least=least))
+    if changed < 0.75 * n:
+        return failed(AUG_NOTHING(n=n, changed=changed))
+    if varied < 0.5 * n:
+        return failed(AUG_NOT_RANDOM(n=n, varied=varied))
+    if lost > 0.1 * n:
+        return failed(AUG_LOST_INK(n=n, lost=lost))
+    names = ", ".join(dict.fromkeys(str(part["name"]) for part in parts))
+    return passed(AUG_OK(n=n, changed=changed, names=names))
+
+
+@exercise(AUG_TITLE, probe=probe_augmentations, judge=judge_augmentations)
+def check_augmentations(augment: object) -> Verdict:
+    """Exercise 2: a transform that changes each digit a little and never changes its label."""
+    return judge_augmentations(probe_augmentations(augment))
 
 
 # 3. Freezing a pretrained feature extractor ------------------------------------------
@@ -417,54 +464,84 @@ def held(optimizer: torch.optim.Optimizer) -> list[torch.Tensor]:
     return [p for group in optimizer.param_groups for p in group["params"]]
 
 
-@exercise(FREEZE_TITLE)
+def as_model(value: object, name: str) -> nn.Module:
+    """``value`` if it is an nn.Module with ``features`` and ``fc``; else stop with a hint."""
+    parts = (getattr(value, part, None) for part in ("features", "fc"))
+    if isinstance(value, nn.Module) and all(isinstance(part, nn.Module) for part in parts):
+        return value
+    raise stop(FREEZE_NOT_MODEL, name=name, got=type_name(value))
+
+
+def same(a: torch.Tensor, b: torch.Tensor) -> bool:
+    return a.shape == b.shape and torch.equal(a.detach().cpu(), b.detach().cpu())
+
+
+def probe_freeze(model: object, optimizer: object, pretrained: object) -> dict[str, object]:
+    """What was frozen, replaced and handed to the optimizer, as plain data."""
+    model, pretrained = as_model(model, "model"), as_model(pretrained, "pretrained")
+    features, originals = list(model.features.parameters()), list(pretrained.features.parameters())
+    head, old = model.fc, pretrained.fc
+    linear = isinstance(head, nn.Linear)
+    data: dict[str, object] = {
+        "optimizer": type_name(optimizer),
+        "thawed": sum(p.requires_grad for p in features),
+        "in_eval": not (model.training and model.features.training),  # eval() on either
+        "kept": len(features) == len(originals) and all(map(same, features, originals)),
+        "head": type_name(head),
+        "maps": (head.in_features, head.out_features) if linear else None,
+        "features": old.in_features,
+        "old_head": head is old or (linear and same(head.weight, old.weight)),
+        "head_trains": all(p.requires_grad for p in head.parameters()),
+        "frozen": sum(p.numel() for p in features),
+        "trained": sum(p.numel() for p in head.parameters()),
+    }
+    if isinstance(optimizer, torch.optim.Optimizer):
+        ids = {id(p) for p in held(optimizer)}
+        head_ids = {id(p) for p in head.parameters()}
+        data |= {
+            "adam": isinstance(optimizer, torch.optim.Adam)
+            and not isinstance(optimizer, torch.optim.AdamW),
+            "lrs": sorted({float(group["lr"]) for group in optimizer.param_groups}),
+            "held_frozen": sum(not p.requires_grad and id(p) in ids for p in model.parameters()),
+            "holds_head": head_ids <= ids,
+            "holds_other": bool(ids - head_ids),
+        }
+    return data
+
+
+# The statement's points in order, each with the hint for the first one an answer misses.
+FREEZE_RULES: tuple[tuple[Callable[[dict], bool], Callable[[dict], str]], ...] = (
+    (lambda d: "adam" in d, lambda d: FREEZE_NOT_OPTIMIZER(got=d["optimizer"])),
+    (
+        lambda d: not d["thawed"],
+        lambda d: FREEZE_EVAL() if d["in_eval"] else FREEZE_FEATURES(count=d["thawed"]),
+    ),
+    (lambda d: d["kept"], lambda d: FREEZE_CHANGED_FEATURES()),
+    (lambda d: d["maps"] is not None, lambda d: FREEZE_HEAD_TYPE(got=d["head"])),
+    (
+        lambda d: d["maps"] == (d["features"], 5),
+        lambda d: FREEZE_HEAD_SIZE(got=f"{d['maps'][0]} → {d['maps'][1]}", features=d["features"]),
+    ),
+    (lambda d: not d["old_head"], lambda d: FREEZE_OLD_HEAD()),
+    (lambda d: d["head_trains"], lambda d: FREEZE_HEAD_FROZEN()),
+    (lambda d: d["adam"], lambda d: FREEZE_NOT_ADAM(got=d["optimizer"])),
+    (lambda d: d["lrs"] == [1e-3], lambda d: FREEZE_LR(lr=max(d["lrs"]))),
+    (lambda d: not d["held_frozen"], lambda d: FREEZE_OPT_FROZEN(count=d["held_frozen"])),
+    (
+        lambda d: d["holds_head"],
+        lambda d: FREEZE_OPT_OLD_HEAD() if d["holds_other"] else FREEZE_OPT_MISSING(),
+    ),
+)
+
+
+def judge_freeze(data: dict[str, object]) -> Verdict:
+    for holds, hint in FREEZE_RULES:
+        if not holds(data):
+            return failed(hint(data))
+    return passed(FREEZE_OK(frozen=data["frozen"], trained=data["trained"]))
+
+
+@exercise(FREEZE_TITLE, probe=probe_freeze, judge=judge_freeze)
 def check_freeze(model: object, optimizer: object, pretrained: object) -> Verdict:
     """Exercise 3: features frozen, a new 5-class fc, and an Adam holding only fc's parameters."""
-    for name, given in (("model", model), ("pretrained", pretrained)):
-        if not isinstance(given, nn.Module) or not all(
-            isinstance(getattr(given, part, None), nn.Module) for part in ("features", "fc")
-        ):
-            return failed(FREEZE_NOT_MODEL(name=name, got=type(given).__name__))
-    return judge_freeze(model, optimizer, pretrained)  # type: ignore[arg-type]
-
-
-def judge_freeze(model: nn.Module, optimizer: object, pretrained: nn.Module) -> Verdict:
-    if not isinstance(optimizer, torch.optim.Optimizer):
-        return failed(FREEZE_NOT_OPTIMIZER(got=type(optimizer).__name__))
-    features = list(model.features.parameters())
-    thawed = [p for p in features if p.requires_grad]
-    if thawed:
-        in_eval = not (model.training and model.features.training)  # eval() on either
-        hint = FREEZE_EVAL() if in_eval else FREEZE_FEATURES(count=len(thawed))
-        return failed(hint)
-    originals = list(pretrained.features.parameters())
-    if len(features) != len(originals) or not all(
-        mine.shape == theirs.shape and torch.equal(mine.detach().cpu(), theirs.detach().cpu())
-        for mine, theirs in zip(features, originals, strict=False)
-    ):
-        return failed(FREEZE_CHANGED_FEATURES())
-    head, old = model.fc, pretrained.fc
-    if not isinstance(head, nn.Linear):
-        return failed(FREEZE_HEAD_TYPE(got=type(head).__name__))
-    if (head.in_features, head.out_features) != (old.in_features, 5):
-        shape = f"{head.in_features} → {head.out_features}"
-        return failed(FREEZE_HEAD_SIZE(got=shape, features=old.in_features))
-    if head is old or torch.equal(head.weight.detach().cpu(), old.weight.detach().cpu()):
-        return failed(FREEZE_OLD_HEAD())
-    if not all(p.requires_grad for p in head.parameters()):
-        return failed(FREEZE_HEAD_FROZEN())
-    if not isinstance(optimizer, torch.optim.Adam) or isinstance(optimizer, torch.optim.AdamW):
-        return failed(FREEZE_NOT_ADAM(got=type(optimizer).__name__))
-    lrs = {float(group["lr"]) for group in optimizer.param_groups}
-    if lrs != {1e-3}:
-        return failed(FREEZE_LR(lr=max(lrs)))
-    ids = {id(p) for p in held(optimizer)}
-    frozen = [p for p in model.parameters() if not p.requires_grad and id(p) in ids]
-    if frozen:
-        return failed(FREEZE_OPT_FROZEN(count=len(frozen)))
-    head_ids = {id(p) for p in head.parameters()}
-    if not head_ids <= ids:
-        stale = ids - head_ids
-        return failed(FREEZE_OPT_OLD_HEAD() if stale else FREEZE_OPT_MISSING())
-    count = sum(p.numel() for p in features)
-    return passed(FREEZE_OK(frozen=count, trained=sum(p.numel() for p in head.parameters())))
+    return judge_freeze(probe_freeze(model, optimizer, pretrained))
