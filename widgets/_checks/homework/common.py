@@ -13,10 +13,20 @@ from functools import wraps
 
 import numpy as np
 
-from ..._i18n import Message
+from ..._i18n import CourseError, Message
 from ..compare import close
+from ..learner import learners_line
 from ..limits import time_bounded
-from ..verdict import Verdict, exercise, not_yet
+from ..verdict import (
+    Early,
+    Ending,
+    Stopped,
+    Verdict,
+    course_bug,
+    error_text,
+    exercise,
+    not_yet,
+)
 
 NOT_DONE = Message(
     ja="まだ実装されていない部分があります: {task}",
@@ -35,8 +45,9 @@ TIME_LIMIT = 120.0
 
 
 def homework(title: Message) -> Callable[[Callable[..., Verdict]], Callable[..., Verdict]]:
-    """``exercise``, plus: a stub's ``NotImplementedError`` gives "not yet", not ✗, and the
-    check ends after ``TIME_LIMIT`` seconds."""
+    """``exercise``, plus: a stub's ``NotImplementedError`` gives "not yet", not ✗; another
+    error is the learner's crash (their Tensor's methods run all through the check), unless
+    every frame is the course's; and the check ends after ``TIME_LIMIT`` seconds."""
 
     def decorate(check: Callable[..., Verdict]) -> Callable[..., Verdict]:
         @wraps(check)
@@ -45,6 +56,14 @@ def homework(title: Message) -> Callable[[Callable[..., Verdict]], Callable[...,
                 return check(*answers, **kw)
             except NotImplementedError as stub:
                 return not_yet(NOT_DONE(task=stub_text(stub)))
+            except (Stopped, CourseError):
+                raise
+            except Exception as error:  # the learner's Tensor or conv2d, called in many places
+                if course_bug(error):
+                    raise
+                line = learners_line(error)
+                crash = Early(Ending.CRASH, error=error_text(error), line=line)
+                raise Stopped(crash) from error
 
         return exercise(title)(time_bounded(TIME_LIMIT)(run))
 
