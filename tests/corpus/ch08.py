@@ -15,6 +15,9 @@ from widgets import (
     check_tensor_ops,
     show_dot,
 )
+from widgets._checks.homework.conv import HINTS, LOOPS, NOT_CALLABLE
+from widgets._checks.homework.graph import LENGTHS
+from widgets._checks.homework.hints import NOT_CLASS
 
 
 class OwnRules(Tensor):
@@ -133,6 +136,15 @@ def uses_torch_inside():
     return (lambda steps, lr: train_torch(steps, lr)), train_torch
 
 
+def conv2d_no_padding(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return conv2d_unfold(x, weight, bias, stride, 0, dilation, groups)
+
+
+def training_one_step_more():
+    train_mine, train_torch = xor_training(Tensor)
+    return (lambda steps, lr: train_mine(steps + 1, lr)), train_torch
+
+
 def stub_training():
     def train_mine(steps, lr):
         raise NotImplementedError("Task 8.4: train with your Tensor")
@@ -221,4 +233,10 @@ ANSWERS = [
     mistake("forgotten return", check_conv2d, lambda: (conv2d_no_return,), "forget `return`"),
     shortcut("F.conv2d", check_conv2d, lambda: (conv2d_torch,), "PyTorch's own convolution"),
     stub("the stub", check_conv2d, lambda: (conv2d_stub,)),
+    right("unfold and matmul, for task 8.6", check_conv2d, lambda: (conv2d_unfold, True)),
+    shortcut("loops, for task 8.6", check_conv2d, lambda: (conv2d_loops, True), LOOPS),
+    mistake("padding ignored", check_conv2d, lambda: (conv2d_no_padding,), HINTS["padding"]),
+    mistake("a string", check_conv2d, lambda: ("conv2d",), NOT_CALLABLE),
+    mistake("an instance, not the class", check_tensor_ops, lambda: (Tensor(1.0),), NOT_CLASS),
+    mistake("one step more", check_same_losses, training_one_step_more, LENGTHS),
 ]

@@ -9,8 +9,40 @@ import torch
 from torch import nn
 from torchvision.transforms import v2
 
-from tests.corpus import mistake, right, shortcut, stub
+from tests.corpus import changed, mistake, right, shortcut, stub
 from widgets import check_augmentations, check_early_stopping, check_freeze
+from widgets._checks.ch09 import (
+    AUG_CROP,
+    AUG_FLIP,
+    AUG_INVERT,
+    AUG_LOST_INK,
+    AUG_NOT_CALLABLE,
+    AUG_NOT_RANDOM,
+    AUG_NOT_TENSOR,
+    AUG_NOTHING,
+    AUG_ROTATION,
+    AUG_SHAPE,
+    FREEZE_CHANGED_FEATURES,
+    FREEZE_EVAL,
+    FREEZE_FEATURES,
+    FREEZE_HEAD_FROZEN,
+    FREEZE_HEAD_SIZE,
+    FREEZE_HEAD_TYPE,
+    FREEZE_LR,
+    FREEZE_NOT_ADAM,
+    FREEZE_NOT_MODEL,
+    FREEZE_NOT_OPTIMIZER,
+    FREEZE_OPT_FROZEN,
+    FREEZE_OPT_OLD_HEAD,
+    STOP_NO_COPY,
+    STOP_NO_RESTORE,
+    STOP_NOT_CALLABLE,
+    STOP_OVERRAN,
+    STOP_RETURN,
+    STOP_TIES,
+    STOP_TOO_LATE,
+)
+from widgets._checks.verdict import RETURNED_NONE
 
 # 1. Early stopping ---------------------------------------------------------------------
 
@@ -111,6 +143,48 @@ def stop_stub(model, train_one_epoch, validate, max_epochs, patience):
     pass  # replace this line
 
 
+def stop_without_max_epochs(model, train_one_epoch, validate, max_epochs, patience):
+    """Stops on patience alone: runs past max_epochs while the loss keeps improving."""
+    best, best_epoch, saved, epoch = float("inf"), 0, None, 0
+    while True:
+        epoch += 1
+        train_one_epoch(model)
+        loss = validate(model)
+        if loss < best:
+            best, best_epoch, saved = loss, epoch, copy.deepcopy(model.state_dict())
+        elif epoch - best_epoch >= patience:
+            break
+    model.load_state_dict(saved)
+    return best_epoch
+
+
+def stop_never(model, train_one_epoch, validate, max_epochs, patience):
+    """The break was forgotten: a loop that never ends (it hung the kernel before)."""
+    epoch = 0
+    while epoch < max_epochs or True:
+        epoch += 1
+        train_one_epoch(model)
+        validate(model)
+
+
+def stop_validating_only(model, train_one_epoch, validate, max_epochs, patience):
+    """Waits for an improvement without training: validate runs for ever."""
+    best = validate(model)
+    while validate(model) >= best:
+        pass
+    return 1
+
+
+def stop_swallowing_errors(model, train_one_epoch, validate, max_epochs, patience):
+    """A loop whose body ignores every error, the check's bound included."""
+    while True:
+        try:
+            train_one_epoch(model)
+            validate(model)
+        except Exception:
+            pass
+
+
 # 2. Augmentations ----------------------------------------------------------------------
 
 
@@ -135,6 +209,36 @@ def freeze(edit):
         return model, edit(model), pretrained
 
     return args
+
+
+def freeze_head_too(model):
+    model.requires_grad_(False)
+    model.fc = nn.Linear(model.fc.in_features, 5).requires_grad_(False)
+    return torch.optim.Adam(model.fc.parameters(), lr=1e-3)
+
+
+def head_as_sequential(model):
+    model.features.requires_grad_(False)
+    model.fc = nn.Sequential(nn.Linear(model.fc.in_features, 5))
+    return torch.optim.Adam(model.fc.parameters(), lr=1e-3)
+
+
+def sgd(model):
+    model.features.requires_grad_(False)
+    model.fc = nn.Linear(model.fc.in_features, 5)
+    return torch.optim.SGD(model.fc.parameters(), lr=1e-3)
+
+
+def parameters_not_optimizer(model):
+    model.features.requires_grad_(False)
+    model.fc = nn.Linear(model.fc.in_features, 5)
+    return list(model.fc.parameters())
+
+
+def a_layer_dropped(model):
+    model.features = model.features[1:].requires_grad_(False)  # the convolution is gone
+    model.fc = nn.Linear(model.fc.in_features, 5)
+    return torch.optim.Adam(model.fc.parameters(), lr=1e-3)
 
 
 def freeze_in_a_loop(model):
@@ -210,37 +314,54 @@ ANSWERS = [
         "state_dict().copy()",
         check_early_stopping,
         lambda: (early_stopping(copy_state=False),),
-        "copy.deepcopy",
+        STOP_NO_COPY,
     ),
     mistake(
         "compared with the last epoch",
         check_early_stopping,
         lambda: (early_stopping(against_last=True),),
-        "since the best epoch",
+        STOP_TOO_LATE,
     ),
     mistake(
-        "an equal loss counts", check_early_stopping, lambda: (early_stopping(ties=True),), "(<)"
+        "an equal loss counts",
+        check_early_stopping,
+        lambda: (early_stopping(ties=True),),
+        STOP_TIES,
     ),
-    mistake(
-        "> patience", check_early_stopping, lambda: (early_stopping(late=1),), "Leave the loop"
-    ),
+    mistake("> patience", check_early_stopping, lambda: (early_stopping(late=1),), STOP_TOO_LATE),
     mistake(
         "no load_state_dict",
         check_early_stopping,
         lambda: (early_stopping(restore=False),),
-        "load_state_dict",
+        STOP_NO_RESTORE,
     ),
-    mistake(
-        "epochs from 0", check_early_stopping, lambda: (stop_counting_from_zero,), "counting from 1"
-    ),
-    mistake("forgotten return", check_early_stopping, lambda: (stop_no_return,), "returned None"),
+    mistake("epochs from 0", check_early_stopping, lambda: (stop_counting_from_zero,), STOP_RETURN),
+    mistake("forgotten return", check_early_stopping, lambda: (stop_no_return,), STOP_RETURN),
     shortcut(
         "never stops (trains max_epochs, then restores the best)",
         check_early_stopping,
         lambda: (early_stopping(late=float("inf")),),
-        "Leave the loop",
+        STOP_TOO_LATE,
     ),
-    stub("the stub", check_early_stopping, lambda: (stop_stub,)),
+    mistake(
+        "max_epochs ignored", check_early_stopping, lambda: (stop_without_max_epochs,), STOP_OVERRAN
+    ),
+    mistake("no break: never ends", check_early_stopping, lambda: (stop_never,), STOP_OVERRAN),
+    mistake(
+        "validates for ever", check_early_stopping, lambda: (stop_validating_only,), STOP_OVERRAN
+    ),
+    mistake(
+        "a loop that swallows errors",
+        check_early_stopping,
+        lambda: (stop_swallowing_errors,),
+        STOP_OVERRAN,
+    ),
+    mistake("a string", check_early_stopping, lambda: ("fit_early_stopping",), STOP_NOT_CALLABLE),
+    changed(
+        stub("the stub", check_early_stopping, lambda: (stop_stub,)),
+        "issue 24: the one learner call (learner.call) tells the untouched stub, with the "
+        "hint for an empty function body",
+    ),
     right(
         "rotation, then a padded crop",
         check_augmentations,
@@ -260,62 +381,79 @@ ANSWERS = [
         "a horizontal flip",
         check_augmentations,
         lambda: (v2.Compose([v2.RandomRotation(10), v2.RandomHorizontalFlip(p=0.5)]),),
-        "flip",
+        AUG_FLIP,
     ),
     mistake(
         "±90° rotations",
         check_augmentations,
         lambda: (v2.Compose([v2.RandomRotation(90)]),),
-        "within ±30°",
+        AUG_ROTATION,
     ),
     mistake(
         "Normalize alone",
         check_augmentations,
         lambda: (v2.Compose([v2.Normalize((0.1307,), (0.3081,))]),),
-        "same image every time",
+        AUG_NOT_RANDOM,
     ),
     mistake(
         "ImageNet's RandomResizedCrop",
         check_augmentations,
         lambda: (v2.Compose([v2.RandomResizedCrop(28)]),),
-        "at least half of the image",
+        AUG_CROP,
     ),
     mistake(
         "translate 0.5",
         check_augmentations,
         lambda: (v2.Compose([v2.RandomAffine(degrees=5, translate=(0.5, 0.5))]),),
-        "pushed off",
+        AUG_LOST_INK,
     ),
     mistake(
         "resized to 32",
         check_augmentations,
         lambda: (v2.Compose([v2.RandomRotation(10), v2.Resize(32)]),),
-        "(1, 28, 28)",
+        AUG_SHAPE,
     ),
     mistake(
         "a list without Compose",
         check_augmentations,
         lambda: ([v2.RandomRotation(10)],),
-        "v2.Compose",
+        AUG_NOT_CALLABLE,
     ),
-    mistake(
-        "forgotten return", check_augmentations, lambda: (augment_no_return,), "forget `return`"
-    ),
+    mistake("forgotten return", check_augmentations, lambda: (augment_no_return,), RETURNED_NONE),
     shortcut(
         "turned upside down by hand",
         check_augmentations,
         lambda: (lambda image: image.flip(-1).flip(-2),),
-        "±180°",
+        AUG_ROTATION,
     ),
     shortcut(
-        "inverted by hand", check_augmentations, lambda: (lambda image: 1.0 - image,), "inversion"
+        "inverted by hand", check_augmentations, lambda: (lambda image: 1.0 - image,), AUG_INVERT
     ),
     shortcut(
         "v2.Identity",
         check_augmentations,
         lambda: (v2.Compose([v2.Identity()]),),
-        "changes every image",
+        AUG_NOTHING,
     ),
+    mistake(
+        "a transform for PIL images",
+        check_augmentations,
+        lambda: (lambda image: v2.ToPILImage()(image),),
+        AUG_NOT_TENSOR,
+    ),
+    mistake(
+        "a vertical flip among others",
+        check_augmentations,
+        lambda: (v2.Compose([v2.RandomAffine(degrees=5), v2.RandomVerticalFlip(p=0.5)]),),
+        AUG_FLIP,
+    ),
+    mistake(
+        "solarize",
+        check_augmentations,
+        lambda: (v2.Compose([v2.RandomRotation(10), v2.RandomSolarize(0.5, p=1.0)]),),
+        AUG_INVERT,
+    ),
+    mistake("a number", check_augmentations, lambda: (0.1,), AUG_NOT_CALLABLE),
     stub("the stub", check_augmentations, lambda: (None,)),
     right("a loop over features", check_freeze, freeze(freeze_in_a_loop)),
     right(
@@ -323,19 +461,38 @@ ANSWERS = [
         check_freeze,
         freeze(freeze_everything_then_new_head),
     ),
-    mistake("features.eval()", check_freeze, freeze(freeze_with_eval), "freezes nothing"),
-    mistake("torch.no_grad()", check_freeze, freeze(freeze_with_no_grad), "requires_grad_(False)"),
+    mistake("features.eval()", check_freeze, freeze(freeze_with_eval), FREEZE_EVAL),
+    mistake("torch.no_grad()", check_freeze, freeze(freeze_with_no_grad), FREEZE_FEATURES),
     mistake(
-        "optimizer before the new fc", check_freeze, freeze(optimizer_before_new_head), "old fc"
+        "optimizer before the new fc",
+        check_freeze,
+        freeze(optimizer_before_new_head),
+        FREEZE_OPT_OLD_HEAD,
     ),
-    mistake(
-        "all parameters to Adam", check_freeze, freeze(all_parameters), "frozen parameter tensor"
-    ),
-    mistake("10 classes", check_freeze, freeze(head_for_ten), "5 classes"),
-    mistake("AdamW", check_freeze, freeze(adamw), "torch.optim.Adam"),
-    mistake("lr 1e-2", check_freeze, freeze(lr_too_big), "lr=1e-3"),
+    mistake("all parameters to Adam", check_freeze, freeze(all_parameters), FREEZE_OPT_FROZEN),
+    mistake("10 classes", check_freeze, freeze(head_for_ten), FREEZE_HEAD_SIZE),
+    mistake("AdamW", check_freeze, freeze(adamw), FREEZE_NOT_ADAM),
+    mistake("lr 1e-2", check_freeze, freeze(lr_too_big), FREEZE_LR),
     shortcut(
-        "features built anew", check_freeze, freeze(rebuilt_features), "differ from the pretrained"
+        "features built anew", check_freeze, freeze(rebuilt_features), FREEZE_CHANGED_FEATURES
+    ),
+    mistake("fc frozen too", check_freeze, freeze(freeze_head_too), FREEZE_HEAD_FROZEN),
+    mistake("fc as a Sequential", check_freeze, freeze(head_as_sequential), FREEZE_HEAD_TYPE),
+    mistake("SGD", check_freeze, freeze(sgd), FREEZE_NOT_ADAM),
+    mistake(
+        "a list of parameters", check_freeze, freeze(parameters_not_optimizer), FREEZE_NOT_OPTIMIZER
+    ),
+    shortcut(
+        "a layer of features dropped",
+        check_freeze,
+        freeze(a_layer_dropped),
+        FREEZE_CHANGED_FEATURES,
+    ),
+    mistake(
+        "a string for the model",
+        check_freeze,
+        lambda: ("resnet", *freeze(freeze_in_a_loop)()[1:]),
+        FREEZE_NOT_MODEL,
     ),
     stub("the stub", check_freeze, freeze(lambda model: None)),
 ]

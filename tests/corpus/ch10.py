@@ -7,8 +7,64 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from tests.corpus import mistake, right, shortcut, slow, stub
+from tests.corpus import changed, mistake, right, shortcut, slow, stub
 from widgets import check_gru_step, check_masked_loss, check_parity_hidden
+from widgets._checks.ch10 import (
+    GRU_NO_TANH,
+    GRU_ORDER,
+    GRU_R_BEFORE,
+    GRU_SHAPE,
+    GRU_SHORTCUT,
+    GRU_WRONG,
+    HIDDEN_NOT_INT,
+    HIDDEN_RANGE,
+    HIDDEN_UNRELIABLE,
+    MASK_DIVISOR,
+    MASK_ITEM,
+    MASK_LABEL_ZERO,
+    MASK_LAYOUT,
+    MASK_NO_GRAD,
+    MASK_NOT_SCALAR,
+    MASK_OFF_BY_ONE,
+    MASK_PER_SEQUENCE,
+    MASK_UNMASKED,
+    MASK_WRONG,
+    NOT_A_FUNCTION,
+    NOT_A_TENSOR,
+)
+from widgets._checks.verdict import CRASHED_AT, RETURNED_NONE
+
+
+def mask_without_unsqueeze(logits, labels, lengths):
+    """The mask (T,) against lengths (N,): a broadcasting error, not a class-dimension one."""
+    losses = F.cross_entropy(logits.permute(0, 2, 1), labels, reduction="none")
+    mask = torch.arange(labels.shape[1]) < lengths
+    return losses[mask].mean()
+
+
+def mask_one_element(logits, labels, lengths):
+    losses = F.cross_entropy(logits.permute(0, 2, 1), labels, reduction="none")
+    mask = torch.arange(labels.shape[1]) < lengths.unsqueeze(1)
+    return losses[mask].mean().reshape(1)
+
+
+def mask_summed(logits, labels, lengths):
+    losses = F.cross_entropy(logits.permute(0, 2, 1), labels, reduction="none")
+    return losses[torch.arange(labels.shape[1]) < lengths.unsqueeze(1)].sum()
+
+
+def mask_logits_reshaped_only(logits, labels, lengths):
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels)
+
+
+def gru_linear(x, h, cell):
+    """F.linear for every product: no GRU operator."""
+    r_i, z_i, n_i = F.linear(x, cell.weight_ih, cell.bias_ih).chunk(3, dim=1)
+    r_h, z_h, n_h = F.linear(h, cell.weight_hh, cell.bias_hh).chunk(3, dim=1)
+    r, z = torch.sigmoid(r_i + r_h), torch.sigmoid(z_i + z_h)
+    n = torch.tanh(n_i + r * n_h)
+    return (1 - z) * n + z * h
+
 
 # 1. One GRU step -----------------------------------------------------------------------
 
@@ -167,59 +223,77 @@ ANSWERS = [
     mistake(
         "r outside the bias", check_gru_step, lambda: (gru(r_on_bias=False),), "multiplies the bias"
     ),
-    mistake("r * h first", check_gru_step, lambda: (gru(r_on_h=True),), "original paper"),
-    mistake("z, r, n", check_gru_step, lambda: (gru(order=(1, 0, 2)),), "wrong order"),
-    mistake("no tanh", check_gru_step, lambda: (gru(squash=lambda v: v),), "lack its tanh"),
-    mistake("sigmoid for n", check_gru_step, lambda: (gru(squash=torch.sigmoid),), "n uses tanh"),
+    mistake("r * h first", check_gru_step, lambda: (gru(r_on_h=True),), GRU_R_BEFORE),
+    mistake("z, r, n", check_gru_step, lambda: (gru(order=(1, 0, 2)),), GRU_ORDER),
+    mistake("no tanh", check_gru_step, lambda: (gru(squash=lambda v: v),), GRU_NO_TANH),
+    mistake("sigmoid for n", check_gru_step, lambda: (gru(squash=torch.sigmoid),), GRU_WRONG),
     mistake(
         "a tuple (output, h)",
         check_gru_step,
         lambda: (gru(out=lambda new: (new, new)),),
-        "return a tensor",
+        NOT_A_TENSOR,
     ),
     mistake(
         "one time step added",
         check_gru_step,
         lambda: (gru(out=lambda new: new.unsqueeze(0)),),
-        "h's shape",
+        GRU_SHAPE,
     ),
-    mistake("forgotten return", check_gru_step, lambda: (gru_no_return,), "forget `return`"),
-    shortcut("a copy of the cell", check_gru_step, lambda: (gru_copied_cell,), "PyTorch's GRU"),
-    shortcut("nn.GRU", check_gru_step, lambda: (gru_through_nn_gru,), "PyTorch's GRU"),
+    mistake("forgotten return", check_gru_step, lambda: (gru_no_return,), RETURNED_NONE),
+    shortcut("a copy of the cell", check_gru_step, lambda: (gru_copied_cell,), GRU_SHORTCUT),
+    shortcut("nn.GRU", check_gru_step, lambda: (gru_through_nn_gru,), GRU_SHORTCUT),
+    right("F.linear", check_gru_step, lambda: (gru_linear,)),
+    mistake("a string", check_gru_step, lambda: ("gru_step",), NOT_A_FUNCTION),
     stub("the stub", check_gru_step, lambda: (gru_stub,)),
     right("log_softmax and gather", check_masked_loss, lambda: (mask_by_hand,)),
     right("a loop over the sequences", check_masked_loss, lambda: (mask_loop,)),
     right("weights over lengths.sum()", check_masked_loss, lambda: (mask_weights,)),
-    mistake("labels != 0", check_masked_loss, lambda: (mask_labels_not_zero,), "also a real class"),
-    mistake("ignore_index=0", check_masked_loss, lambda: (mask_ignore_zero,), "also a real class"),
-    mistake("no mask", check_masked_loss, lambda: (mask_flattened,), "padding is counted"),
+    mistake("labels != 0", check_masked_loss, lambda: (mask_labels_not_zero,), MASK_LABEL_ZERO),
+    mistake("ignore_index=0", check_masked_loss, lambda: (mask_ignore_zero,), MASK_LABEL_ZERO),
+    mistake("no mask", check_masked_loss, lambda: (mask_flattened,), MASK_UNMASKED),
     mistake(
         "mean() of the masked losses",
         check_masked_loss,
         lambda: (mask_mean_of_products,),
-        "number of real steps",
+        MASK_DIVISOR,
     ),
     mistake(
         "a mean per sequence",
         check_masked_loss,
         lambda: (mask_mean_per_sequence,),
-        "same weight",
+        MASK_PER_SEQUENCE,
     ),
-    mistake("positions from 1", check_masked_loss, lambda: (mask_from_one,), "off by one"),
-    mistake("a number", check_masked_loss, lambda: (mask_number,), "no .item()"),
-    mistake("classes last", check_masked_loss, lambda: (mask_classes_last,), "classes in dim 1"),
-    mistake("detached logits", check_masked_loss, lambda: (mask_detached,), "No gradient flows"),
-    mistake("forgotten return", check_masked_loss, lambda: (mask_no_return,), "forget `return`"),
+    mistake("positions from 1", check_masked_loss, lambda: (mask_from_one,), MASK_OFF_BY_ONE),
+    mistake("a number", check_masked_loss, lambda: (mask_number,), MASK_ITEM),
+    changed(
+        mistake("classes last", check_masked_loss, lambda: (mask_classes_last,), MASK_LAYOUT),
+        "issue 24: the class-dimension hint is given for cross_entropy's own error only, "
+        "and now shows that error",
+    ),
+    mistake("detached logits", check_masked_loss, lambda: (mask_detached,), MASK_NO_GRAD),
+    mistake("forgotten return", check_masked_loss, lambda: (mask_no_return,), RETURNED_NONE),
+    mistake(
+        "a mask without unsqueeze", check_masked_loss, lambda: (mask_without_unsqueeze,), CRASHED_AT
+    ),
+    mistake(
+        "a one-element tensor", check_masked_loss, lambda: (mask_one_element,), MASK_NOT_SCALAR
+    ),
+    mistake("a sum, not a mean", check_masked_loss, lambda: (mask_summed,), MASK_WRONG),
+    mistake(
+        "logits reshaped, labels not",
+        check_masked_loss,
+        lambda: (mask_logits_reshaped_only,),
+        MASK_LAYOUT,
+    ),
+    mistake("a number for the function", check_masked_loss, lambda: (3.0,), NOT_A_FUNCTION),
     stub("the stub", check_masked_loss, lambda: (mask_stub,)),
     slow(right("2 ** 5", check_parity_hidden, lambda: (2**5,))),
     slow(right("NumPy's int64", check_parity_hidden, lambda: (np.int64(12),))),
-    slow(
-        mistake("2, as suggested first", check_parity_hidden, lambda: (2,), "larger hidden state")
-    ),
-    mistake("a float", check_parity_hidden, lambda: (16.0,), "integer"),
-    mistake("a string", check_parity_hidden, lambda: ("32",), "integer"),
-    mistake("a tensor", check_parity_hidden, lambda: (torch.tensor(16),), "integer"),
-    mistake("too large", check_parity_hidden, lambda: (256,), "Use 1 to 64"),
-    mistake("zero", check_parity_hidden, lambda: (0,), "Use 1 to 64"),
+    slow(mistake("2, as suggested first", check_parity_hidden, lambda: (2,), HIDDEN_UNRELIABLE)),
+    mistake("a float", check_parity_hidden, lambda: (16.0,), HIDDEN_NOT_INT),
+    mistake("a string", check_parity_hidden, lambda: ("32",), HIDDEN_NOT_INT),
+    mistake("a tensor", check_parity_hidden, lambda: (torch.tensor(16),), HIDDEN_NOT_INT),
+    mistake("too large", check_parity_hidden, lambda: (256,), HIDDEN_RANGE),
+    mistake("zero", check_parity_hidden, lambda: (0,), HIDDEN_RANGE),
     stub("the stub", check_parity_hidden, lambda: (...,)),
 ]

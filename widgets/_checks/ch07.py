@@ -7,17 +7,35 @@ from collections.abc import Mapping
 from .._i18n import Message
 from .._playground.settings import make_config
 from .._playground.train import Run
-from .verdict import Verdict, exercise, failed, passed
+from .learner import as_data
+from .verdict import Verdict, exercise, failed, passed, stop
 
 
-def best_accuracy(steps: int, every: int = 100, **settings) -> tuple[Run, float]:
-    run = Run(make_config(**settings))
+def best_accuracy(steps: int, every: int = 100, **settings: object) -> tuple[Run, float]:
+    """A playground run of at most ``steps`` steps and its best test accuracy on the way.
+
+    ``make_config`` checks the settings: a wrong type or value raises the course's own
+    ``CourseError``, whose sentence the learner then reads as the hint.
+    """
+    run = Run(make_config(**settings))  # type: ignore[arg-type]
     best = 0.0
     while run.steps < steps and not run.diverged:
         run.train(every)
         run.evaluate()
         best = max(best, run.history.accuracy[-1])
     return run, best
+
+
+def probe_run(steps: int, every: int = 100, **settings: object) -> dict[str, object]:
+    """What a check's run gives its judge, as plain numbers: steps run, whether it
+    diverged, the last training loss and the best test accuracy on the way."""
+    run, best = best_accuracy(steps, every, **settings)
+    return {
+        "steps": run.steps,
+        "diverged": run.diverged,
+        "loss": run.history.train[-1],
+        "accuracy": best,
+    }
 
 
 DIVERGE_TITLE = Message(ja="発散する学習率", en="A learning rate that diverges")
@@ -40,7 +58,22 @@ STAYED = Message(ja="発散しませんでした", en="did not diverge")
 DIVERGED_AT = Message(ja="{steps} ステップで発散しました。", en="Diverged after {steps} steps.")
 
 
-@exercise(DIVERGE_TITLE)
+def probe_diverging_lr(lr: object) -> dict[str, object]:
+    return {"lr": as_data(lr), **probe_run(300, every=10, task="xor", lr=lr)}
+
+
+def judge_diverging_lr(run: dict[str, object]) -> Verdict:
+    lr, steps = run["lr"], run["steps"]
+    rate = float(lr)  # type: ignore[arg-type]  # make_config accepted it as a number
+    if rate >= SURE_TO_DIVERGE and run["diverged"]:
+        return passed(DIVERGED_AT(steps=steps))
+    if EDGE_LOW < rate < SURE_TO_DIVERGE:
+        outcome = RAN_AWAY(steps=steps) if run["diverged"] else STAYED()
+        return failed(EDGE(lr=lr, low=EDGE_LOW, high=SURE_TO_DIVERGE, outcome=outcome))
+    return failed(DID_NOT_DIVERGE(lr=lr, loss=run["loss"]))
+
+
+@exercise(DIVERGE_TITLE, probe=probe_diverging_lr, judge=judge_diverging_lr)
 def check_diverging_lr(lr: object) -> Verdict:
     """Exercise 1: an Adam learning rate at which XOR training blows up on every computer.
 
@@ -48,15 +81,10 @@ def check_diverging_lr(lr: object) -> Verdict:
     verdict is ✓ only from ``SURE_TO_DIVERGE`` up (and only if the run did diverge); below
     it, the hint depends on the learning rate alone, so it is the same on every CPU.
     """
-    run, _ = best_accuracy(300, every=10, task="xor", lr=lr)
-    if float(lr) >= SURE_TO_DIVERGE and run.diverged:  # type: ignore[arg-type]
-        return passed(DIVERGED_AT(steps=run.steps))
-    if EDGE_LOW < float(lr) < SURE_TO_DIVERGE:  # type: ignore[arg-type]
-        outcome = RAN_AWAY(steps=run.steps) if run.diverged else STAYED()
-        return failed(EDGE(lr=lr, low=EDGE_LOW, high=SURE_TO_DIVERGE, outcome=outcome))
-    return failed(DID_NOT_DIVERGE(lr=lr, loss=run.history.train[-1]))
+    return judge_diverging_lr(probe_diverging_lr(lr))
 
 
+MARK = 0.95  # the test accuracy the circle asks for
 HIDDEN_TITLE = Message(ja="円に必要な隠れユニット数", en="Hidden units the circle needs")
 TOO_FEW = Message(
     ja="隠れユニット {hidden} 個では最高 {acc:.0%} で、95% に届きません。",
@@ -72,27 +100,38 @@ ENOUGH = Message(
 )
 
 
-@exercise(HIDDEN_TITLE)
+def probe_fewest_hidden(hidden: object) -> dict[str, object]:
+    """The best test accuracy with ``hidden`` units and, if it reaches the mark, with one fewer."""
+    acc = probe_run(2000, task="circle", hidden=hidden)["accuracy"]
+    fewer = int(hidden) - 1  # type: ignore[call-overload]  # make_config took it as an int
+    low = probe_run(2000, task="circle", hidden=fewer)["accuracy"] if acc >= MARK and fewer else 0.5  # type: ignore[operator]
+    return {"hidden": fewer + 1, "acc": acc, "low": low}
+
+
+def judge_fewest_hidden(data: dict[str, object]) -> Verdict:
+    """``acc``: the best test accuracy with ``hidden`` units; ``low``: with one unit fewer."""
+    hidden, acc, low = data["hidden"], data["acc"], data["low"]
+    if acc < MARK:  # type: ignore[operator]
+        return failed(TOO_FEW(hidden=hidden, acc=acc))
+    if low >= MARK:  # type: ignore[operator]
+        return failed(NOT_FEWEST(fewer=hidden - 1, acc=low))  # type: ignore[operator]
+    return passed(ENOUGH(hidden=hidden, acc=acc, fewer=hidden - 1, low=low))  # type: ignore[operator]
+
+
+@exercise(HIDDEN_TITLE, probe=probe_fewest_hidden, judge=judge_fewest_hidden)
 def check_fewest_hidden(hidden: object) -> Verdict:
     """Exercise 2: the fewest tanh units (one layer) with ≥95% test accuracy on the circle."""
-    _, acc = best_accuracy(2000, task="circle", hidden=hidden)
-    if acc < 0.95:
-        return failed(TOO_FEW(hidden=hidden, acc=acc))
-    if hidden == 1:
-        return passed(ENOUGH(hidden=1, acc=acc, fewer=0, low=0.5))
-    _, low = best_accuracy(2000, task="circle", hidden=hidden - 1)
-    if low >= 0.95:
-        return failed(NOT_FEWEST(fewer=hidden - 1, acc=low))
-    return passed(ENOUGH(hidden=hidden, acc=acc, fewer=hidden - 1, low=low))
+    return judge_fewest_hidden(probe_fewest_hidden(hidden))
 
 
 FIX_TITLE = Message(ja="元の教材の回帰を直す", en="Fixing the source material's regression")
 # What a fix may change: how the network is built and trained, not the problem it solves.
 TRAINING_SETTINGS = ("lr", "optimizer", "hidden", "layers", "activation", "batch_size", "scale")
 NOT_A_DICT = Message(
-    ja='変更を辞書で渡してください（例: {{"lr": 0.03}}）。',
-    en='Pass the changes as a dict (e.g. {{"lr": 0.03}}).',
+    ja="変更を辞書で渡してください（例: {example}）。",
+    en="Pass the changes as a dict (e.g. {example}).",
 )
+EXAMPLE = '{"lr": 0.03}'  # filled in, so that its braces are shown as written
 NOT_TRAINING = Message(
     ja="{names} は問題そのもの（データや損失）を変えてしまいます。変えてよいのは学習の設定だけです: {allowed}。",
     en="{names} would change the problem itself (its data or loss). Only training settings may change: {allowed}.",
@@ -106,20 +145,27 @@ FIXED = Message(
 )
 
 
-@exercise(FIX_TITLE)
+def probe_regression_fix(changes: object) -> dict[str, object]:
+    """The run with ``changes``, once they are a dict of training settings only."""
+    if not isinstance(changes, Mapping):
+        raise stop(NOT_A_DICT, example=EXAMPLE)
+    other = [str(key) for key in changes if key not in TRAINING_SETTINGS]
+    if other:
+        raise stop(NOT_TRAINING, names=", ".join(other), allowed=", ".join(TRAINING_SETTINGS))
+    return probe_run(1000, preset="original_regression", **changes)
+
+
+def judge_regression_fix(run: dict[str, object]) -> Verdict:
+    if run["diverged"] or not run["loss"] < 1:  # type: ignore[operator]
+        return failed(STILL_STUCK(mse=run["loss"]))
+    return passed(FIXED(mse=run["loss"]))
+
+
+@exercise(FIX_TITLE, probe=probe_regression_fix, judge=judge_regression_fix)
 def check_regression_fix(changes: object) -> Verdict:
     """Exercise 3: training settings for the original_regression preset that bring MSE below 1.
 
     Only ``TRAINING_SETTINGS`` may change; a dict that swaps the task, the loss, the data
     (noise, points, seed, test split) or the preset fails with a hint naming those keys.
     """
-    if not isinstance(changes, Mapping):
-        return failed(NOT_A_DICT())
-    other = [str(key) for key in changes if key not in TRAINING_SETTINGS]
-    if other:
-        return failed(NOT_TRAINING(names=", ".join(other), allowed=", ".join(TRAINING_SETTINGS)))
-    run, _ = best_accuracy(1000, preset="original_regression", **changes)
-    mse = run.history.train[-1]
-    if run.diverged or not mse < 1:
-        return failed(STILL_STUCK(mse=mse))
-    return passed(FIXED(mse=mse))
+    return judge_regression_fix(probe_regression_fix(changes))

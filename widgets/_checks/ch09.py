@@ -14,7 +14,10 @@ from torch import nn
 
 from .._i18n import Message
 from .._validate import unwrap_number
-from .verdict import Verdict, exercise, failed, not_yet, passed, returned_none
+from .compare import close
+from .learner import as_data, call, expect_callable, probe_each, settled, type_name
+from .limits import Counter, OutOfBounds, time_bounded
+from .verdict import Verdict, exercise, failed, passed, stop
 
 # 1. Early stopping that restores the best epoch ------------------------------------
 
@@ -93,57 +96,113 @@ class Probe(nn.Linear):
         return round(self.weight.item())
 
 
-def run_scenario(fit: Callable, losses: list[float], max_epochs: int, patience: int):
+STOP_OVERRAN = Message(
+    ja="検証の損失が {losses} のとき（max_epochs={max_epochs}）、max_epochs を過ぎても学習を続けたので、チェックが止めました"
+    "（{what} を {limit} 回より多く呼びました）。ループは長くても max_epochs エポックで終えます（for epoch in range(1, max_epochs + 1) など）。",
+    en="With validation losses {losses} (max_epochs={max_epochs}) training went on past max_epochs, so the check "
+    "stopped it ({what} was called more than {limit} times). The loop must end after max_epochs epochs at most "
+    "(for epoch in range(1, max_epochs + 1), say).",
+)
+# A right answer validates once per epoch; some validate once more before the first epoch.
+VALIDATIONS_PER_EPOCH = 2
+TIME_LIMIT = 20.0  # seconds for all scenarios; a right answer takes milliseconds
+
+
+def validations(max_epochs: int) -> int:
+    return VALIDATIONS_PER_EPOCH * max_epochs + 1
+
+
+def run_scenario(fit: Callable, scenario: tuple) -> dict[str, object]:
+    """Drive ``fit`` on one scenario with a one-weight model whose weight counts the epochs.
+
+    ``train_one_epoch`` may run ``max_epochs`` times and ``validate`` ``validations()``
+    times; the call after that stops the learner's loop. The run as plain data: epochs
+    trained, what fit returned, the epoch the model holds, load_state_dict calls, and
+    which callback overran ("" when none did).
+    """
+    losses, max_epochs, patience = scenario[:3]
     model = Probe()
-    calls = {"train": 0}
+    trains, checks = Counter(max_epochs), Counter(validations(max_epochs))
 
     def train_one_epoch(m: nn.Module) -> None:
-        calls["train"] += 1
+        trains()
         with torch.no_grad():  # in place, as an optimizer would
             for p in m.parameters():
                 p.add_(1.0)
 
     def validate(m: nn.Module) -> float:
+        checks()
         epoch = round(next(m.parameters()).item())
         return losses[min(max(epoch, 1), len(losses)) - 1]
 
-    returned = fit(model, train_one_epoch, validate, max_epochs, patience)
-    return model, calls["train"], returned
+    args = (model, train_one_epoch, validate, max_epochs, patience)
+    returned, overran = None, ""
+    try:
+        returned = call(fit, *args, name="fit_early_stopping", returns_nothing=True)
+    except OutOfBounds as bound:
+        if bound.kind != "calls":
+            raise
+        overran = "train_one_epoch" if trains.count > trains.limit else "validate"
+    return {
+        "trained": trains.count,
+        "returned": as_data(unwrap_number(returned)),  # tensor(3), np.int64(3): 3
+        "held": model.epoch(),
+        "loads": model.loads,
+        "overran": overran,
+    }
+
+
+@time_bounded(TIME_LIMIT)
+def probe_early_stopping(fit: object) -> list[dict[str, object]]:
+    fn = expect_callable(fit, STOP_NOT_CALLABLE)
+    return probe_each(SCENARIOS, lambda scenario: run_scenario(fn, scenario))
 
 
 def shown(losses: list[float]) -> str:
     return "[" + ", ".join(f"{x:g}" for x in losses) + "]"
 
 
-@exercise(STOP_TITLE)
-def check_early_stopping(fit: object) -> Verdict:
-    """Exercise 1: ``fit_early_stopping`` stops after ``patience`` epochs and restores the best."""
-    if not callable(fit):
-        return failed(STOP_NOT_CALLABLE())
-    for losses, max_epochs, patience, best, trained, kind in SCENARIOS:
-        model, calls, returned = run_scenario(fit, losses, max_epochs, patience)
-        if calls == 0 and returned is None:
-            return not_yet()
-        returned = unwrap_number(returned)  # tensor(3) and np.int64(3) count as 3
-        if kind == "ties" and (returned != best or calls != trained):
-            return failed(STOP_TIES(losses=shown(losses), want=best, got=returned))
-        if calls > trained:
-            return failed(
-                STOP_TOO_LATE(losses=shown(losses), patience=patience, want=trained, got=calls)
-            )
-        if calls < trained:
-            return failed(
-                STOP_TOO_EARLY(losses=shown(losses), patience=patience, want=trained, got=calls)
-            )
-        if isinstance(returned, bool) or returned != best:
-            return failed(STOP_RETURN(got=returned, want=best))
-        held = model.epoch()
-        if held != best and held == calls:
-            hint = STOP_NO_COPY if model.loads else STOP_NO_RESTORE
-            return failed(hint(best=best, last=calls))
-        if held != best:
-            return failed(STOP_WRONG_STATE(got=held, best=best))
+def judge_scenario(run: dict[str, object], scenario: tuple) -> Verdict | None:
+    """The hint for one scenario's run, or None when it is right."""
+    losses, max_epochs, patience, best, trained, kind = scenario
+    seen = shown(losses)
+    if run["overran"]:
+        what = run["overran"]
+        limit = max_epochs if what == "train_one_epoch" else validations(max_epochs)
+        return failed(STOP_OVERRAN(losses=seen, max_epochs=max_epochs, what=what, limit=limit))
+    returned, calls, held = run["returned"], run["trained"], run["held"]
+    if kind == "ties" and (returned != best or calls != trained):
+        return failed(STOP_TIES(losses=seen, want=best, got=returned))
+    if calls > trained:  # type: ignore[operator]
+        return failed(STOP_TOO_LATE(losses=seen, patience=patience, want=trained, got=calls))
+    if calls < trained:  # type: ignore[operator]
+        return failed(STOP_TOO_EARLY(losses=seen, patience=patience, want=trained, got=calls))
+    if isinstance(returned, bool) or returned != best:
+        return failed(STOP_RETURN(got=returned, want=best))
+    if held != best and held == calls:
+        hint = STOP_NO_COPY if run["loads"] else STOP_NO_RESTORE
+        return failed(hint(best=best, last=calls))
+    if held != best:
+        return failed(STOP_WRONG_STATE(got=held, best=best))
+    return None
+
+
+def judge_early_stopping(runs: list[dict[str, object]]) -> Verdict:
+    for run, scenario in zip(map(settled, runs), SCENARIOS, strict=False):
+        if (verdict := judge_scenario(run, scenario)) is not None:
+            return verdict
     return passed(STOP_OK(n=len(SCENARIOS)))
+
+
+@exercise(STOP_TITLE, probe=probe_early_stopping, judge=judge_early_stopping)
+def check_early_stopping(fit: object) -> Verdict:
+    """Exercise 1: ``fit_early_stopping`` stops after ``patience`` epochs and restores the best.
+
+    The learner's loop is bounded: ``max_epochs`` calls of ``train_one_epoch``,
+    ``validations(max_epochs)`` of ``validate``, and ``TIME_LIMIT`` seconds for a loop that
+    calls neither.
+    """
+    return judge_early_stopping(probe_early_stopping(fit))
 
 
 # 2. Augmentations that keep the label ----------------------------------------------
@@ -228,66 +287,121 @@ def sample_digits(n: int = 48) -> torch.Tensor:
 def augmented(augment: Callable, digits: torch.Tensor, seed: int) -> list[object]:
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        return [augment(x.clone()) for x in digits]
+        return [as_data(call(augment, x.clone(), name="augment")) for x in digits]
 
 
-def close(a: torch.Tensor, b: torch.Tensor) -> bool:
-    return a.shape == b.shape and torch.allclose(a, b.to(a.dtype), atol=1e-3)
+def part_of(transform: object) -> dict[str, object]:
+    """One transform inside ``augment``, as data: its name, rotation range and crop scale."""
+    name = type(transform).__name__
+    scale = getattr(transform, "scale", None) if name == "RandomResizedCrop" else None
+    return {"name": name, "degrees": max_degrees(transform), "crop": min(scale or (1.0,))}
 
 
-@exercise(AUG_TITLE)
-def check_augmentations(augment: object) -> Verdict:
-    """Exercise 2: a transform that changes each digit a little and never changes its label."""
-    if not callable(augment):
-        return failed(AUG_NOT_CALLABLE(got=type(augment).__name__))
-    parts, crops = leaves(augment), [1.0]
-    for part in parts:
-        name = type(part).__name__
-        if name in FLIPS:
-            return failed(AUG_FLIP(name=name))
-        if name in INVERTS:
-            return failed(AUG_INVERT(name=name))
-        degrees = max_degrees(part)
-        if degrees is not None and degrees > 30:
-            return failed(AUG_ROTATION(name=name, degrees=degrees))
-        if name == "RandomResizedCrop":
-            crops.append(min(getattr(part, "scale", (1.0,))))
+# 96 calls of the learner's transform (0.06 s each under a load of 20); the digits load outside.
+AUG_TIME_LIMIT = 120.0
+
+
+@time_bounded(AUG_TIME_LIMIT)
+def both_seeds(augment: Callable, digits: torch.Tensor) -> tuple[list[object], list[object]]:
+    return augmented(augment, digits, seed=0), augmented(augment, digits, seed=1)
+
+
+def probe_augmentations(augment: object) -> dict[str, object]:
+    """The transforms ``augment`` is made of, and what it gives 48 digits under two seeds."""
+    fn = expect_callable(augment, AUG_NOT_CALLABLE)
     digits = sample_digits()
-    outs, again = augmented(augment, digits, seed=0), augmented(augment, digits, seed=1)
+    outs, again = both_seeds(fn, digits)
+    return {
+        "parts": [part_of(part) for part in leaves(fn)],
+        "digits": digits,
+        "outs": outs,
+        "again": again,
+    }
+
+
+RTOL, ATOL = 1e-5, 1e-3  # on pixels from 0 to 1
+
+
+def by_name(part: dict[str, object]) -> Verdict | None:
+    """The hint for a transform that changes the label, read from what it is."""
+    name, degrees = part["name"], part["degrees"]
+    if name in FLIPS:
+        return failed(AUG_FLIP(name=name))
+    if name in INVERTS:
+        return failed(AUG_INVERT(name=name))
+    if degrees is not None and degrees > 30:  # type: ignore[operator]
+        return failed(AUG_ROTATION(name=name, degrees=degrees))
+    return None
+
+
+# Label-changing transforms written by hand, recognised from the image they give.
+BY_HAND = (
+    (
+        lambda out, x: torch.equal(out, x.flip(-1)) or torch.equal(out, x.flip(-2)),
+        lambda: AUG_FLIP(name="flip"),
+    ),
+    *(
+        (
+            lambda out, x, turns=turns: close(out, x.rot90(turns, (-2, -1)), rtol=RTOL, atol=ATOL),
+            lambda turns=turns: AUG_ROTATION(name="augment", degrees=90 * (2 - turns % 2)),
+        )
+        for turns in (1, 2, 3)
+    ),
+    (
+        lambda out, x: close(out, 1 - x, rtol=RTOL, atol=ATOL),
+        lambda: AUG_INVERT(name=INVERTED_BY_HAND()),
+    ),
+)
+
+
+def judge_augmentations(probe: dict[str, object]) -> Verdict:
+    parts: list[dict[str, object]] = probe["parts"]  # type: ignore[assignment]
+    for part in parts:
+        if (verdict := by_name(part)) is not None:
+            return verdict
+    digits: torch.Tensor = probe["digits"]  # type: ignore[assignment]
     changed = lost = varied = 0
-    for x, out, other in zip(digits, outs, again, strict=True):
-        if out is None:
-            return returned_none(augment, "augment")
+    for x, out, other in zip(digits, probe["outs"], probe["again"], strict=True):  # type: ignore[call-overload]
         if not isinstance(out, torch.Tensor):
-            return failed(AUG_NOT_TENSOR(got=type(out).__name__))
+            return failed(AUG_NOT_TENSOR(got=type_name(out)))
         if tuple(out.shape) != (1, 28, 28):
             return failed(AUG_SHAPE(got=tuple(out.shape)))
         out = out.float()
-        if torch.equal(out, x.flip(-1)) or torch.equal(out, x.flip(-2)):
-            return failed(AUG_FLIP(name="flip"))
-        for turns in (1, 2, 3):  # rotated by hand (torch.rot90), hidden from the names
-            if close(out, x.rot90(turns, (-2, -1))):
-                return failed(AUG_ROTATION(name="augment", degrees=90 * (2 - turns % 2)))
-        if close(out, 1 - x):
-            return failed(AUG_INVERT(name=INVERTED_BY_HAND()))
+        for recognised, hint in BY_HAND:
+            if recognised(out, x):
+                return failed(hint())
         changed += bool((out - x).abs().max() > 1e-3)
         lost += bool(out.clamp(0, 1).sum() < 0.7 * x.sum())
-        varied += not (isinstance(other, torch.Tensor) and close(out, other.float()))
-    if min(crops) < 0.5:  # zoomed-in crops keep the ink but cut the digit
-        return failed(AUG_CROP(name="RandomResizedCrop", least=min(crops)))
-    if changed < 0.75 * len(digits):
-        return failed(AUG_NOTHING(n=len(digits), changed=changed))
-    if varied < 0.5 * len(digits):
-        return failed(AUG_NOT_RANDOM(n=len(digits), varied=varied))
-    if lost > 0.1 * len(digits):
-        return failed(AUG_LOST_INK(n=len(digits), lost=lost))
-    names = ", ".join(dict.fromkeys(type(p).__name__ for p in parts))
-    return passed(AUG_OK(n=len(digits), changed=changed, names=names))
+        varied += not (
+            isinstance(other, torch.Tensor) and close(out, other.float(), rtol=RTOL, atol=ATOL)
+        )
+    least = min([1.0, *(float(part["crop"]) for part in parts)])  # type: ignore[arg-type]
+    n = len(digits)
+    if least < 0.5:  # zoomed-in crops keep the ink but cut the digit
+        return failed(AUG_CROP(name="RandomResizedCrop", least=least))
+    if changed < 0.75 * n:
+        return failed(AUG_NOTHING(n=n, changed=changed))
+    if varied < 0.5 * n:
+        return failed(AUG_NOT_RANDOM(n=n, varied=varied))
+    if lost > 0.1 * n:
+        return failed(AUG_LOST_INK(n=n, lost=lost))
+    names = ", ".join(dict.fromkeys(str(part["name"]) for part in parts))
+    return passed(AUG_OK(n=n, changed=changed, names=names))
+
+
+@exercise(AUG_TITLE, probe=probe_augmentations, judge=judge_augmentations)
+def check_augmentations(augment: object) -> Verdict:
+    """Exercise 2: a transform that changes each digit a little and never changes its label."""
+    return judge_augmentations(probe_augmentations(augment))
 
 
 # 3. Freezing a pretrained feature extractor ------------------------------------------
 
 FREEZE_TITLE = Message(ja="特徴抽出器を固定する", en="Freezing the feature extractor")
+FREEZE_NOT_MODEL = Message(
+    ja="{name} が、features と fc を持つ nn.Module ではありません（{got} です）。演習のセルで作った {name} を渡しましょう。",
+    en="{name} is not an nn.Module with features and fc (it is a {got}). Pass the {name} the exercise cell built.",
+)
 FREEZE_NOT_OPTIMIZER = Message(
     ja="optimizer が {got} です。torch.optim.Adam(..., lr=1e-3) を入れましょう。",
     en="optimizer is a {got}. Store torch.optim.Adam(..., lr=1e-3) in it.",
@@ -354,42 +468,84 @@ def held(optimizer: torch.optim.Optimizer) -> list[torch.Tensor]:
     return [p for group in optimizer.param_groups for p in group["params"]]
 
 
-@exercise(FREEZE_TITLE)
-def check_freeze(model: nn.Module, optimizer: object, pretrained: nn.Module) -> Verdict:
-    """Exercise 3: features frozen, a new 5-class fc, and an Adam holding only fc's parameters."""
-    if not isinstance(optimizer, torch.optim.Optimizer):
-        return failed(FREEZE_NOT_OPTIMIZER(got=type(optimizer).__name__))
-    features = list(model.features.parameters())
-    thawed = [p for p in features if p.requires_grad]
-    if thawed:
-        in_eval = not (model.training and model.features.training)  # eval() on either
-        hint = FREEZE_EVAL() if in_eval else FREEZE_FEATURES(count=len(thawed))
-        return failed(hint)
-    for mine, theirs in zip(features, pretrained.features.parameters(), strict=True):
-        if not torch.equal(mine.detach().cpu(), theirs.detach().cpu()):
-            return failed(FREEZE_CHANGED_FEATURES())
+def as_model(value: object, name: str) -> nn.Module:
+    """``value`` if it is an nn.Module with ``features`` and ``fc``; else stop with a hint."""
+    parts = (getattr(value, part, None) for part in ("features", "fc"))
+    if isinstance(value, nn.Module) and all(isinstance(part, nn.Module) for part in parts):
+        return value
+    raise stop(FREEZE_NOT_MODEL, name=name, got=type_name(value))
+
+
+def same(a: torch.Tensor, b: torch.Tensor) -> bool:
+    return a.shape == b.shape and torch.equal(a.detach().cpu(), b.detach().cpu())
+
+
+def probe_freeze(model: object, optimizer: object, pretrained: object) -> dict[str, object]:
+    """What was frozen, replaced and handed to the optimizer, as plain data."""
+    model, pretrained = as_model(model, "model"), as_model(pretrained, "pretrained")
+    features, originals = list(model.features.parameters()), list(pretrained.features.parameters())
     head, old = model.fc, pretrained.fc
-    if not isinstance(head, nn.Linear):
-        return failed(FREEZE_HEAD_TYPE(got=type(head).__name__))
-    if (head.in_features, head.out_features) != (old.in_features, 5):
-        shape = f"{head.in_features} → {head.out_features}"
-        return failed(FREEZE_HEAD_SIZE(got=shape, features=old.in_features))
-    if head is old or torch.equal(head.weight.detach().cpu(), old.weight.detach().cpu()):
-        return failed(FREEZE_OLD_HEAD())
-    if not all(p.requires_grad for p in head.parameters()):
-        return failed(FREEZE_HEAD_FROZEN())
-    if not isinstance(optimizer, torch.optim.Adam) or isinstance(optimizer, torch.optim.AdamW):
-        return failed(FREEZE_NOT_ADAM(got=type(optimizer).__name__))
-    lrs = {float(group["lr"]) for group in optimizer.param_groups}
-    if lrs != {1e-3}:
-        return failed(FREEZE_LR(lr=max(lrs)))
-    ids = {id(p) for p in held(optimizer)}
-    frozen = [p for p in model.parameters() if not p.requires_grad and id(p) in ids]
-    if frozen:
-        return failed(FREEZE_OPT_FROZEN(count=len(frozen)))
-    head_ids = {id(p) for p in head.parameters()}
-    if not head_ids <= ids:
-        stale = ids - head_ids
-        return failed(FREEZE_OPT_OLD_HEAD() if stale else FREEZE_OPT_MISSING())
-    count = sum(p.numel() for p in features)
-    return passed(FREEZE_OK(frozen=count, trained=sum(p.numel() for p in head.parameters())))
+    linear = isinstance(head, nn.Linear)
+    data: dict[str, object] = {
+        "optimizer": type_name(optimizer),
+        "thawed": sum(p.requires_grad for p in features),
+        "in_eval": not (model.training and model.features.training),  # eval() on either
+        "kept": len(features) == len(originals) and all(map(same, features, originals)),
+        "head": type_name(head),
+        "maps": (head.in_features, head.out_features) if linear else None,
+        "features": old.in_features,
+        "old_head": head is old or (linear and same(head.weight, old.weight)),
+        "head_trains": all(p.requires_grad for p in head.parameters()),
+        "frozen": sum(p.numel() for p in features),
+        "trained": sum(p.numel() for p in head.parameters()),
+    }
+    if isinstance(optimizer, torch.optim.Optimizer):
+        ids = {id(p) for p in held(optimizer)}
+        head_ids = {id(p) for p in head.parameters()}
+        data |= {
+            "adam": isinstance(optimizer, torch.optim.Adam)
+            and not isinstance(optimizer, torch.optim.AdamW),
+            "lrs": sorted({float(group["lr"]) for group in optimizer.param_groups}),
+            "held_frozen": sum(not p.requires_grad and id(p) in ids for p in model.parameters()),
+            "holds_head": head_ids <= ids,
+            "holds_other": bool(ids - head_ids),
+        }
+    return data
+
+
+# The statement's points in order, each with the hint for the first one an answer misses.
+FREEZE_RULES: tuple[tuple[Callable[[dict], bool], Callable[[dict], str]], ...] = (
+    (lambda d: "adam" in d, lambda d: FREEZE_NOT_OPTIMIZER(got=d["optimizer"])),
+    (
+        lambda d: not d["thawed"],
+        lambda d: FREEZE_EVAL() if d["in_eval"] else FREEZE_FEATURES(count=d["thawed"]),
+    ),
+    (lambda d: d["kept"], lambda d: FREEZE_CHANGED_FEATURES()),
+    (lambda d: d["maps"] is not None, lambda d: FREEZE_HEAD_TYPE(got=d["head"])),
+    (
+        lambda d: d["maps"] == (d["features"], 5),
+        lambda d: FREEZE_HEAD_SIZE(got=f"{d['maps'][0]} → {d['maps'][1]}", features=d["features"]),
+    ),
+    (lambda d: not d["old_head"], lambda d: FREEZE_OLD_HEAD()),
+    (lambda d: d["head_trains"], lambda d: FREEZE_HEAD_FROZEN()),
+    (lambda d: d["adam"], lambda d: FREEZE_NOT_ADAM(got=d["optimizer"])),
+    (lambda d: d["lrs"] == [1e-3], lambda d: FREEZE_LR(lr=max(d["lrs"]))),
+    (lambda d: not d["held_frozen"], lambda d: FREEZE_OPT_FROZEN(count=d["held_frozen"])),
+    (
+        lambda d: d["holds_head"],
+        lambda d: FREEZE_OPT_OLD_HEAD() if d["holds_other"] else FREEZE_OPT_MISSING(),
+    ),
+)
+
+
+def judge_freeze(data: dict[str, object]) -> Verdict:
+    for holds, hint in FREEZE_RULES:
+        if not holds(data):
+            return failed(hint(data))
+    return passed(FREEZE_OK(frozen=data["frozen"], trained=data["trained"]))
+
+
+@exercise(FREEZE_TITLE, probe=probe_freeze, judge=judge_freeze)
+def check_freeze(model: object, optimizer: object, pretrained: object) -> Verdict:
+    """Exercise 3: features frozen, a new 5-class fc, and an Adam holding only fc's parameters."""
+    return judge_freeze(probe_freeze(model, optimizer, pretrained))

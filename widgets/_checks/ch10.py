@@ -11,8 +11,20 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 from .._i18n import Message
-from .guard import watch
-from .verdict import Verdict, exercise, failed, passed, unanswered
+from .compare import close
+from .learner import (
+    Crash,
+    as_data,
+    as_values,
+    call,
+    call_watched,
+    expect_callable,
+    probe_each,
+    settled,
+    type_name,
+)
+from .limits import time_bounded
+from .verdict import Early, Stopped, Verdict, exercise, failed, passed
 
 NOT_A_FUNCTION = Message(
     ja="答えには関数そのもの（{name} のように括弧なし）を渡してください（{got} でした）。",
@@ -24,8 +36,7 @@ NOT_A_TENSOR = Message(
 )
 
 
-def close(a: torch.Tensor, b: torch.Tensor, atol: float = 1e-5) -> bool:
-    return a.shape == b.shape and torch.allclose(a.double(), b.double(), rtol=1e-4, atol=atol)
+RTOL, ATOL = 1e-4, 1e-5  # float32 answers against float32 references
 
 
 # 1. The GRU update by hand ----------------------------------------------------------
@@ -117,56 +128,90 @@ GRU_MISTAKES = (
 )
 
 
-def call_gru_step(gru_step: Callable, x, h, cell) -> tuple[object, set[str]]:
-    with torch.no_grad(), watch() as calls:
-        got = gru_step(x.clone(), h.clone(), cell)
-    return got, calls.recurrent
+def step(gru_step: Callable, x: torch.Tensor, h: torch.Tensor, cell: nn.GRUCell) -> dict:
+    got, calls = call_watched(gru_step, x.clone(), h.clone(), cell, name="gru_step", no_grad=True)
+    return {"got": as_data(got), "recurrent": sorted(calls.recurrent)}
 
 
-def gru_sequence_error(gru_step: Callable, x0: torch.Tensor, cell: nn.GRUCell) -> float:
+SEQUENCE_STEPS = 6
+
+
+def sequence_inputs(x0: torch.Tensor) -> torch.Tensor:
     g = torch.Generator().manual_seed(11)
-    xs = torch.randn(x0.shape[0], 6, x0.shape[1], generator=g)
+    return torch.randn(x0.shape[0], SEQUENCE_STEPS, x0.shape[1], generator=g)
+
+
+def run_sequence(gru_step: Callable, x0: torch.Tensor, cell: nn.GRUCell) -> object:
+    """The learner's step run over a 6-step sequence from h = 0: the states, or an Early."""
+    xs, h, states = sequence_inputs(x0), torch.zeros(x0.shape[0], cell.hidden_size), []
+    try:
+        for t in range(SEQUENCE_STEPS):
+            h = step(gru_step, xs[:, t], h, cell)["got"]
+            if not isinstance(h, torch.Tensor):
+                return type_name(h)
+            states.append(h)
+    except Stopped as stopped:
+        return stopped.early
+    if any(state.shape != states[0].shape for state in states):
+        return "tensors of changing shapes"  # judged only if single steps were right
+    return torch.stack(states, dim=1)
+
+
+TIME_LIMIT = 30.0  # seconds for a check's calls of the learner's function
+
+
+@time_bounded(TIME_LIMIT)
+def probe_gru_step(gru_step: object) -> dict[str, object]:
+    """The learner's step on 3 cases, then over a sequence, as plain data."""
+    fn = expect_callable(gru_step, NOT_A_FUNCTION, name="gru_step")
+    cases = gru_cases()
+    records = probe_each(cases, lambda case: step(fn, *case))
+    return {"cases": records, "sequence": run_sequence(fn, cases[0][0], cases[0][2])}
+
+
+def sequence_error(states: torch.Tensor, x0: torch.Tensor, cell: nn.GRUCell) -> float:
     gru = nn.GRU(x0.shape[1], cell.hidden_size, batch_first=True)
     with torch.no_grad():
         for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
             getattr(gru, f"{name}_l0").copy_(getattr(cell, name))
-        want = gru(xs)[0]
-        h = torch.zeros(x0.shape[0], cell.hidden_size)
-        steps = []
-        for t in range(xs.shape[1]):
-            h, _ = call_gru_step(gru_step, xs[:, t], h, cell)
-            steps.append(h)
-    return (torch.stack(steps, dim=1) - want).abs().max().item()
+        want = gru(sequence_inputs(x0))[0]
+    return float("inf") if states.shape != want.shape else (states - want).abs().max().item()
 
 
-@exercise(GRU_TITLE)
-def check_gru_step(gru_step: object) -> Verdict:
-    """Exercise 1: ``gru_step(x, h, cell)`` is one GRU update, written from the cell's weights."""
-    if not callable(gru_step):
-        return failed(NOT_A_FUNCTION(name="gru_step", got=type(gru_step).__name__))
+def judge_gru_step(probe: dict[str, object]) -> Verdict:
     cases = gru_cases()
-    for x, h, cell in cases:
-        got, used = call_gru_step(gru_step, x, h, cell)
-        if used:
-            return failed(GRU_SHORTCUT(names=", ".join(sorted(used))))
-        if (verdict := unanswered(gru_step, got, "gru_step")) is not None:
-            return verdict
+    records: list[dict[str, object]] = probe["cases"]  # type: ignore[assignment]
+    for (x, h, cell), record in zip(cases, map(settled, records), strict=False):
+        got = record["got"]
+        if record["recurrent"]:
+            return failed(GRU_SHORTCUT(names=", ".join(record["recurrent"])))  # type: ignore[arg-type]
         if not isinstance(got, torch.Tensor):
-            return failed(NOT_A_TENSOR(got=type(got).__name__))
+            return failed(NOT_A_TENSOR(got=type_name(got)))
         with torch.no_grad():
             want = cell(x, h)
             if got.shape != want.shape:
                 return failed(GRU_SHAPE(got=tuple(got.shape), want=tuple(want.shape)))
-            if close(got, want):
+            if close(got, want, rtol=RTOL, atol=ATOL):
                 continue
             for mistake, hint in GRU_MISTAKES:
-                if close(got, gru_formula(x, h, cell, **mistake)):
+                if close(got, gru_formula(x, h, cell, **mistake), rtol=RTOL, atol=ATOL):
                     return failed(hint())
             return failed(GRU_WRONG(error=(got - want).abs().max().item()))
-    error = gru_sequence_error(gru_step, *cases[0][::2])
+    states = probe["sequence"]
+    if isinstance(states, Early):
+        raise Stopped(states)
+    if not isinstance(states, torch.Tensor):
+        return failed(NOT_A_TENSOR(got=states))
+    error = sequence_error(states, cases[0][0], cases[0][2])
     if error > 1e-4:
         return failed(GRU_SEQUENCE(error=error))
     return passed(GRU_OK(cases=len(cases)))
+
+
+@exercise(GRU_TITLE, probe=probe_gru_step, judge=judge_gru_step)
+def check_gru_step(gru_step: object) -> Verdict:
+    """Exercise 1: ``gru_step(x, h, cell)`` is one GRU update, written from the cell's weights."""
+    return judge_gru_step(probe_gru_step(gru_step))
 
 
 # 2. A masked loss over padded sequences --------------------------------------------
@@ -206,8 +251,8 @@ MASK_OFF_BY_ONE = Message(
 )
 MASK_LAYOUT = Message(
     ja="F.cross_entropy はクラスの次元を 2 番目 (dim=1) に置いた形を受け取ります。(N*T, C) と (N*T,) に reshape するか、"
-    "logits.permute(0, 2, 1) を渡しましょう。",
-    en="F.cross_entropy wants the classes in dim 1. Reshape to (N*T, C) and (N*T,), or pass logits.permute(0, 2, 1).",
+    "logits.permute(0, 2, 1) を渡しましょう（{error}）。",
+    en="F.cross_entropy wants the classes in dim 1. Reshape to (N*T, C) and (N*T,), or pass logits.permute(0, 2, 1) ({error}).",
 )
 MASK_GRAD = Message(
     ja="値は合っていますが、パディングの位置の logits にも勾配が流れています（{leak:.3g}）。パディングは学習に影響してはいけません。",
@@ -261,6 +306,16 @@ def mask_variants(logits, labels, lengths) -> list[tuple[torch.Tensor, Message]]
     ]
 
 
+# The layout mistakes F.cross_entropy itself refuses: classes left in the last dim, and
+# logits reshaped to (N*T, C) with labels left (N, T). Only the errors these raise are told
+# about the class dimension; any other error (a mask that does not broadcast) is the
+# learner's own, shown with their line.
+MASK_CRASHES = (
+    Crash(RuntimeError, ("Expected target size",), MASK_LAYOUT),
+    Crash(ValueError, ("Expected input batch_size", "to match target batch_size"), MASK_LAYOUT),
+)
+
+
 def one_by_one(logits, labels, lengths) -> torch.Tensor:
     rows = [
         F.cross_entropy(logits[i, :n], labels[i, :n], reduction="none")
@@ -269,46 +324,62 @@ def one_by_one(logits, labels, lengths) -> torch.Tensor:
     return torch.cat(rows).mean()
 
 
-@exercise(MASK_TITLE)
-def check_masked_loss(masked_cross_entropy: object) -> Verdict:
-    """Exercise 2: ``masked_cross_entropy(logits, labels, lengths)``: mean CE over real steps only."""
-    if not callable(masked_cross_entropy):
-        name, got = "masked_cross_entropy", type(masked_cross_entropy).__name__
-        return failed(NOT_A_FUNCTION(name=name, got=got))
-    cases = mask_cases()
-    for logits, labels, lengths in cases:
-        leaf = logits.clone().requires_grad_(True)
+def masked_loss_of(fn: Callable, case: tuple) -> dict[str, object]:
+    """The learner's loss on one batch, and the gradient it sends back to the logits."""
+    logits, labels, lengths = case
+    leaf = logits.clone().requires_grad_(True)
+    name = "masked_cross_entropy"
+    got = call(fn, leaf, labels.clone(), lengths.clone(), name=name, crashes=MASK_CRASHES)
+    record: dict[str, object] = {"got": as_data(got), "requires_grad": False, "grad": None}
+    if isinstance(got, torch.Tensor) and got.dim() == 0 and got.requires_grad:
+        record["requires_grad"] = True
         try:
-            got = masked_cross_entropy(leaf, labels.clone(), lengths.clone())
-        except (RuntimeError, ValueError) as error:
-            if "target" in str(error).lower() or "size" in str(error).lower():
-                return failed(MASK_LAYOUT(), f"{type(error).__name__}: {error}")
-            raise
-        if (verdict := unanswered(masked_cross_entropy, got, "masked_cross_entropy")) is not None:
-            return verdict
-        if isinstance(got, (float, int)) and not isinstance(got, bool):
+            call(got.backward, name="backward", returns_nothing=True)
+            record["grad"] = None if leaf.grad is None else leaf.grad.clone()
+        except Stopped as stopped:
+            record["grad"] = stopped.early
+    return record
+
+
+@time_bounded(TIME_LIMIT)
+def probe_masked_loss(masked_cross_entropy: object) -> list[dict[str, object]]:
+    name = "masked_cross_entropy"
+    fn = expect_callable(masked_cross_entropy, NOT_A_FUNCTION, name=name)
+    return probe_each(mask_cases(), lambda case: masked_loss_of(fn, case))
+
+
+def judge_masked_loss(records: list[dict[str, object]]) -> Verdict:
+    cases = mask_cases()
+    for (logits, labels, lengths), record in zip(cases, map(settled, records), strict=False):
+        got = record["got"]
+        if isinstance(got, float | int) and not isinstance(got, bool):
             return failed(MASK_ITEM())
         if not isinstance(got, torch.Tensor):
-            return failed(NOT_A_TENSOR(got=type(got).__name__))
-        if got.numel() != 1:
+            return failed(NOT_A_TENSOR(got=type_name(got)))
+        if got.dim() != 0:  # the statement asks for a 0-d tensor
             return failed(MASK_NOT_SCALAR(got=tuple(got.shape)))
         want = one_by_one(logits, labels, lengths)
-        value = got.detach().reshape(())
-        if not close(value, want):
+        if not close(got, want, rtol=RTOL, atol=ATOL):
             for variant, hint in mask_variants(logits, labels, lengths):
-                if close(value, variant):
+                if close(got, variant, rtol=RTOL, atol=ATOL):
                     return failed(hint())
-            return failed(MASK_WRONG(got=value.item(), want=want.item()))
-        if not got.requires_grad:
-            return failed(MASK_NO_GRAD())
-        got.reshape(()).backward()
-        if leaf.grad is None or leaf.grad.abs().sum() == 0:
+            return failed(MASK_WRONG(got=got.item(), want=want.item()))
+        grad = record["grad"]
+        if isinstance(grad, Early):
+            raise Stopped(grad)
+        if not record["requires_grad"] or grad is None or grad.abs().sum() == 0:  # type: ignore[union-attr]
             return failed(MASK_NO_GRAD())
         padded = torch.arange(labels.shape[1]) >= lengths.unsqueeze(1)
-        leak = leaf.grad[padded].abs().sum().item()
+        leak = grad[padded].abs().sum().item()  # type: ignore[index]
         if leak > 1e-7:
             return failed(MASK_GRAD(leak=leak))
     return passed(MASK_OK(cases=len(cases)))
+
+
+@exercise(MASK_TITLE, probe=probe_masked_loss, judge=judge_masked_loss)
+def check_masked_loss(masked_cross_entropy: object) -> Verdict:
+    """Exercise 2: ``masked_cross_entropy(logits, labels, lengths)``: mean CE over real steps only."""
+    return judge_masked_loss(probe_masked_loss(masked_cross_entropy))
 
 
 # 3. A hidden size that learns parity reliably ---------------------------------------
@@ -381,9 +452,9 @@ def parity_accuracy(hidden_size: int, seed: int) -> float:
         return (model(bits, lengths).argmax(dim=1) == labels).float().mean().item()
 
 
-@exercise(HIDDEN_TITLE)
-def check_parity_hidden(hidden_size: object) -> Verdict:
-    """Exercise 3: a ``hidden_size`` with which ``ParityNet`` learns parity from all 3 seeds."""
+def judge_parity_hidden(data: tuple) -> Verdict:
+    """Trains the course's own ParityNet: no learner code runs here."""
+    (hidden_size,) = data
     if isinstance(hidden_size, bool) or not isinstance(hidden_size, Integral):
         return failed(HIDDEN_NOT_INT(got=repr(hidden_size)))
     if not 1 <= hidden_size <= MOST_HIDDEN:
@@ -395,3 +466,9 @@ def check_parity_hidden(hidden_size: object) -> Verdict:
     if bad:
         return failed(HIDDEN_UNRELIABLE(accs=shown, bad=bad, threshold=THRESHOLD))
     return passed(HIDDEN_OK(accs=shown, threshold=THRESHOLD))
+
+
+@exercise(HIDDEN_TITLE, probe=as_values, judge=judge_parity_hidden)
+def check_parity_hidden(hidden_size: object) -> Verdict:
+    """Exercise 3: a ``hidden_size`` with which ``ParityNet`` learns parity from all 3 seeds."""
+    return judge_parity_hidden(as_values(hidden_size))

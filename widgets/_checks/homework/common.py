@@ -1,4 +1,4 @@
-"""What the chapter-08 homework checks share: stubs as "not yet", closeness, slopes.
+"""What the chapter-08 homework checks share: stubs as "not yet", tolerances, slopes.
 
 A homework stub raises ``NotImplementedError("Task 8.x: ...")`` (the minitorch way). The
 checks turn that into the "not yet" verdict, and ``skip_unfinished`` lets a demo cell that
@@ -13,9 +13,20 @@ from functools import wraps
 
 import numpy as np
 
-from ..._i18n import Message
-from .. import compare
-from ..verdict import Verdict, exercise, not_yet
+from ..._i18n import CourseError, Message
+from ..compare import close
+from ..learner import learners_line
+from ..limits import time_bounded
+from ..verdict import (
+    Early,
+    Ending,
+    Stopped,
+    Verdict,
+    course_bug,
+    error_text,
+    exercise,
+    not_yet,
+)
 
 NOT_DONE = Message(
     ja="まだ実装されていない部分があります: {task}",
@@ -27,8 +38,16 @@ SKIPPED = Message(
 )
 
 
+# Every homework check runs the learner's code (a Tensor's backward, a training loop, a
+# convolution in loops) under this bound: a loop that never ends is a ✗, not a hung kernel.
+# The solutions take a few seconds at most, on a busy machine.
+TIME_LIMIT = 120.0
+
+
 def homework(title: Message) -> Callable[[Callable[..., Verdict]], Callable[..., Verdict]]:
-    """``exercise``, plus: a stub's ``NotImplementedError`` gives "not yet", not ✗."""
+    """``exercise``, plus: a stub's ``NotImplementedError`` gives "not yet", not ✗; another
+    error is the learner's crash (their Tensor's methods run all through the check), unless
+    every frame is the course's; and the check ends after ``TIME_LIMIT`` seconds."""
 
     def decorate(check: Callable[..., Verdict]) -> Callable[..., Verdict]:
         @wraps(check)
@@ -37,8 +56,16 @@ def homework(title: Message) -> Callable[[Callable[..., Verdict]], Callable[...,
                 return check(*answers, **kw)
             except NotImplementedError as stub:
                 return not_yet(NOT_DONE(task=stub_text(stub)))
+            except (Stopped, CourseError):
+                raise
+            except Exception as error:  # the learner's Tensor or conv2d, called in many places
+                if course_bug(error):
+                    raise
+                line = learners_line(error)
+                crash = Early(Ending.CRASH, error=error_text(error), line=line)
+                raise Stopped(crash) from error
 
-        return exercise(title)(run)
+        return exercise(title)(time_bounded(TIME_LIMIT)(run))
 
     return decorate
 
@@ -56,9 +83,11 @@ def skip_unfinished() -> Iterator[None]:
         print(SKIPPED(task=stub_text(stub)))
 
 
-def close(mine: object, reference: object, tol: float = 1e-6) -> bool:
-    """The homework's closeness: every error within ``tol · (1 + largest |reference|)``."""
-    return compare.close(mine, reference, rtol=tol, atol=tol, relative_to="largest")
+# The homework's closeness, with compare.close: every error within tol · (1 + largest
+# |reference|), so gradients that range over many magnitudes are judged as one.
+TOL = 1e-6  # values and gradients in float64
+CONV_TOL = 1e-8  # conv2d against F.conv2d, both in float64
+SLOPE_TOL = 1e-5  # against finite differences
 
 
 def scale_factor(mine: object, reference: object) -> float | None:
@@ -68,7 +97,7 @@ def scale_factor(mine: object, reference: object) -> float | None:
     if a.shape != b.shape or not np.all(np.isfinite(a)) or float(b @ b) < 1e-12:
         return None
     c = float(a @ b / (b @ b))
-    return c if close(a, c * b, 1e-6) else None
+    return c if close(a, c * b, rtol=TOL, atol=TOL, relative_to="largest") else None
 
 
 def slope(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:

@@ -11,10 +11,10 @@ import torch
 import torch.nn.functional as F
 
 from ..._i18n import Message
-from ..compare import max_error
+from ..compare import close, max_error
 from ..guard import run_watched
 from ..verdict import Verdict, error_text, failed, passed
-from .common import close, homework
+from .common import CONV_TOL, homework
 
 TITLE = Message(ja="課題 8.5・8.6: conv2d", en="Tasks 8.5–8.6: conv2d")
 NOT_CALLABLE = Message(
@@ -92,6 +92,13 @@ SLOPE = Message(
     ja="自動微分の勾配が、差分（数値微分）と合いません（torch.autograd.gradcheck）。",
     en="The autograd gradient disagrees with finite differences (torch.autograd.gradcheck).",
 )
+LOOPS = Message(
+    ja="conv2d は、出力が {small} 個の位置の画像で torch の演算を {few} 回、{large} 個の位置の画像で {many} 回実行しました。"
+    "窓ごとにループしています。課題 8.6 では、F.unfold で窓を列に並べ、行列積 1 回（グループごとに 1 回）で計算します。",
+    en="conv2d ran {few} torch operations for an output of {small} positions and {many} for one of {large}: "
+    "it loops over the windows. Task 8.6 lays the windows out as columns with F.unfold and does one matrix "
+    "product (one per group).",
+)
 DONE = Message(
     ja="{cases} 通りの条件で F.conv2d と一致し、勾配も autograd・差分と一致しました。",
     en="Matches F.conv2d on {cases} cases; gradients agree with autograd and finite differences.",
@@ -165,9 +172,17 @@ def forward_verdict(conv2d, case: dict, feature: str) -> Verdict | None:
         return failed(SHAPE(got=tuple(got.shape), want=tuple(want.shape)), where)
     if got.dtype != want.dtype:
         return failed(DTYPE(got=got.dtype, want=want.dtype), where)
-    if not close(got.detach().numpy(), want.numpy(), 1e-8):
+    if not close(
+        got.detach().numpy(), want.numpy(), rtol=CONV_TOL, atol=CONV_TOL, relative_to="largest"
+    ):
         flipped = call(F.conv2d, {**case, "weight": case["weight"].flip(-2, -1)})
-        if close(got.detach().numpy(), flipped.numpy(), 1e-8):
+        if close(
+            got.detach().numpy(),
+            flipped.numpy(),
+            rtol=CONV_TOL,
+            atol=CONV_TOL,
+            relative_to="largest",
+        ):
             return failed(FLIPPED(), where)
         return failed(HINTS[feature](), where)
     return None
@@ -192,24 +207,47 @@ def gradient_verdict(conv2d, case: dict, rng: np.random.Generator) -> Verdict | 
     for name, mine, ref in zip(names, *grads, strict=True):
         if mine is None:
             return failed(NO_GRAD(name=name), CASE(case=describe(case)))
-        if not close(mine.numpy(), ref.numpy(), 1e-8):
+        if not close(
+            mine.numpy(), ref.numpy(), rtol=CONV_TOL, atol=CONV_TOL, relative_to="largest"
+        ):
             error = max_error(mine.numpy(), ref.numpy())
             return failed(WRONG_GRAD(name=name, error=error), CASE(case=describe(case)))
     return None
 
 
+def operations(conv2d, size: int) -> tuple[int, int]:
+    """How many torch functions ``conv2d`` runs on a ``size``×``size`` image, and its outputs."""
+    rng = np.random.default_rng(3)
+    x = torch.tensor(rng.normal(size=(2, 4, size, size)))
+    weight = torch.tensor(rng.normal(size=(6, 2, 3, 3)))
+    _, calls = run_watched(conv2d, x, weight, None, stride=1, padding=1, dilation=1, groups=2)
+    return len(calls.sequence), size * size
+
+
+def loops_verdict(conv2d) -> Verdict | None:
+    """LOOPS when the number of torch operations grows with the number of windows."""
+    (few, small), (many, large) = operations(conv2d, 4), operations(conv2d, 8)
+    if many > few:
+        return failed(LOOPS(few=few, small=small, many=many, large=large))
+    return None
+
+
 @homework(TITLE)
-def check_conv2d(conv2d) -> Verdict:
+def check_conv2d(conv2d, unfold: bool = False) -> Verdict:
     """Compare ``conv2d(x, weight, bias, stride, padding, dilation, groups)`` with PyTorch's.
 
     Every call of the answer runs under ``watch()``: one that reaches PyTorch's convolution
     operators in any spelling (``F.conv2d``, ``nn.Conv2d``, ``torch.ops.aten.convolution``)
-    fails, since the task is to compute the convolution by hand.
+    fails, since the task is to compute the convolution by hand. With ``unfold=True`` (task
+    8.6) a ``conv2d`` whose number of torch operations grows with the number of windows (a
+    loop over them) fails too.
     """
     if not callable(conv2d):
         return failed(NOT_CALLABLE(got=type(conv2d).__name__))
     try:
-        return compare_with_torch(conv2d)
+        verdict = compare_with_torch(conv2d)
+        looped = loops_verdict(conv2d) if verdict and unfold else None
+        return verdict if looped is None else looped  # a ✗ verdict is falsy: no `or`
     except UsedTorchConv:
         return failed(USES_TORCH_CONV())
 

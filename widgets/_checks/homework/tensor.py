@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..compare import max_error
+from ..compare import close, max_error
 from ..verdict import Verdict, error_text, failed, passed
-from .common import close, homework, scale_factor, slope
+from .common import SLOPE_TOL, TOL, homework, scale_factor, slope
 from .hints import (
     BACKWARD_TITLE,
     DOUBLE,
@@ -66,12 +66,14 @@ def mine_forward(Tensor, probe: Probe, arrays: list[np.ndarray], reference) -> V
         return failed(NOT_TENSOR(expr=probe.expr, got=type(out).__name__), where)
     if any(not np.array_equal(leaf.data, a) for leaf, a in zip(leaves, arrays, strict=True)):
         return failed(MUTATED(expr=probe.expr), where)
-    if close(out.data, reference):
+    if close(out.data, reference, rtol=TOL, atol=TOL, relative_to="largest"):
         return None
     where = WHERE(
         expr=probe.expr, shapes=[a.shape for a in arrays], error=max_error(out.data, reference)
     )
-    if probe.swapped and close(out.data, probe.swapped(*arrays)):
+    if probe.swapped and close(
+        out.data, probe.swapped(*arrays), rtol=TOL, atol=TOL, relative_to="largest"
+    ):
         return failed(SWAPPED(expr=probe.expr, method=probe.reflected), where)
     return failed(WRONG_VALUE(expr=probe.expr), where)
 
@@ -139,7 +141,7 @@ def check_backward(Tensor: type) -> Verdict:
                     raise
                 return failed(UNBROADCAST(expr=probe.expr, error=error_text(error, 100)))
             for mine, ref in zip(grads, ref_grads, strict=True):
-                if not close(mine, ref):
+                if not close(mine, ref, rtol=TOL, atol=TOL, relative_to="largest"):
                     where = WHERE(
                         expr=probe.expr,
                         shapes=[a.shape for a in arrays],
@@ -159,6 +161,12 @@ def slopes_agree(Tensor, probe: Probe, arrays, weights, grads) -> bool:
             out = probe.fn(*inputs)
             return float(np.sum(out.data if probe.scalar else out.data * weights))
 
-        if not close(grad, slope(loss, arrays[i].copy()), 1e-5):
+        if not close(
+            grad,
+            slope(loss, arrays[i].copy()),
+            rtol=SLOPE_TOL,
+            atol=SLOPE_TOL,
+            relative_to="largest",
+        ):
             return False
     return True
