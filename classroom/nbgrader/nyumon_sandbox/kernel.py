@@ -19,6 +19,7 @@ from pathlib import Path
 import zmq
 from jupyter_client.manager import AsyncKernelManager
 
+from . import cgroups
 from .settings import ENV_KEEP, Sandbox
 
 LAUNCH = Path(__file__).resolve().parent / "launch.py"
@@ -126,4 +127,5 @@ class SandboxedKernelManager(AsyncKernelManager):
         await super().cleanup_resources(restart=restart)
         if self.run_dir is not None and not restart:
             self.what_broke()  # read before its folder goes
+            cgroups.remove_left(self.run_dir.name)  # the launcher may have been killed
             shutil.rmtree(self.run_dir, ignore_errors=True)
