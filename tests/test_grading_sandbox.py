@@ -409,3 +409,25 @@ def test_untrusted_outputs_keep_text_images_and_clean_html():
     )
     assert len(kept[3].text) < 101_000 and kept[3].text.endswith("[truncated by the grader]")
     assert (kept[4].ename, kept[4].traceback) == ("E", ["t"])
+
+
+@needs_sandbox[0]
+@needs_sandbox[1]
+def test_the_notebook_time_limit_stops_a_hand_in_whose_cells_each_stay_under_theirs(tmp_path):
+    sys.path.insert(0, str(COURSE_FILES))
+    from nbformat.v4 import new_code_cell, new_notebook
+    from nyumon_sandbox.grading import SandboxedExecute
+    from traitlets.config import Config
+
+    config = Config()
+    config.Sandbox.notebook_seconds, config.Execute.timeout = 20, 15
+    cells = [new_code_cell("print('started')")]
+    cells += [new_code_cell("import time; time.sleep(8)") for _ in range(4)]  # each under 15 s
+    nb = new_notebook(
+        cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}}
+    )
+    nb, _ = SandboxedExecute(config=config).preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    text = json.dumps([c.outputs for c in nb.cells], ensure_ascii=False)
+    assert "started" in text
+    assert "went past the time limit of one notebook (20 s)" in text
+    assert "Not run: the hand-in" in text  # the cells after it
