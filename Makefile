@@ -39,7 +39,7 @@ classroom-setup: $(VENV)/.installed-lab
 ## that need no server, browser, hub or notebook run (tests/widgets, tests/course, tests/tooling
 ## and the chapter checks). `make test` stays the whole gate.
 CHECK_SKIP := --ignore=tests/servers --ignore=tests/browser --ignore=tests/classroom \
-	--ignore=tests/portability --ignore=tests/test_colab_run.py
+	--ignore=tests/portability
 check: $(VENV)/.installed-test
 	$(BIN)/python -m tools.build --check
 	$(BIN)/ruff check .

@@ -24,7 +24,7 @@
    The first one runs alone (its cell does the real install); the others two at a time.
 5. The install cell with an unreachable URL must stop with the course's bilingual message.
 6. The install must leave the packages Colab ships as they were.
-7. tests/test_torchviz.py runs under this Python (torchviz imports distutils: gone in 3.12),
+7. tests/widgets/graph/test_torchviz.py runs under this Python (torchviz imports distutils: gone in 3.12),
    with and without a system Graphviz.
 8. ``--verdicts FILE``: every answer of tests/corpus through its check in this venv, written
    for ``python -m tools.verdicts compare`` (CI compares Colab's torch with the others).
@@ -78,7 +78,7 @@ PINNED = (
     "pandas",
     "scikit-learn",
     "nbformat",
-    # Also on Colab; here they run notebooks and tests/test_torchviz.py under this Python.
+    # Also on Colab; here they run notebooks and tests/widgets/graph/test_torchviz.py under this Python.
     "nbclient",
     "pytest",
 )
@@ -470,9 +470,11 @@ async def run_all(chapters: list[Path], url: str, out: Path) -> tuple[list[dict]
 
 
 def torchviz_tests_pass(venv: Path, clone: Path) -> bool:
-    say(f"tests/test_torchviz.py under {venv.name}")
+    say(f"tests/widgets/graph/test_torchviz.py under {venv.name}")
     pytest = [venv_python(venv), "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    return subprocess.run([*pytest, "tests/test_torchviz.py"], cwd=clone).returncode == 0
+    return (
+        subprocess.run([*pytest, "tests/widgets/graph/test_torchviz.py"], cwd=clone).returncode == 0
+    )
 
 
 def dump_verdicts(venv: Path, clone: Path, output: Path) -> bool:
@@ -537,7 +539,7 @@ def main(argv: list[str] | None = None) -> int:
         problems.append(f"the install cell changed packages Colab ships: {sorted(changed)}")
     problems += [f"{r['name']} failed" for r in results if r["error"]]
     if not args.notebooks and not torchviz_tests_pass(venv, clone):
-        problems.append(f"tests/test_torchviz.py failed under Python {version}")
+        problems.append(f"tests/widgets/graph/test_torchviz.py failed under Python {version}")
     if args.verdicts and not dump_verdicts(venv, clone, args.verdicts):
         problems.append("the corpus's verdicts could not be dumped")
     report = {

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("en", "ja")
 # A corpus answer's own temporary folder (a new name every run) is not part of its verdict.
 TEMP = re.compile(re.escape(tempfile.gettempdir()) + r"/[^/\s]+")
-# Raw exception text, which a hint may quote after its own sentence (tests/test_answer_corpus.py).
+# Raw exception text, which a hint may quote after its own sentence (tests/widgets/checks/test_answer_corpus.py).
 RAW_ERROR = re.compile(r"\b[A-Z]\w*(?:Error|Exception|Warning|Interrupt)\b:")
 
 

@@ -4,7 +4,7 @@ One module per chapter, ``chNN.py``, holds ``ANSWERS``: for every exercise at le
 answer written differently from the solution, two typical mistakes and the shortcuts we know
 of. Each mistake names the ``Message`` its hint must carry (``assert_hint`` checks its words in
 English and Japanese); chapters not yet moved to that name an English keyword instead.
-tests/test_answer_corpus.py runs them all, in English and Japanese, and enforces the house
+tests/widgets/checks/test_answer_corpus.py runs them all, in English and Japanese, and enforces the house
 rules for hints. A new chapter adds its module here. This table is the only list of
 "answer → verdict" for an exercise: tests/test_checks_NN.py tests a check's internals.
 """

@@ -177,7 +177,7 @@ ANSWERS = [
         PHOTOS_SCRAMBLED,
     ),
     mistake("forgotten return", check_to_batch, lambda: (to_batch_no_return,), RETURNED_NONE),
-    # Hostile or mistaken answers added for issue 24 (moved from tests/test_checks_01.py too).
+    # Hostile or mistaken answers added for issue 24 (moved from tests/widgets/checks/test_ch01.py too).
     mistake("a nested list", check_image_batch, lambda: ([[0.0]],), NOT_A_TENSOR),
     mistake("a NumPy array", check_image_batch, lambda: (np.zeros((16, 3, 32, 32)),), NOT_A_TENSOR),
     mistake("8 images", check_image_batch, lambda: (torch.zeros(8, 3, 32, 32),), BATCH_SHAPE),

@@ -162,7 +162,7 @@ ANSWERS = [
     mistake("grad kept", check_sgd_step, lambda: (sgd_grad_left,), STEP_GRAD_LEFT),
     mistake("+= instead of -=", check_sgd_step, lambda: (sgd_sign,), STEP_SIGN),
     stub("the stub", check_sgd_step, lambda: (sgd_stub,)),
-    # Hostile or mistaken answers added for issue 24 (moved from tests/test_checks_02.py too).
+    # Hostile or mistaken answers added for issue 24 (moved from tests/widgets/checks/test_ch02.py too).
     mistake(
         "a list",
         check_grad_by_hand,

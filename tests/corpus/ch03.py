@@ -212,7 +212,7 @@ ANSWERS = [
         lambda: (list(range(80)), Subset(TRAIN, range(80, 100))),
         SPLIT_NOT_SUBSETS,
     ),
-    # Hostile or mistaken answers added for issue 24 (moved from tests/test_checks_03.py too).
+    # Hostile or mistaken answers added for issue 24 (moved from tests/widgets/checks/test_ch03.py too).
     mistake("the class itself", check_digit_folder, lambda: (Digits, folder()), NOT_A_DATASET),
     mistake("a number for the folder", check_digit_folder, lambda: (digits(), 42), NOT_THE_FOLDER),
     mistake(

@@ -260,7 +260,7 @@ ANSWERS = [
         lambda: (lambda x, p, training: F.dropout(x, p, training),),
         DROP_SHORTCUT,
     ),
-    # Hostile or mistaken answers added for issue 24 (moved from tests/test_checks_04.py too).
+    # Hostile or mistaken answers added for issue 24 (moved from tests/widgets/checks/test_ch04.py too).
     mistake(
         "a tuple, not a function", check_conv_pool_shape, lambda: ((14, 14),), SHAPE_NOT_CALLABLE
     ),

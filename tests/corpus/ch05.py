@@ -204,7 +204,7 @@ ANSWERS = [
     ),
     mistake("forgotten return", check_accuracy, lambda: (accuracy_no_return,), RETURNED_NONE),
     stub("the stub", check_accuracy, lambda: (accuracy_stub,)),
-    # Hostile or mistaken answers added for issue 24 (moved from tests/test_checks_05.py too).
+    # Hostile or mistaken answers added for issue 24 (moved from tests/widgets/checks/test_ch05.py too).
     mistake("loss_fn(y, model(X))", check_train_step, lambda: (step_swapped,), STEP_SWAPPED),
     mistake("two steps per call", check_train_step, lambda: (step_twice,), STEP_WRONG_UPDATE),
     mistake(

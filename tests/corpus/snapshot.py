@@ -2,7 +2,7 @@
 
 ``python -m tests.corpus.snapshot`` runs every answer of tests/corpus/chNN.py through its real
 check in English and Japanese and writes status, title, detail and hint to
-tests/corpus/verdicts.json. tests/test_answer_corpus.py compares the verdicts of today's code
+tests/corpus/verdicts.json. tests/widgets/checks/test_answer_corpus.py compares the verdicts of today's code
 with that file, so a refactor of the checks that changes what a learner is told fails there,
 except for the answers whose ``Answer.changes`` says why they are meant to change.
 Re-record (and say why in the commit) only when a change of verdict is the point.

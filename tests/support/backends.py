@@ -15,20 +15,20 @@ CAPABILITIES = ("default", "avx2")
 # Checks whose verdicts come from training or long float computations, with their tests,
 # and the solution notebooks (one language: ja and en share the code) that assert them.
 TARGETS = {
-    "checks_05_06": ["tests/test_checks_05.py", "tests/test_checks_06.py"],
-    "checks_07": ["tests/test_checks_07.py"],
-    "checks_08": ["tests/test_checks_08.py"],
-    "checks_09": ["tests/test_checks_09.py"],  # no training, but image warping in floats
-    "checks_10": ["tests/test_checks_10.py"],
+    "checks_05_06": ["tests/widgets/checks/test_ch05.py", "tests/widgets/checks/test_ch06.py"],
+    "checks_07": ["tests/widgets/checks/test_ch07.py"],
+    "checks_08": ["tests/widgets/checks/test_homework.py"],
+    "checks_09": ["tests/widgets/checks/test_ch09.py"],  # no training, but image warping in floats
+    "checks_10": ["tests/widgets/checks/test_ch10.py"],
     # The answer corpus of the chapters that train or compute at length (09: image warping,
     # 10: GRUs trained for parity); 09 and 10 add about 11 s per capability.
     "corpus": [
-        "tests/test_answer_corpus.py",
+        "tests/widgets/checks/test_answer_corpus.py",
         *("-k", "(ch05 or ch06 or ch07 or ch08 or ch09 or ch10) and not recorded"),
     ],
     # Every corpus answer of every chapter, compared in both languages with the verdicts
     # recorded before issue 24's refactor (tests/corpus/verdicts.json).
-    "recorded": ["tests/test_answer_corpus.py", "-k", "recorded"],
+    "recorded": ["tests/widgets/checks/test_answer_corpus.py", "-k", "recorded"],
     "solutions": [
         "solutions/en/05_optimization.ipynb",
         "solutions/en/06_cnn.ipynb",

@@ -21,7 +21,7 @@ import pytest
 
 from tools import build, colab_run
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def first_code_cell(path: Path) -> str:

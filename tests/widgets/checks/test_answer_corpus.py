@@ -38,7 +38,7 @@ from widgets._checks.learner import is_plain
 from widgets._checks.verdict import RETURNED_NONE, Stopped, is_stub, settle
 from widgets._i18n import Message, set_lang
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 REQUIRED = [f"{n:02d}" for n in range(11)]  # every chapter, 00–10
 # Exercises whose answer may return None by design (it changes its argument in place).
 RETURNS_NOTHING = {"check_sgd_step"}
