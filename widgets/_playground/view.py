@@ -19,7 +19,7 @@ import torch
 from .._figures import new_figure, to_png
 from .._i18n import Message
 from .._live_loss.panel import CurvePanel
-from .session import DIVERGED, DONE, FAILED, PAUSED, RUNNING, STOPPED, WAITING
+from .session import DIVERGED, DONE, FAILED, PAUSED, RUNNING, STOPPED, WAITING, State
 from .train import Run, single_threaded
 
 STATUS = {
@@ -53,9 +53,10 @@ def number(value: float) -> str:
     return f"{value:.4g}" if math.isfinite(value) else "nan" if math.isnan(value) else "inf"
 
 
-def readout(status: str, run: Run | None, error: BaseException | None = None) -> str:
+def readout(status: State | str, run: Run | None, error: BaseException | None = None) -> str:
     """Step, epoch, losses and accuracy (R² for regression) with the status, in one line."""
-    text = STATUS[status](error=error) if status == FAILED else STATUS[status]()
+    state = State(status)
+    text = STATUS[state](error=error) if state == FAILED else STATUS[state]()
     if run is None:
         return text
     h = run.history
