@@ -237,6 +237,22 @@ def course_error(error: CourseError) -> Early:
     return Early(Ending.COURSE, error=error_text(error), message=error.message, fmt=error.fmt)
 
 
+def probing(probe: Callable[..., object]) -> Callable[..., object]:
+    """``probe`` as the grader calls it: its data, or ``Stopped`` with an ``Early`` record.
+
+    The course's validation refusing an answer (a ``CourseError``) becomes that record too, so
+    nothing but data leaves the process where the learner's code ran."""
+
+    @wraps(probe)
+    def data(*answers: object, **kw: object) -> object:
+        try:
+            return probe(*answers, **kw)
+        except CourseError as error:
+            raise Stopped(course_error(error)) from error
+
+    return data
+
+
 def exercise(
     title: Message,
     *,
@@ -270,7 +286,7 @@ def exercise(
                 verdict = failed(COURSE_BUG(error=error_text(error)))
             return replace(verdict, title=title())
 
-        run.probe = probe  # type: ignore[attr-defined]
+        run.probe = None if probe is None else probing(probe)  # type: ignore[attr-defined]
         run.judge = judge  # type: ignore[attr-defined]
         return run
 
