@@ -180,7 +180,7 @@ CHECKS_HW = {
     "graph": "check_draw_graph(Tensor)",
     "losses": "check_same_losses(",
     "loops": "check_conv2d(conv2d_loops)",
-    "unfold": "check_conv2d(conv2d)",
+    "unfold": "check_conv2d(conv2d, unfold=True)",
 }
 CHECKS_EX = {
     "hand": "check_grad_by_hand(",

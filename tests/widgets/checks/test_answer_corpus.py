@@ -152,7 +152,8 @@ def test_a_forgotten_return_is_recognised_in_every_exercise_answered_with_code(c
     names = {a.check.__name__ for a in answers if a.kind == "right" and answered_with_code(a)}
     for name in sorted(names - RETURNS_NOTHING):
         hints = [a.hint for a in answers if a.check.__name__ == name]
-        assert RETURNED_NONE in hints or any("return" in h for h in hints if isinstance(h, str)), (
+        texts = [h.en if isinstance(h, Message) else h for h in hints if h is not RETURNED_NONE]
+        assert RETURNED_NONE in hints or any("return" in t for t in texts if isinstance(t, str)), (
             f"{name}: no forgotten-return answer"
         )
 
