@@ -26,9 +26,6 @@ TARGETS = {
         "tests/widgets/checks/test_answer_corpus.py",
         *("-k", "(ch05 or ch06 or ch07 or ch08 or ch09 or ch10) and not recorded"),
     ],
-    # Every corpus answer of every chapter, compared in both languages with the verdicts
-    # recorded before issue 24's refactor (tests/corpus/verdicts.json).
-    "recorded": ["tests/widgets/checks/test_answer_corpus.py", "-k", "recorded"],
     "solutions": [
         "solutions/en/05_optimization.ipynb",
         "solutions/en/06_cnn.ipynb",
