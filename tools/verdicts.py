@@ -6,7 +6,8 @@
 ``dump`` imports whatever modules ``tests/corpus`` holds, takes every ``ANSWERS`` list it
 finds, runs each answer's check in English and in Japanese and writes, per answer, the
 status and the hint in both languages, with the versions of Python, torch, torchvision and
-NumPy (a corpus answer's temporary folder reads ``<tmp>``). ``compare`` prints each answer
+NumPy (a corpus answer's temporary folder reads ``<tmp>``, and a version the hint quotes reads
+``<torch>``, ``<numpy>``…). ``compare`` prints each answer
 whose verdict is not the same in every file, the versions beside each, and answers that only
 some files have; ``--lenient-raw-errors`` lets a hint's quoted exception text (torch's own
 wording) differ when the status and the course's sentence do not. CI dumps in this machine's venv,
@@ -68,7 +69,18 @@ def verdict_of(answer, lang: str) -> dict:
             verdict = answer.check(*answer.args())
     except Exception as error:  # a check must not raise: show it as its own kind of verdict
         return {"status": "raised", "hint": f"{type(error).__name__}: {error}"}
-    return {"status": verdict.status, "hint": TEMP.sub("<tmp>", verdict.hint)}
+    return {"status": verdict.status, "hint": portable(verdict.hint)}
+
+
+def portable(hint: str) -> str:
+    """``hint`` with what names this very venv put as placeholders: its temporary folder and the
+    version strings a hint quotes on purpose (ch00's "It does not match torch.__version__
+    (2.11.0+cu130)" is the same verdict under every torch)."""
+    hint = TEMP.sub("<tmp>", hint)
+    for name, version in sorted(versions().items(), key=lambda kv: -len(kv[1])):
+        if version and version != "none":
+            hint = re.sub(rf"(?<![\w.+]){re.escape(version)}(?![\w.+])", f"<{name}>", hint)
+    return hint
 
 
 def versions() -> dict[str, str]:

@@ -145,3 +145,21 @@ def test_a_temporary_folder_in_a_hint_reads_the_same_every_run():
     )
     answer.args = tuple
     assert verdicts.verdict_of(answer, "en")["hint"] == "There is no file at <tmp>/x.pt yet."
+
+
+def test_a_hint_that_quotes_the_running_torch_reads_the_same_under_every_torch():
+    import torch
+
+    from widgets._checks.verdict import Verdict
+
+    answer = type("A", (), {})()
+    answer.check = lambda: Verdict(
+        "wrong", "version", hint=f"It does not match torch.__version__ ({torch.__version__})."
+    )
+    answer.args = tuple
+    assert verdicts.verdict_of(answer, "en")["hint"] == (
+        "It does not match torch.__version__ (<torch>)."
+    )
+    # Only the whole version string is replaced: a longer number that contains it is kept.
+    answer.check = lambda: Verdict("wrong", "v", hint=f"see {torch.__version__}0 and 1{torch.__version__}")
+    assert "<torch>" not in verdicts.verdict_of(answer, "en")["hint"]
