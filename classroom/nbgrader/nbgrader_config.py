@@ -5,6 +5,9 @@ The assignments in ``source/`` are generated from ``chapters/src`` by ``make ass
 and who may grade are the hub's business: see ``jupyterhub_nbgrader.py`` beside this file.
 """
 
+import sys
+from pathlib import Path
+
 c = get_config()  # noqa: F821 (traitlets provides get_config in config files)
 
 c.CourseDirectory.course_id = "pytorch-nyumon"
@@ -26,3 +29,26 @@ c.Execute.timeout = 60
 # Late submissions are graded and flagged (the export has their timestamp and the
 # penalty column); choose "zero" to give them no points instead.
 c.LateSubmissionPlugin.penalty_method = "none"
+
+# Every hand-in's kernel runs in a sandbox (nyumon_sandbox/, beside this file): a throwaway
+# user in its own namespaces (bubblewrap), no network, only the course runtime to read and a
+# size-limited scratch copy of its own folder to write; limits on memory, processes and time.
+# Where the machine cannot sandbox, autograde refuses and says why. README.md has the threat
+# model. Limits: c.Sandbox.memory_bytes, .processes, .scratch_bytes, .notebook_seconds.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+try:
+    from nbgrader.converters import Autograde
+    from nyumon_sandbox.grading import preprocessor_lists
+
+    c.Autograde.sanitize_preprocessors, c.Autograde.autograde_preprocessors = preprocessor_lists(
+        Autograde
+    )
+    # collect leaves out symbolic links a student put in the inbound folder by hand
+    c.ExchangeFactory.collect = "nyumon_sandbox.collect.CollectWithoutLinks"
+except Exception as error:  # fail closed: traitlets skips a config file that raises, and
+    problem = error  # autograde would then run every hand-in unconfined
+
+    def refuse(**_):
+        raise SystemExit(f"nyumon_sandbox: {problem!r} (copy all of classroom/nbgrader).")
+
+    c.Autograde.pre_convert_hook = refuse

@@ -114,7 +114,8 @@ def test_dockerfile_builds_the_image_the_config_runs():
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     ]
     assert lines[0].startswith("FROM python:3.1")
-    assert re.search(r'"/tmp/course\[lab,classroom\]"', text)  # course + JupyterHub + nbgitpuller
+    # course + JupyterHub + nbgitpuller, and nbgrader for grading (k8s/grading.yaml)
+    assert re.search(r'"/tmp/course\[lab,classroom,nbgrader\]"', text)
     assert re.search(r"^USER \$\{NB_UID\}$", text, re.M) and "ARG NB_UID=1000" in text
     assert 'CMD ["jupyterhub-singleuser"]' in text
     for source in re.findall(r"^COPY (.+) \S+$", text, re.M):

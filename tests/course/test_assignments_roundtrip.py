@@ -61,6 +61,7 @@ class Course:
         self.exchange.mkdir()
         (self.root / "source").mkdir(parents=True)
         shutil.copy(COURSE_FILES / "nbgrader_config.py", self.root)
+        shutil.copytree(COURSE_FILES / "nyumon_sandbox", self.root / "nyumon_sandbox")
         for name in (HW, EX):
             shutil.copytree(COURSE_FILES / "source" / name, self.root / "source" / name)
         self.logs: dict[str, str] = {}

@@ -89,6 +89,7 @@ def servers(tmp_path_factory):
     (course / "source").mkdir(parents=True)
     exchange.mkdir()
     shutil.copy(NBGRADER / "nbgrader_config.py", course)
+    shutil.copytree(NBGRADER / "nyumon_sandbox", course / "nyumon_sandbox")
     shutil.copytree(NBGRADER / "source" / ASSIGNMENT, course / "source" / ASSIGNMENT)
     flags = [f"--Exchange.root={exchange}"]
     nbgrader("generate_assignment", ASSIGNMENT, *flags, cwd=course)
