@@ -64,15 +64,18 @@ def bwrap_argv(spec: dict, binds: list[list[str]], info_fd: int, kernel: list[st
     argv = [spec["bwrap"], "--unshare-all", "--unshare-user", "--disable-userns"]
     argv += ["--die-with-parent", "--cap-drop", "ALL", "--clearenv", "--hostname", "sandbox"]
     argv += ["--uid", "1000", "--gid", "1000", "--info-fd", str(info_fd)]
-    for link, target in spec["symlinks"]:
-        argv += ["--symlink", target, link]
-    for source, dest in binds:
-        argv += ["--ro-bind", source, dest]
+    # The empty folders first, the runtime after: bwrap mounts in order, and a tmpfs on /tmp
+    # mounted after the binds would hide a course runtime that lives under /tmp (a clone in
+    # a `mktemp -d` folder, as CI makes it): its kernel could not even find Python.
     argv += ["--proc", "/proc", "--dev", "/dev"]
     size = str(spec["scratch_bytes"])
     for folder in (HOME, "/tmp", "/dev/shm"):
         argv += ["--size", size, "--tmpfs", folder]
     argv += ["--size", str(1 << 20), "--tmpfs", INSIDE]
+    for link, target in spec["symlinks"]:
+        argv += ["--symlink", target, link]
+    for source, dest in binds:
+        argv += ["--ro-bind", source, dest]
     for key, value in spec["env"].items():
         argv += ["--setenv", key, value]
     argv += ["--chdir", HOME]
