@@ -56,6 +56,20 @@ HOSTILE_LAST = {
     "bomb": "import os\nwhile True:\n    os.fork()\n",
     "fill": "with open('big', 'wb') as f:\n    while True:\n        f.write(b'x' * (1 << 20))\n",
 }
+# The stubs plus one cell of their own: each tries to fake the graded checks (issue 25, item 2).
+TAMPERED = {
+    "rebind": "check_tensor_ops = check_backward = check_draw_graph = check_same_losses = "
+              "check_conv2d = lambda *a, **k: True",
+    "verdict": "import widgets._checks.verdict as _v\n_v.Verdict.__bool__ = lambda self: True",
+    "patch": "import widgets\nfor name in dir(widgets):\n    if name.startswith('check_'):\n"
+             "        setattr(widgets, name, lambda *a, **k: True)",
+    "forge": "import widgets._checks.grading as g\nfrom IPython.display import display as show\n"
+             "g.probe_cell = lambda name, answers: show({g.PROBE_MIME: "
+             "'{\"$\": \"dict\", \"items\": {\"stub\": false, \"data\": true}}'}, raw=True)",
+    "tick": "import builtins\n_print = print\nbuiltins.print = lambda *a, **k: _print('✓ Passed')\n"
+            "print('✓ Passed: every task')",
+}  # fmt: skip
+STUBBED = {"bob", *TAMPERED}
 THIEF = """
 import os, sqlite3, socket
 found = []
@@ -134,12 +148,15 @@ class Class:
     def hand_in(self, student: str, port: int) -> None:
         nb = load(self.root / "release" / HW / NOTEBOOK)
         for cell in nb["cells"]:
-            if student != "bob" and cell["metadata"].get("nbgrader", {}).get("solution"):
+            if student not in STUBBED and cell["metadata"].get("nbgrader", {}).get("solution"):
                 cell["source"] = solution_of(cell["id"])
                 if LAST_TASK in cell["source"] and student in HOSTILE_LAST:
                     cell["source"] = HOSTILE_LAST[student]
                 if student == "alice":  # her hand-in carries a canary of its own
                     cell["source"] += f"\n# {self.canaries['alice']}\n"
+        if student in TAMPERED:
+            nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "tamper",
+                                "metadata": {}, "outputs": [], "source": TAMPERED[student]})  # fmt: skip
         if student == "thief":
             submitted = self.root / "submitted"
             # every process the sandbox can see: its init (bwrap) and the kernel
@@ -190,7 +207,7 @@ class Listener:
 
 
 EXPECTED = {"alice": 6, "bob": 0, "thief": 6, "zoe": 6,
-            "hang": 5, "hog": 5, "bomb": 5, "fill": 5}  # fmt: skip
+            "hang": 5, "hog": 5, "bomb": 5, "fill": 5, **dict.fromkeys(TAMPERED, 0)}  # fmt: skip
 
 
 def test_the_course_config_puts_the_sandbox_in_and_fails_closed(tmp_path):
@@ -243,6 +260,27 @@ def test_every_hand_in_gets_its_own_exact_score(graded):
 
 @needs_sandbox[0]
 @needs_sandbox[1]
+def test_a_hand_in_that_fakes_its_checks_is_marked_altered_with_the_reason(graded):
+    def altered(student: str) -> list[str]:
+        return load(graded.root / "autograded" / student / HW / NOTEBOOK)["metadata"]["nyumon"]["altered"]
+
+    for student in ("alice", "zoe", "bob", "thief", "hang"):
+        assert altered(student) == [], student
+    reasons = {"rebind": "rebinds check_conv2d", "verdict": "changes _v.Verdict.__bool__",
+               "patch": "calls setattr", "forge": "changes g.probe_cell",
+               "tick": "changes builtins.print"}  # fmt: skip
+    for student, why in reasons.items():
+        assert any(note.endswith(why) for note in altered(student)), (student, altered(student))
+        assert f"looks altered" in graded.log and why in graded.log
+        page = (graded.root / "feedback" / student / HW / NOTEBOOK.replace("ipynb", "html")).read_text()
+        assert "tries to change how it is graded" in page and why in page
+        assert "nyumon-verdict nyumon-ok" not in page  # no graded cell shows a ✓
+    # the graded cells were judged by the grader, and said so in the log
+    assert graded.log.count("judged by the grader") == 6 * (len(EXPECTED) - 2) + 5 * 2
+
+
+@needs_sandbox[0]
+@needs_sandbox[1]
 def test_no_secret_leaves_and_nothing_is_written_outside_the_scratch(graded):
     written = graded.written_by_hand_ins()
     # the thief's cell ran and its output came back: the hunt is in its feedback
@@ -270,7 +308,12 @@ def test_limits_stop_the_hand_in_that_broke_them_and_say_why(graded):
     assert "did not stop when interrupted, so it was stopped" in outputs("hang")
     assert "memory limit (2 GiB)" in outputs("hog")
     assert "Not run: the hand-in" in outputs("hog")
-    assert "Resource temporarily unavailable" in outputs("bomb")  # fork failed: no escape
+    # A fork bomb meets the process limit (forks fail) or, as its children touch their copies
+    # of the kernel's pages, the memory limit first; which one comes first depends on the
+    # machine. Either way it is stopped inside its sandbox and said so.
+    bomb = outputs("bomb")
+    assert any(why in bomb for why in ("Resource temporarily unavailable",
+                                       "limit of processes (", "memory limit (2 GiB)")), bomb  # fmt: skip
     assert "No space left on device" in outputs("fill") or "File too large" in outputs("fill")
 
 

@@ -288,6 +288,7 @@ def exercise(
 
         run.probe = None if probe is None else probing(probe)  # type: ignore[attr-defined]
         run.judge = judge  # type: ignore[attr-defined]
+        run.title = title  # type: ignore[attr-defined]
         return run
 
     return decorate

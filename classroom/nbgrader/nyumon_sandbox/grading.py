@@ -7,6 +7,9 @@
   ignores the interrupt), that cell gets the reason as its error and later cells are not run,
   so they earn nothing; the notebook is still graded and saved (plain nbgrader instead drops
   the whole hand-in with "There was an error processing assignment").
+  A graded cell is not run as written: the hand-in's kernel gets a probe request for its check
+  and only sends data back; the verdict, and so the points, come from the check's judge run
+  here (verdicts.py).
 - ``UntrustedOutputs`` (outputs.py), right after: the outputs are the hand-in's data.
 """
 
@@ -22,6 +25,7 @@ from traitlets import Integer
 from .kernel import SandboxedKernelManager
 from .outputs import UntrustedOutputs
 from .settings import GiB, Sandbox
+from .verdicts import altered, graded_call, is_graded_test, judge_cell, lang_of
 
 REFUSED = (
     "採点を止めました: この機械では提出物を隔離して実行できません（{why}）。bubblewrap を入れ"
@@ -118,6 +122,12 @@ class SandboxedExecute(Execute):
 
     def preprocess(self, nb, resources, km=None):
         self._stopped, self._output_chars, self._capped = False, 0, False
+        self._altered = altered(nb)
+        self._lang = lang_of(resources)
+        if self._altered:
+            student = resources.get("nbgrader", {}).get("student")
+            self.log.warning("%s: the hand-in looks altered: %s", student, "; ".join(self._altered))
+        nb.metadata.setdefault("nyumon", {})["altered"] = list(self._altered)
         return super().preprocess(nb, resources, km=km)
 
     def process_message(self, msg, cell, cell_index):
@@ -132,6 +142,22 @@ class SandboxedExecute(Execute):
         return super().process_message(msg, cell, cell_index)
 
     def preprocess_cell(self, cell, resources, index):
+        """A graded cell runs as a probe request and is judged here (verdicts.py); others as is."""
+        graded = graded_call(cell.source) if is_graded_test(cell) else None
+        if graded is None or self._stopped:
+            return self._run(cell, resources, index)
+        source = cell.source
+        cell.source = graded.code
+        try:
+            cell, resources = self._run(cell, resources, index)
+        finally:
+            cell.source = source
+        status = judge_cell(cell, graded, self._lang, self._altered)
+        student = resources.get("nbgrader", {}).get("student")
+        self.log.info("%s: %s judged by the grader: %s", student, graded.name, status)
+        return cell, resources
+
+    def _run(self, cell, resources, index):
         if cell.cell_type != "code":
             return cell, resources
         if self._stopped:
