@@ -47,7 +47,10 @@ class Message:
             raise ValueError(f"placeholders differ: {self.ja!r} / {self.en!r}")
 
     def __call__(self, lang: str | None = None, /, **fmt: object) -> str:
-        text = self.ja if (lang or get_lang()) == "ja" else self.en
+        lang = "ja" if (lang or get_lang()) == "ja" else "en"
+        text = self.ja if lang == "ja" else self.en
+        # A blank filled by another message (a word such as "an integer") speaks this language.
+        fmt = {k: v(lang) if isinstance(v, Message) else v for k, v in fmt.items()}
         # Without blanks the text is still formatted, so {{ and }} print as { and }; with
         # blanks and no values it stays a template (tests read its words up to the first {).
         return text.format(**fmt) if fmt or not placeholders(text) else text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.corpus import changed, mistake, right, slow, stub
+from tests.corpus import mistake, right, slow, stub
 from widgets import check_diverging_lr, check_fewest_hidden, check_regression_fix
 from widgets._checks.ch07 import (
     DID_NOT_DIVERGE,
@@ -56,10 +56,7 @@ ANSWERS = [
         lambda: ({"preset": "good_regression"},),
         NOT_TRAINING,
     ),
-    changed(
-        mistake("a list of pairs", check_regression_fix, lambda: (list(FIX.items()),), NOT_A_DICT),
-        'issue 24: the example reads {"lr": 0.03}, no longer with doubled braces',
-    ),
+    mistake("a list of pairs", check_regression_fix, lambda: (list(FIX.items()),), NOT_A_DICT),
     mistake("a set of names", check_regression_fix, lambda: ({"lr", "scale"},), NOT_A_DICT),
     mistake("a word for lr", check_regression_fix, lambda: ({"lr": "fast"},), WRONG_TYPE),
     mistake("hidden too large", check_regression_fix, lambda: ({"hidden": 10**6},), TOO_LARGE),

@@ -1,4 +1,8 @@
-"""Exercise checks for chapter 07 (the playground): each trains a small run to compare."""
+"""Exercise checks for chapter 07 (the playground): each trains a small run to compare.
+
+The answers are values (a learning rate, a number of units, a dict of settings), not code, so
+the probe only takes them as data and the judge does the training: at grading the judge runs in
+the grader (widgets/_checks/grading.py), where a hand-in cannot make up the run's numbers."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from collections.abc import Mapping
 from .._i18n import Message
 from .._playground.settings import make_config
 from .._playground.train import Run
-from .learner import as_data
+from .learner import as_values
 from .verdict import Verdict, exercise, failed, passed, stop
 
 
@@ -49,31 +53,30 @@ DID_NOT_DIVERGE = Message(
     ja="学習率 {lr} では 300 ステップ発散しませんでした（最後の損失 {loss:.3g}）。もっと大きくしてみましょう。",
     en="With learning rate {lr} training did not diverge in 300 steps (last loss {loss:.3g}). Try larger.",
 )
+# The hint depends on the learning rate alone; what this run did goes in the detail line.
 EDGE = Message(
-    ja="学習率 {lr} は境目です。およそ {low:g} から {high:g} の間では、発散するかどうかが乱数のシードや、CPU の種類によってさえ変わります（この実行では{outcome}）。どのコンピューターでも発散する、もっと大きな値を選びましょう。",
-    en="Learning rate {lr} is at the edge: between about {low:g} and {high:g}, whether training blows up depends on the random seed and even on the CPU (this run {outcome}). Choose a larger value that diverges on every computer.",
+    ja="学習率 {lr} は境目です。およそ {low:g} から {high:g} の間では、発散するかどうかが乱数のシードや、CPU の種類によってさえ変わります。どのコンピューターでも発散する、もっと大きな値を選びましょう。",
+    en="Learning rate {lr} is at the edge: between about {low:g} and {high:g}, whether training blows up depends on the random seed and even on the CPU. Choose a larger value that diverges on every computer.",
 )
-RAN_AWAY = Message(ja="{steps} ステップで発散しました", en="diverged after {steps} steps")
-STAYED = Message(ja="発散しませんでした", en="did not diverge")
+RAN_AWAY = Message(ja="この実行では {steps} ステップで発散しました。", en="This run diverged after {steps} steps.")
+STAYED = Message(ja="この実行では発散しませんでした。", en="This run did not diverge.")
 DIVERGED_AT = Message(ja="{steps} ステップで発散しました。", en="Diverged after {steps} steps.")
 
 
-def probe_diverging_lr(lr: object) -> dict[str, object]:
-    return {"lr": as_data(lr), **probe_run(300, every=10, task="xor", lr=lr)}
-
-
-def judge_diverging_lr(run: dict[str, object]) -> Verdict:
-    lr, steps = run["lr"], run["steps"]
-    rate = float(lr)  # type: ignore[arg-type]  # make_config accepted it as a number
+def judge_diverging_lr(answers: tuple) -> Verdict:
+    (lr,) = answers
+    run = probe_run(300, every=10, task="xor", lr=lr)  # make_config refuses a wrong type
+    steps = run["steps"]
+    rate = float(lr)  # make_config accepted it as a number
     if rate >= SURE_TO_DIVERGE and run["diverged"]:
         return passed(DIVERGED_AT(steps=steps))
     if EDGE_LOW < rate < SURE_TO_DIVERGE:
         outcome = RAN_AWAY(steps=steps) if run["diverged"] else STAYED()
-        return failed(EDGE(lr=lr, low=EDGE_LOW, high=SURE_TO_DIVERGE, outcome=outcome))
+        return failed(EDGE(lr=lr, low=EDGE_LOW, high=SURE_TO_DIVERGE), outcome)
     return failed(DID_NOT_DIVERGE(lr=lr, loss=run["loss"]))
 
 
-@exercise(DIVERGE_TITLE, probe=probe_diverging_lr, judge=judge_diverging_lr)
+@exercise(DIVERGE_TITLE, probe=as_values, judge=judge_diverging_lr)
 def check_diverging_lr(lr: object) -> Verdict:
     """Exercise 1: an Adam learning rate at which XOR training blows up on every computer.
 
@@ -81,7 +84,7 @@ def check_diverging_lr(lr: object) -> Verdict:
     verdict is ✓ only from ``SURE_TO_DIVERGE`` up (and only if the run did diverge); below
     it, the hint depends on the learning rate alone, so it is the same on every CPU.
     """
-    return judge_diverging_lr(probe_diverging_lr(lr))
+    return judge_diverging_lr(as_values(lr))
 
 
 MARK = 0.95  # the test accuracy the circle asks for
@@ -100,7 +103,7 @@ ENOUGH = Message(
 )
 
 
-def probe_fewest_hidden(hidden: object) -> dict[str, object]:
+def fewest_hidden_runs(hidden: object) -> dict[str, object]:
     """The best test accuracy with ``hidden`` units and, if it reaches the mark, with one fewer."""
     acc = probe_run(2000, task="circle", hidden=hidden)["accuracy"]
     fewer = int(hidden) - 1  # type: ignore[call-overload]  # make_config took it as an int
@@ -108,8 +111,9 @@ def probe_fewest_hidden(hidden: object) -> dict[str, object]:
     return {"hidden": fewer + 1, "acc": acc, "low": low}
 
 
-def judge_fewest_hidden(data: dict[str, object]) -> Verdict:
-    """``acc``: the best test accuracy with ``hidden`` units; ``low``: with one unit fewer."""
+def judge_fewest_hidden(answers: tuple) -> Verdict:
+    """Train with the answer's units (and one fewer), then compare with the mark."""
+    data = fewest_hidden_runs(*answers)
     hidden, acc, low = data["hidden"], data["acc"], data["low"]
     if acc < MARK:  # type: ignore[operator]
         return failed(TOO_FEW(hidden=hidden, acc=acc))
@@ -118,10 +122,10 @@ def judge_fewest_hidden(data: dict[str, object]) -> Verdict:
     return passed(ENOUGH(hidden=hidden, acc=acc, fewer=hidden - 1, low=low))  # type: ignore[operator]
 
 
-@exercise(HIDDEN_TITLE, probe=probe_fewest_hidden, judge=judge_fewest_hidden)
+@exercise(HIDDEN_TITLE, probe=as_values, judge=judge_fewest_hidden)
 def check_fewest_hidden(hidden: object) -> Verdict:
     """Exercise 2: the fewest tanh units (one layer) with ≥95% test accuracy on the circle."""
-    return judge_fewest_hidden(probe_fewest_hidden(hidden))
+    return judge_fewest_hidden(as_values(hidden))
 
 
 FIX_TITLE = Message(ja="元の教材の回帰を直す", en="Fixing the source material's regression")
@@ -145,27 +149,25 @@ FIXED = Message(
 )
 
 
-def probe_regression_fix(changes: object) -> dict[str, object]:
+def judge_regression_fix(answers: tuple) -> Verdict:
     """The run with ``changes``, once they are a dict of training settings only."""
+    (changes,) = answers
     if not isinstance(changes, Mapping):
         raise stop(NOT_A_DICT, example=EXAMPLE)
     other = [str(key) for key in changes if key not in TRAINING_SETTINGS]
     if other:
         raise stop(NOT_TRAINING, names=", ".join(other), allowed=", ".join(TRAINING_SETTINGS))
-    return probe_run(1000, preset="original_regression", **changes)
-
-
-def judge_regression_fix(run: dict[str, object]) -> Verdict:
+    run = probe_run(1000, preset="original_regression", **changes)
     if run["diverged"] or not run["loss"] < 1:  # type: ignore[operator]
         return failed(STILL_STUCK(mse=run["loss"]))
     return passed(FIXED(mse=run["loss"]))
 
 
-@exercise(FIX_TITLE, probe=probe_regression_fix, judge=judge_regression_fix)
+@exercise(FIX_TITLE, probe=as_values, judge=judge_regression_fix)
 def check_regression_fix(changes: object) -> Verdict:
     """Exercise 3: training settings for the original_regression preset that bring MSE below 1.
 
     Only ``TRAINING_SETTINGS`` may change; a dict that swaps the task, the loss, the data
     (noise, points, seed, test split) or the preset fails with a hint naming those keys.
     """
-    return judge_regression_fix(probe_regression_fix(changes))
+    return judge_regression_fix(as_values(changes))

@@ -34,7 +34,7 @@ from .learner import Opaque
 from .verdict import Early, Ending
 
 MAX_TEXT = 64 << 20  # characters of one probe's text
-MAX_VALUES = 200_000  # values in one probe's data, containers included
+MAX_VALUES = 2_000_000  # values in one probe's data, containers included (a tolist() answer)
 MAX_DEPTH = 12
 DTYPES: dict[str, torch.dtype] = {
     str(dtype).removeprefix("torch."): dtype

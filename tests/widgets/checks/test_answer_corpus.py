@@ -34,6 +34,7 @@ import tests.corpus
 import widgets._checks
 from tests.corpus import OK, TODO, Answer, snapshot
 from tests.support.verdicts import assert_hint
+from widgets._checks import grading, wire
 from widgets._checks.learner import is_plain
 from widgets._checks.verdict import RETURNED_NONE, Stopped, is_stub, settle
 from widgets._i18n import Message, set_lang
@@ -250,22 +251,18 @@ def probed_answers() -> list:
 
 
 @pytest.mark.parametrize("answer", probed_answers())
-def test_a_probe_returns_plain_data_that_its_judge_turns_into_the_verdict(answer: Answer):
-    """The grader runs the probe where the learner's code may run and the judge elsewhere:
-    only data (tensors, numbers, strings, containers, ``Early`` records) may pass between."""
-    check = answer.check
-    args = answer.args()
-    if any(is_stub(a) for a in args):
-        return
-    try:
-        data = check.probe(*args)
-    except Stopped as stopped:
-        assert is_plain(stopped.early), stopped.early
-        return
-    assert is_plain(data), data
-    try:
-        verdict = check.judge(data)
-    except Stopped as stopped:
-        verdict = settle(stopped.early)
-    again = run(answer, "en")
-    assert (verdict.status, verdict.hint) == (again.status, again.hint)
+def test_the_probe_sends_data_that_the_graders_judge_turns_into_the_same_verdict(answer: Answer):
+    """At grading the probe runs where the learner's code may run and the judge in the grader
+    (widgets/_checks/grading.py): only the wire's text passes between. The verdict that comes
+    out must be the notebook's own, in both languages."""
+    record = grading.record_of(answer.check, *answer.args())
+    assert "bug" not in record, record
+    assert is_plain(record.get("data")) and is_plain(record.get("early")), record
+    text = wire.dumps(record)
+    for lang in ("en",) if answer.slow else snapshot.LANGS:
+        set_lang(lang)
+        want = run(answer, lang)
+        got = grading.judged(answer.check, wire.loads(text))
+        assert (got.status, got.title, got.detail, got.hint) == (
+            want.status, want.title, want.detail, want.hint
+        )  # fmt: skip
