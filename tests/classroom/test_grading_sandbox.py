@@ -262,7 +262,9 @@ def test_every_hand_in_gets_its_own_exact_score(graded):
 @needs_sandbox[1]
 def test_a_hand_in_that_fakes_its_checks_is_marked_altered_with_the_reason(graded):
     def altered(student: str) -> list[str]:
-        return load(graded.root / "autograded" / student / HW / NOTEBOOK)["metadata"]["nyumon"]["altered"]
+        return load(graded.root / "autograded" / student / HW / NOTEBOOK)["metadata"]["nyumon"][
+            "altered"
+        ]
 
     for student in ("alice", "zoe", "bob", "thief", "hang"):
         assert altered(student) == [], student
@@ -271,8 +273,10 @@ def test_a_hand_in_that_fakes_its_checks_is_marked_altered_with_the_reason(grade
                "tick": "changes builtins.print"}  # fmt: skip
     for student, why in reasons.items():
         assert any(note.endswith(why) for note in altered(student)), (student, altered(student))
-        assert f"looks altered" in graded.log and why in graded.log
-        page = (graded.root / "feedback" / student / HW / NOTEBOOK.replace("ipynb", "html")).read_text()
+        assert "looks altered" in graded.log and why in graded.log
+        page = (
+            graded.root / "feedback" / student / HW / NOTEBOOK.replace("ipynb", "html")
+        ).read_text()
         assert "tries to change how it is graded" in page and why in page
         assert "nyumon-verdict nyumon-ok" not in page  # no graded cell shows a ✓
     # the graded cells were judged by the grader, and said so in the log

@@ -139,6 +139,9 @@ def test_no_honest_answer_key_is_noted():
 
 
 def test_the_notes_reach_the_graded_cells_and_the_grade_stays_the_judges():
-    cell = judge(shown("check_products", A, B, A @ B, A * A), notes=["cell 3, line 1: rebinds check_products"])
+    cell = judge(
+        shown("check_products", A, B, A @ B, A * A),
+        notes=["cell 3, line 1: rebinds check_products"],
+    )
     assert errors(cell) == ["HandInAltered"]
     assert "rebinds check_products" in cell.outputs[0].evalue

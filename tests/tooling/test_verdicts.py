@@ -161,5 +161,7 @@ def test_a_hint_that_quotes_the_running_torch_reads_the_same_under_every_torch()
         "It does not match torch.__version__ (<torch>)."
     )
     # Only the whole version string is replaced: a longer number that contains it is kept.
-    answer.check = lambda: Verdict("wrong", "v", hint=f"see {torch.__version__}0 and 1{torch.__version__}")
+    answer.check = lambda: Verdict(
+        "wrong", "v", hint=f"see {torch.__version__}0 and 1{torch.__version__}"
+    )
     assert "<torch>" not in verdicts.verdict_of(answer, "en")["hint"]

@@ -58,7 +58,9 @@ EDGE = Message(
     ja="学習率 {lr} は境目です。およそ {low:g} から {high:g} の間では、発散するかどうかが乱数のシードや、CPU の種類によってさえ変わります。どのコンピューターでも発散する、もっと大きな値を選びましょう。",
     en="Learning rate {lr} is at the edge: between about {low:g} and {high:g}, whether training blows up depends on the random seed and even on the CPU. Choose a larger value that diverges on every computer.",
 )
-RAN_AWAY = Message(ja="この実行では {steps} ステップで発散しました。", en="This run diverged after {steps} steps.")
+RAN_AWAY = Message(
+    ja="この実行では {steps} ステップで発散しました。", en="This run diverged after {steps} steps."
+)
 STAYED = Message(ja="この実行では発散しませんでした。", en="This run did not diverge.")
 DIVERGED_AT = Message(ja="{steps} ステップで発散しました。", en="Diverged after {steps} steps.")
 

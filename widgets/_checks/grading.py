@@ -102,8 +102,10 @@ def verdict_of(name: str, text: str, lang: str) -> Verdict:
     Raises ``WireError`` when the text is not a record ``probe_cell`` writes."""
     check = check_named(name)
     record = loads(text)
-    if not isinstance(record, dict) or len(record) != 1 or not (
-        {"stub", "early", "bug", "data"} & record.keys()
+    if (
+        not isinstance(record, dict)
+        or len(record) != 1
+        or not ({"stub", "early", "bug", "data"} & record.keys())
     ):
         raise WireError("not a probe's record")
     if "early" in record and not isinstance(record["early"], Early):

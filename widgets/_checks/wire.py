@@ -84,7 +84,12 @@ def encode(value: object, depth: int = 0) -> object:
             raise WireError(f"array dtype {array.dtype.name}")
         kind = "ndarray" if isinstance(value, np.ndarray) else "npnum"
         shape = list(array.shape)
-        return {"$": kind, "dtype": array.dtype.name, "shape": shape, "data": _bytes(array.tobytes())}
+        return {
+            "$": kind,
+            "dtype": array.dtype.name,
+            "shape": shape,
+            "data": _bytes(array.tobytes()),
+        }
     if isinstance(value, tuple | list):
         items = [encode(item, depth + 1) for item in value]
         return items if isinstance(value, list) else {"$": "tuple", "items": items}
@@ -202,7 +207,11 @@ class _Reader:
             size = torch.empty((), dtype=dtype).element_size()
             raw, shape = self.raw(obj, size, obj.get("shape"))  # type: ignore[arg-type]
             stored = torch.int16 if dtype == torch.bfloat16 else dtype
-            flat = torch.frombuffer(bytearray(raw), dtype=stored) if raw else torch.empty(0, dtype=stored)
+            flat = (
+                torch.frombuffer(bytearray(raw), dtype=stored)
+                if raw
+                else torch.empty(0, dtype=stored)
+            )
             tensor = flat.reshape(shape).clone()
             return tensor.view(torch.bfloat16) if dtype == torch.bfloat16 else tensor
         if tag in ("ndarray", "npnum"):

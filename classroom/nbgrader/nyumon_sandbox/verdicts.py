@@ -54,8 +54,9 @@ class GradedCall:
 
 def graded_call(source: str) -> GradedCall | None:
     """The one ``check_…(…)`` call of a graded cell's (trusted) text, as a probe request."""
+    python = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     try:
-        tree = ast.parse(source)
+        tree = ast.parse("\n".join(python))  # IPython's %magic and !shell lines left out
     except SyntaxError:
         return None
     calls = [
@@ -68,7 +69,9 @@ def graded_call(source: str) -> GradedCall | None:
     if len(calls) != 1:
         return None
     call = calls[0]
-    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
+    ):
         return None
     args = [ast.get_source_segment(source, a) for a in call.args]
     kws = {k.arg: ast.get_source_segment(source, k.value) for k in call.keywords}
@@ -128,7 +131,9 @@ def judge_cell(cell: NotebookNode, graded: GradedCall, lang: str, notes: list[st
             why, detail = "unreadable", str(error)[:200]
     outputs: list[NotebookNode] = []
     if notes:
-        outputs.append(error_output("HandInAltered", *(t.format(why="; ".join(notes)) for t in ALTERED)))
+        outputs.append(
+            error_output("HandInAltered", *(t.format(why="; ".join(notes)) for t in ALTERED))
+        )
     if verdict is None:
         ja, en = WHY[why]
         fmt = {"error": detail} if why == "unreadable" else {}
@@ -158,8 +163,9 @@ def _root(node: ast.AST) -> str | None:
 
 def cell_notes(source: str, where: str) -> list[str]:
     """Tamper forms in one learner cell (``where`` names it in the notes)."""
+    python = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     try:
-        tree = ast.parse("\n".join(l for l in source.splitlines() if not l.lstrip().startswith(("%", "!"))))
+        tree = ast.parse("\n".join(python))  # IPython's %magic and !shell lines left out
     except SyntaxError:
         return []
     modules = set(MODULES)
@@ -189,7 +195,11 @@ def cell_notes(source: str, where: str) -> list[str]:
             if node.name == "__del__":
                 note(node, "defines __del__")
         elif isinstance(node, ast.Import | ast.ImportFrom):
-            names = [a.name for a in node.names] + [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            names = (
+                [a.name for a in node.names] + [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+            )
             for name in names:
                 if name.split(".")[0] in ("atexit", "ctypes") or name.startswith("widgets._"):
                     note(node, f"imports {name}")
@@ -202,7 +212,9 @@ def cell_notes(source: str, where: str) -> list[str]:
                     note(node, f"rebinds {name}")
         for target in targets:
             for leaf in ast.walk(target):
-                if isinstance(leaf, ast.Name) and (leaf.id.startswith("check_") or leaf.id in ("display", "__builtins__")):
+                if isinstance(leaf, ast.Name) and (
+                    leaf.id.startswith("check_") or leaf.id in ("display", "__builtins__")
+                ):
                     note(node, f"rebinds {leaf.id}")
             if isinstance(target, ast.Attribute | ast.Subscript) and _root(target) in modules:
                 note(node, f"changes {ast.unparse(target)}")

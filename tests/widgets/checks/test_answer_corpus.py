@@ -36,7 +36,7 @@ from tests.corpus import OK, TODO, Answer, snapshot
 from tests.support.verdicts import assert_hint
 from widgets._checks import grading, wire
 from widgets._checks.learner import is_plain
-from widgets._checks.verdict import RETURNED_NONE, Stopped, is_stub, settle
+from widgets._checks.verdict import RETURNED_NONE
 from widgets._i18n import Message, set_lang
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -20,11 +20,21 @@ from widgets._i18n import Message
 
 def same(a, b) -> bool:
     if isinstance(a, torch.Tensor):
-        return type(b) is torch.Tensor and a.dtype == b.dtype and a.shape == b.shape and bool(
-            torch.equal(a, b) or (a.is_floating_point() and torch.allclose(a, b, equal_nan=True))
+        return (
+            type(b) is torch.Tensor
+            and a.dtype == b.dtype
+            and a.shape == b.shape
+            and bool(
+                torch.equal(a, b)
+                or (a.is_floating_point() and torch.allclose(a, b, equal_nan=True))
+            )
         )
     if isinstance(a, np.ndarray):
-        return type(b) is np.ndarray and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
+        return (
+            type(b) is np.ndarray
+            and a.dtype == b.dtype
+            and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
+        )
     if isinstance(a, float) and math.isnan(a):
         return isinstance(b, float) and math.isnan(b)
     if isinstance(a, tuple | list):
