@@ -358,13 +358,13 @@ def test_an_ordinary_instructor_grades_sandboxed_too(tmp_path):
             )  # fmt: skip
             subprocess.run(["chown", "-R", f"{name}:{name}", str(home)], check=True)
             assert run("generate_assignment", HW).returncode == 0
-            for student in ("alice", "thief", "hog"):
+            for student in ("alice", "thief", "hog", "rebind"):
                 course.hand_in(student, listener.port)
             subprocess.run(["chown", "-R", f"{name}:{name}", str(home)], check=True)
             done = run("autograde", HW, *LIMITS)
             assert done.returncode == 0, done.stderr[-3000:]
             assert run("export").returncode == 0
-            assert course.scores() == {"alice": 6, "thief": 6, "hog": 5}
+            assert course.scores() == {"alice": 6, "thief": 6, "hog": 5, "rebind": 0}
             written = course.written_by_hand_ins()
             for where in ("course", "key", "home", "root"):
                 assert course.canaries[where] not in written, where
@@ -375,6 +375,44 @@ def test_an_ordinary_instructor_grades_sandboxed_too(tmp_path):
             course.remove()
     finally:
         subprocess.run(["userdel", "--remove", name], check=False, capture_output=True)
+
+
+@needs_sandbox[0]
+@needs_sandbox[1]
+def test_a_japanese_assignment_is_judged_in_japanese(tmp_path):
+    """Chapter 01 (ja): the solved hand-in gets every point, the stubs none, and the grader's
+    verdicts in the graded cells speak Japanese, as the notebook does."""
+    hw, notebook = "01_tensors_ja", "01_tensors.ipynb"
+    root = tmp_path / "course"
+    (root / "source" / hw).mkdir(parents=True)
+    shutil.copy(COURSE_FILES / "nbgrader_config.py", root)
+    shutil.copytree(COURSE_FILES / "nyumon_sandbox", root / "nyumon_sandbox",
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    key = load(COURSE_FILES / "source" / hw / notebook)
+    (root / "source" / hw / notebook).write_text(json.dumps(key), encoding="utf-8")
+    nbgrader("generate_assignment", hw, cwd=root)
+    released = load(root / "release" / hw / notebook)
+    answers = {c["id"]: "".join(c["source"]) for c in key["cells"]}
+    for student in ("solved", "stubs"):
+        nb = json.loads(json.dumps(released))
+        for cell in nb["cells"]:
+            if student == "solved" and cell["metadata"].get("nbgrader", {}).get("solution"):
+                text = answers[cell["id"]]
+                cell["source"] = text.split("### BEGIN SOLUTION\n")[1].split("### END SOLUTION")[0]
+        folder = root / "submitted" / student / hw
+        folder.mkdir(parents=True)
+        (folder / notebook).write_text(json.dumps(nb), encoding="utf-8")
+        (folder / "timestamp.txt").write_text("2026-12-03 08:00:00.000000 UTC")
+    log = nbgrader("autograde", hw, *LIMITS, cwd=root)
+    nbgrader("export", cwd=root)
+    with open(root / "grades.csv", newline="", encoding="utf-8") as f:
+        scores = {r["student_id"]: float(r["score"]) for r in csv.DictReader(f)}
+    assert scores == {"solved": 6, "stubs": 0}
+    assert log.count("judged by the grader") == 12
+    graded = [c for c in load(root / "autograded" / "solved" / hw / notebook)["cells"]
+              if c["metadata"].get("nbgrader", {}).get("grade") and c["cell_type"] == "code"]  # fmt: skip
+    shown = ["".join(o["data"]["text/plain"]) for c in graded for o in c["outputs"] if "data" in o]
+    assert len(shown) == 6 and all(text.startswith("✓ 正解 — ") for text in shown), shown
 
 
 @needs_sandbox[0]

@@ -37,12 +37,14 @@ def shown(name: str, *args, **kw) -> list[dict]:
     return [{"output_type": "display_data", "data": data, "metadata": {}} for data in outputs]
 
 
-def judge(outputs: list[dict], name: str = "check_products", notes=()) -> nbformat.NotebookNode:
+def judge(
+    outputs: list[dict], name: str = "check_products", notes=(), lang: str = "en"
+) -> nbformat.NotebookNode:
     cell = nbformat.v4.new_code_cell("result = check_products(A, B, C, D)")
     cell.outputs = [nbformat.from_dict(o) for o in outputs]
     graded = verdicts.graded_call(cell.source)
     assert graded is not None and graded.name == name
-    verdicts.judge_cell(cell, graded, "en", list(notes))
+    verdicts.judge_cell(cell, graded, lang, list(notes))
     return cell
 
 
@@ -145,3 +147,13 @@ def test_the_notes_reach_the_graded_cells_and_the_grade_stays_the_judges():
     )
     assert errors(cell) == ["HandInAltered"]
     assert "rebinds check_products" in cell.outputs[0].evalue
+
+
+def test_a_japanese_notebook_gets_its_verdict_all_in_japanese():
+    from widgets._i18n import get_lang, set_lang
+
+    set_lang("en")  # the grader's own language stays as it was
+    cell = judge(shown("check_products", A, B, A * A, A @ B), lang="ja")
+    text = cell.outputs[0].data["text/plain"]
+    assert text.startswith("✗ もう一息 — 行列の積と要素ごとの積") and "入れ替わって" in text
+    assert get_lang() == "en"

@@ -16,7 +16,8 @@ refusal), ``{"bug": "Type: text"}`` (the probe itself failed) and ``{"data": …
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 from .. import _i18n
@@ -110,9 +111,16 @@ def verdict_of(name: str, text: str, lang: str) -> Verdict:
         raise WireError("not a probe's record")
     if "early" in record and not isinstance(record["early"], Early):
         raise WireError("an early record without an ending")
+    with speaking(lang):
+        return judged(check, record)
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """The course's texts in ``lang`` for a while (a verdict's labels are put in when shown)."""
     before = _i18n.get_lang()
     _i18n.set_lang(lang)
     try:
-        return judged(check, record)
+        yield
     finally:
         _i18n.set_lang(before)

@@ -119,6 +119,13 @@ def error_output(ename: str, ja: str, en: str) -> NotebookNode:
 
 def judge_cell(cell: NotebookNode, graded: GradedCall, lang: str, notes: list[str]) -> str:
     """Replace a probed cell's outputs with the grader's verdict; return the status."""
+    from widgets._checks.grading import speaking
+
+    with speaking(lang):  # the verdict's labels ("✓ 正解") are put in as it is shown
+        return _judge_cell(cell, graded, lang, notes)
+
+
+def _judge_cell(cell: NotebookNode, graded: GradedCall, lang: str, notes: list[str]) -> str:
     from widgets._checks.grading import verdict_of
     from widgets._checks.wire import WireError
 
