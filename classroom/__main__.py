@@ -11,7 +11,7 @@ import os
 import signal
 import sys
 
-from classroom import links, runtime, users
+from classroom import limits, links, runtime, users
 
 
 def print_links(hub: str, course: links.Course) -> None:
@@ -41,6 +41,12 @@ def main(argv: list[str] | None = None) -> int:
             "--repo", help="course repository (default: [tool.nyumon] in pyproject.toml)"
         )
         p.add_argument("--branch", help="course branch (default: [tool.nyumon] in pyproject.toml)")
+        if name == "start":
+            p.add_argument(
+                "--no-limits",
+                action="store_true",
+                help="start even where each student's memory and CPU limits cannot be enforced",
+            )
     sub.add_parser("remove-students", help="delete every student account and home (end of term)")
     args = parser.parse_args(argv)
 
@@ -63,6 +69,25 @@ def main(argv: list[str] | None = None) -> int:
     print_links(hub.rstrip("/"), course)
     if args.command == "links":
         return 0
+    how, why = limits.mechanism()
+    settings = runtime.HubSettings.from_env()
+    if how is None and not args.no_limits:
+        print(
+            f"生徒ごとのメモリーと CPU の上限をこの機械では守らせられません（{why}）。root で起動するか、"
+            "上限なしで起動してよければ --no-limits を付けてください。\n"
+            f"Each student's memory and CPU limits cannot be enforced here ({why}): run as root, "
+            "or pass --no-limits to start without them.",
+            file=sys.stderr,
+        )
+        return 1
+    if how is None:
+        runtime.say("上限なしで起動します", f"Starting WITHOUT memory and CPU limits ({why})")
+        os.environ["NYUMON_NO_LIMITS"] = "1"
+    else:
+        runtime.say(
+            f"生徒ごとの上限: メモリー {settings.mem_limit}、CPU {settings.cpu_limit:g}（{how}）",
+            f"Limits per student: memory {settings.mem_limit}, CPU {settings.cpu_limit:g} ({how}: {why})",
+        )
     jupyterhub = paths.venv / "bin" / "jupyterhub"
     config = runtime.CLASSROOM / "jupyterhub_config.py"
     os.chdir(paths.state)  # JupyterHub writes nothing into the repository

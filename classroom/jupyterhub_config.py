@@ -54,7 +54,12 @@ c.Authenticator.username_pattern = users.USERNAME.pattern
 c.Authenticator.blocked_users = {"root"}
 
 # Spawner: the student's own account and home, the shared course runtime.
-c.JupyterHub.spawner_class = "localprocess"
+# Each server and its kernels run in a cgroup with the limits below (classroom/limits.py);
+# `python -m classroom start` refuses where that can't be done, unless told --no-limits.
+if os.environ.get("NYUMON_NO_LIMITS") == "1":
+    c.JupyterHub.spawner_class = "localprocess"
+else:
+    c.JupyterHub.spawner_class = "classroom.spawner.LimitedSpawner"
 c.Spawner.cmd = [str(paths.venv / "bin" / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
@@ -67,8 +72,7 @@ c.Spawner.environment = {
 c.Spawner.env_keep = []  # nothing from the hub's (root's) environment reaches a student
 c.Spawner.http_timeout = 120
 c.Spawner.start_timeout = 120
-# Limits are recorded for the hub's API and the docs; LocalProcessSpawner cannot enforce
-# them (see README.md: on Kubernetes they are enforced).
+# Per student: enforced by LimitedSpawner's cgroup here, by Kubernetes on z2jh.
 c.Spawner.mem_limit = settings.mem_limit
 c.Spawner.cpu_limit = settings.cpu_limit
 

@@ -299,6 +299,27 @@ def install_proxy(paths: Paths) -> None:
     )
 
 
+KERNEL_CONFIG = """\
+# Written by `python -m classroom setup` (classroom/runtime.py): every student's kernel loads
+# the course's notice for a kernel stopped at the server's memory limit (classroom/limits.py).
+c = get_config()  # noqa: F821
+c.InteractiveShellApp.extensions = ["widgets._env.memory_limit"]
+"""
+
+
+def install_kernel_config(paths: Paths) -> None:
+    """``ipython_kernel_config.py`` in the runtime's ``etc/ipython``, which IPython reads."""
+    target = paths.venv / "etc" / "ipython" / "ipython_kernel_config.py"
+    if target.exists() and target.read_text() == KERNEL_CONFIG:
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.chmod(0o755)
+    new = target.with_name(f"{target.name}.new-{os.getpid()}")
+    new.write_text(KERNEL_CONFIG)
+    new.chmod(0o644)
+    new.rename(target)
+
+
 def setup(paths: Paths | None = None) -> Paths:
     """Everything `make classroom` needs before the hub starts. Idempotent."""
     paths = paths or Paths.from_env()
@@ -313,6 +334,7 @@ def setup(paths: Paths | None = None) -> Paths:
     with setup_lock(paths):
         install_runtime(paths)
         install_singleuser_config(paths)
+        install_kernel_config(paths)
         check_students_can_run(paths)
         install_proxy(paths)
     prepare_state(paths)

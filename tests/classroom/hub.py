@@ -166,11 +166,17 @@ class Student:
                             "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
             }))  # fmt: skip
             out = {"stdout": "", "error": ""}
+            deadline = time.monotonic() + timeout
             while True:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no reply from the kernel in {timeout} s: {out}")
                 msg = json.loads(ws.recv())
+                kind, content = msg["msg_type"], msg["content"]
+                if kind == "status" and content.get("execution_state") in ("restarting", "dead"):
+                    out["error"] += f"kernel {content['execution_state']}"  # killed under us
+                    return out
                 if msg.get("parent_header", {}).get("msg_id") != msg_id:
                     continue
-                kind, content = msg["msg_type"], msg["content"]
                 if kind == "stream":
                     out[content["name"] if content["name"] == "stdout" else "error"] += content[
                         "text"
@@ -242,8 +248,10 @@ def processes_of(uid: int) -> list[psutil.Process]:
 
 
 @contextmanager
-def running_hub(tmp: Path):
-    """The classroom hub as `make classroom` runs it; stopped, students removed on exit."""
+def running_hub(tmp: Path, **settings: str):
+    """The classroom hub as `make classroom` runs it; stopped, students removed on exit.
+
+    ``settings`` are more ``NYUMON_…`` variables for the hub (``NYUMON_MEM_LIMIT="1G"``)."""
     paths = runtime.Paths(prefix=runtime.Paths.from_env().prefix, state=tmp / "state")
     tag = secrets.token_hex(2)
     admin = f"t{tag}admin"
@@ -255,6 +263,7 @@ def running_hub(tmp: Path):
         "NYUMON_HUB_API_PORT": str(free_port()),
         "NYUMON_PROXY_API_PORT": str(free_port()),
         "NYUMON_HUB_ADMINS": admin,
+        **settings,
     }
     log = tmp / "hub.log"
     with open(log, "wb") as out:

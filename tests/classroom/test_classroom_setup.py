@@ -104,6 +104,25 @@ def test_hub_config_loads_extra_files_last(hub_env, tmp_path, monkeypatch):
         load(ROOT / "classroom" / "jupyterhub_config.py")
 
 
+def test_the_hub_spawns_inside_limits_unless_started_without(hub_env, monkeypatch):
+    c = load(ROOT / "classroom" / "jupyterhub_config.py")
+    assert c.JupyterHub.spawner_class == "classroom.spawner.LimitedSpawner"
+    assert c.Spawner.mem_limit == "3G" and c.Spawner.cpu_limit == 1.0
+    monkeypatch.setenv("NYUMON_NO_LIMITS", "1")  # what `start --no-limits` sets
+    assert (
+        load(ROOT / "classroom" / "jupyterhub_config.py").JupyterHub.spawner_class == "localprocess"
+    )
+
+
+def test_students_kernels_load_the_memory_notice(tmp_path):
+    paths = runtime.Paths(prefix=tmp_path / "prefix", state=tmp_path / "state")
+    runtime.install_kernel_config(paths)
+    config = paths.venv / "etc" / "ipython" / "ipython_kernel_config.py"
+    assert config.stat().st_mode & 0o777 == 0o644
+    c = load(config)
+    assert c.InteractiveShellApp.extensions == ["widgets._env.memory_limit"]
+
+
 def test_students_servers_get_the_course_settings_and_the_hub_decides_the_rest(tmp_path):
     paths = runtime.Paths(prefix=tmp_path / "prefix", state=tmp_path / "state")
     runtime.install_singleuser_config(paths)
