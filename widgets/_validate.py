@@ -59,7 +59,7 @@ def require_int(
 ) -> int:
     """An ``int`` (bools refused) within ``[low, high]``."""
     if isinstance(value, bool) or not isinstance(value, Integral):
-        raise CourseTypeError(WRONG_TYPE, name=name, expected=INTEGER(), got=type_name(value))
+        raise CourseTypeError(WRONG_TYPE, name=name, expected=INTEGER, got=type_name(value))
     value = int(value)
     if low is not None and value < low:
         raise CourseValueError(TOO_SMALL, name=name, low=low, value=value)
@@ -71,7 +71,7 @@ def require_int(
 def require_positive(name: str, value: object) -> float:
     """A finite real number greater than zero (learning rates, scales)."""
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise CourseTypeError(WRONG_TYPE, name=name, expected=NUMBER(), got=type_name(value))
+        raise CourseTypeError(WRONG_TYPE, name=name, expected=NUMBER, got=type_name(value))
     value = float(value)
     if not math.isfinite(value):
         raise CourseValueError(NOT_FINITE, name=name)
