@@ -1,8 +1,11 @@
-"""What the chapter-08 homework checks share: stubs as "not yet", tolerances, slopes.
+"""What the chapter-08 homework checks share: their probes' records, stubs as "not yet",
+tolerances, slopes.
 
-A homework stub raises ``NotImplementedError("Task 8.x: ...")`` (the minitorch way). The
-checks turn that into the "not yet" verdict, and ``skip_unfinished`` lets a demo cell that
-needs an unfinished task say so instead of stopping the notebook.
+A homework stub raises ``NotImplementedError("Task 8.x: ...")`` (the minitorch way). A
+check's probe (``learner_side``) turns that into the "not yet" verdict, and
+``skip_unfinished`` lets a demo cell that needs an unfinished task say so instead of
+stopping the notebook. Each check is ``judge(probe(answer))``: the probe runs the learner's
+code and records what it made, step by step; the judge reads the records (``Records``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import numpy as np
 from ..._i18n import CourseError, Message
 from ..compare import close
 from ..learner import learners_line, settled
-from ..limits import TOO_SLOW, OutOfBounds, deadline, time_bounded
+from ..limits import TOO_SLOW, OutOfBounds, deadline
 from ..verdict import (
     Early,
     Ending,
@@ -27,7 +30,6 @@ from ..verdict import (
     course_error,
     error_text,
     exercise,
-    not_yet,
     stop,
 )
 
@@ -133,41 +135,15 @@ class Records:
 
 
 def homework(
-    title: Message,
-    *,
-    probe: Callable[..., Data] | None = None,
-    judge: Callable[[Data], Verdict] | None = None,
+    title: Message, *, probe: Callable[..., Data], judge: Callable[[Data], Verdict]
 ) -> Callable[[Callable[..., Verdict]], Callable[..., Verdict]]:
-    """``exercise`` with the check's two halves; the probe must be made by ``learner_side``
-    (which gives a stub's ``NotImplementedError`` "not yet", the learner's crash their line,
-    and the time limit, on the side where the learner's code runs)."""
-    if probe is None:
-        return _one_process(title)
+    """``exercise`` with the check's two halves, passed through; the probe must be made by
+    ``learner_side``, which keeps a homework's rules where the learner's code runs: a stub's
+    ``NotImplementedError`` gives "not yet", another error the learner's crash with their
+    line, and the probe ends after ``TIME_LIMIT`` seconds."""
     if not getattr(probe, "learner_side", False):
         raise TypeError(f"{probe.__name__} is not made by learner_side")
     return exercise(title, probe=probe, judge=judge)  # type: ignore[arg-type]
-
-
-def _one_process(title: Message) -> Callable[[Callable[..., Verdict]], Callable[..., Verdict]]:
-    def decorate(check: Callable[..., Verdict]) -> Callable[..., Verdict]:
-        @wraps(check)
-        def run(*answers: object, **kw: object) -> Verdict:
-            try:
-                return check(*answers, **kw)
-            except NotImplementedError as stub:
-                return not_yet(NOT_DONE(task=stub_text(stub)))
-            except (Stopped, CourseError):
-                raise
-            except Exception as error:
-                if course_bug(error):
-                    raise
-                line = learners_line(error)
-                crash = Early(Ending.CRASH, error=error_text(error), line=line)
-                raise Stopped(crash) from error
-
-        return exercise(title)(time_bounded(TIME_LIMIT)(run))
-
-    return decorate
 
 
 def stub_text(stub: BaseException) -> str:
