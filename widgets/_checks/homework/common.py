@@ -119,7 +119,8 @@ class Records:
         found = settled(self.items[self.at])
         self.at += 1
         if found.get("step") != step or found.get("case") != case:
-            raise ValueError(f"the probe's data has {found.get('step')} where {step} was due")
+            got = f"{found.get('step')} {found.get('case')}"
+            raise ValueError(f"the probe's data has {got} where {step} {case} was due")
         return found
 
     def need(self, found: dict[str, object], key: str) -> Any:
