@@ -25,7 +25,7 @@ import torch.nn.functional as F
 
 from tests.corpus import TODO, Answer, snapshot
 from tests.support.reference import Tensor
-from widgets import check_conv2d, check_tensor_ops
+from widgets import check_conv2d, check_draw_graph, check_tensor_ops, show_dot
 from widgets._checks.homework import common
 from widgets._checks.learner import Opaque, is_plain
 from widgets._checks.limits import TOO_SLOW
@@ -181,3 +181,19 @@ def test_passing_torchs_own_conv2d_is_the_shortcut_it_is():
     assert verdict.status == "wrong" and "PyTorch's own convolution" in verdict.hint
     data = check_conv2d.probe(F.conv2d)
     assert "convolution" in " ".join(data["records"][0]["operators"])
+
+
+class ShowsNone(Tensor):
+    def draw_graph(self):
+        return show_dot(None)  # the course's own refusal, with a Message in its blanks
+
+
+def test_a_course_refusal_in_the_probe_is_worded_in_the_graders_language():
+    set_lang("en")
+    data = check_draw_graph.probe(ShowsNone)
+    for lang in snapshot.LANGS:
+        set_lang(lang)
+        assert shown(judged(check_draw_graph.judge, sent(data))) == shown(
+            check_draw_graph(ShowsNone)
+        )
+    assert "DOT 形式の文字列" in judged(check_draw_graph.judge, sent(data)).hint
