@@ -49,7 +49,8 @@ def probe_torch_version(answer: object) -> dict[str, object]:
         "whole_report": isinstance(answer, EnvReport),
         "answer": as_data(answer),
         "is_the_field": answer is torch.__version__,
-        "versions": {"torch": torch.__version__, **env_report()._versions()},
+        # torch.__version__ is a str subclass (TorchVersion): the grader gets plain text
+        "versions": as_data({"torch": torch.__version__, **env_report()._versions()}),
     }
 
 

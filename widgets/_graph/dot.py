@@ -43,7 +43,7 @@ SUFFIXES = (".png", ".svg", ".pdf")
 def dot_text(graph: object, name: str = "graph") -> str:
     source = getattr(graph, "source", graph)  # graphviz.Digraph, Graph, DotGraph: .source
     if not isinstance(source, str):
-        raise CourseTypeError(WRONG_TYPE, name=name, expected=DOT_TEXT(), got=type_name(graph))
+        raise CourseTypeError(WRONG_TYPE, name=name, expected=DOT_TEXT, got=type_name(graph))
     if not source.strip():
         raise CourseValueError(EMPTY_DOT)
     return source
@@ -90,7 +90,7 @@ def save_graph(graph: object, filename: str | os.PathLike) -> Path:
     source = dot_text(graph)
     if not isinstance(filename, (str, os.PathLike)) or isinstance(filename, bytes):
         raise CourseTypeError(
-            WRONG_TYPE, name="filename", expected=FILENAME(), got=type_name(filename)
+            WRONG_TYPE, name="filename", expected=FILENAME, got=type_name(filename)
         )
     path = Path(filename).expanduser()
     suffix = path.suffix.lower()

@@ -1,8 +1,11 @@
-"""What the chapter-08 homework checks share: stubs as "not yet", tolerances, slopes.
+"""What the chapter-08 homework checks share: their probes' records, stubs as "not yet",
+tolerances, slopes.
 
-A homework stub raises ``NotImplementedError("Task 8.x: ...")`` (the minitorch way). The
-checks turn that into the "not yet" verdict, and ``skip_unfinished`` lets a demo cell that
-needs an unfinished task say so instead of stopping the notebook.
+A homework stub raises ``NotImplementedError("Task 8.x: ...")`` (the minitorch way). A
+check's probe (``learner_side``) turns that into the "not yet" verdict, and
+``skip_unfinished`` lets a demo cell that needs an unfinished task say so instead of
+stopping the notebook. Each check is ``judge(probe(answer))``: the probe runs the learner's
+code and records what it made, step by step; the judge reads the records (``Records``).
 """
 
 from __future__ import annotations
@@ -10,22 +13,24 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from functools import wraps
+from typing import Any, NoReturn
 
 import numpy as np
 
 from ..._i18n import CourseError, Message
 from ..compare import close
-from ..learner import learners_line
-from ..limits import time_bounded
+from ..learner import learners_line, settled
+from ..limits import TOO_SLOW, OutOfBounds, deadline
 from ..verdict import (
     Early,
     Ending,
     Stopped,
     Verdict,
     course_bug,
+    course_error,
     error_text,
     exercise,
-    not_yet,
+    stop,
 )
 
 NOT_DONE = Message(
@@ -38,36 +43,108 @@ SKIPPED = Message(
 )
 
 
-# Every homework check runs the learner's code (a Tensor's backward, a training loop, a
+# Every homework probe runs the learner's code (a Tensor's backward, a training loop, a
 # convolution in loops) under this bound: a loop that never ends is a ✗, not a hung kernel.
 # The solutions take a few seconds at most, on a busy machine.
 TIME_LIMIT = 120.0
 
+Data = dict[str, Any]  # a homework probe's data: {"records": [...], and the check's options}
 
-def homework(title: Message) -> Callable[[Callable[..., Verdict]], Callable[..., Verdict]]:
-    """``exercise``, plus: a stub's ``NotImplementedError`` gives "not yet", not ✗; another
-    error is the learner's crash (their Tensor's methods run all through the check), unless
-    every frame is the course's; and the check ends after ``TIME_LIMIT`` seconds."""
 
-    def decorate(check: Callable[..., Verdict]) -> Callable[..., Verdict]:
-        @wraps(check)
-        def run(*answers: object, **kw: object) -> Verdict:
-            try:
-                return check(*answers, **kw)
-            except NotImplementedError as stub:
-                return not_yet(NOT_DONE(task=stub_text(stub)))
-            except (Stopped, CourseError):
+def learner_side(probe: Callable[..., None]) -> Callable[..., Data]:
+    """A homework check's probe: ``probe(data, *answers)`` appends to ``data["records"]``.
+
+    Each record is a dict the probe appends *before* it calls the learner's code for that
+    step, then fills in; a record whose fields stop short was cut by the error that ended
+    the probe, which is the last record, ``{"early": Early}``: a stub's
+    ``NotImplementedError`` ("not yet"), a crash of the learner's code (their Tensor's
+    methods run all through the probe) with their line, the course's refusal, a recognised
+    mistake (``Stopped``), or ``TIME_LIMIT`` passing. An error where every frame is the
+    course's is a bug of the check and propagates. The judge reads the records in order
+    (``Records``), as the one-process check used to run them.
+    """
+
+    @wraps(probe)
+    def run(*answers: object, **kw: object) -> Data:
+        records: list[dict[str, object]] = []
+        data: Data = {"records": records}
+        try:
+            with deadline(TIME_LIMIT):
+                probe(data, *answers, **kw)
+        except OutOfBounds as bound:
+            if bound.kind != "seconds":
                 raise
-            except Exception as error:  # the learner's Tensor or conv2d, called in many places
-                if course_bug(error):
-                    raise
-                line = learners_line(error)
-                crash = Early(Ending.CRASH, error=error_text(error), line=line)
-                raise Stopped(crash) from error
+            records.append({"early": stop(TOO_SLOW, seconds=bound.limit).early})
+        except Stopped as stopped:
+            records.append({"early": stopped.early})
+        except CourseError as error:
+            records.append({"early": course_error(error)})
+        except NotImplementedError as stub:
+            early = Early(Ending.STUB, message=NOT_DONE, fmt={"task": stub_text(stub)})
+            records.append({"early": early})
+        except Exception as error:  # the learner's Tensor or conv2d, called in many places
+            if course_bug(error):
+                raise
+            line = learners_line(error)
+            records.append({"early": Early(Ending.CRASH, error=error_text(error), line=line)})
+        return data
 
-        return exercise(title)(time_bounded(TIME_LIMIT)(run))
+    run.learner_side = True  # type: ignore[attr-defined]
+    return run
 
-    return decorate
+
+def record(data: Data, step: str, case: int = 0, **fields: object) -> dict[str, object]:
+    """A new record of the probe's ``data``, appended now, for the probe to fill in."""
+    new: dict[str, object] = {"step": step, "case": case, **fields}
+    data["records"].append(new)
+    return new
+
+
+class Records:
+    """The judge's side of ``learner_side``: the probe's records, one step at a time.
+
+    ``next(step, case)`` is the next record, or ``Stopped`` with the probe's early end;
+    ``need(record, key)`` is a field, or that early end when the record was cut before it.
+    Data that lacks a record, or has one out of order, is not a probe's: a ``ValueError``
+    (a course error at grading, never a pass).
+    """
+
+    def __init__(self, data: Data) -> None:
+        self.items = list(data["records"])
+        self.at = 0
+
+    def next(self, step: str, case: int = 0) -> dict[str, object]:
+        if self.at >= len(self.items):
+            raise ValueError(f"the probe's data ends before {step} {case}")
+        found = settled(self.items[self.at])
+        self.at += 1
+        if found.get("step") != step or found.get("case") != case:
+            got = f"{found.get('step')} {found.get('case')}"
+            raise ValueError(f"the probe's data has {got} where {step} {case} was due")
+        return found
+
+    def need(self, found: dict[str, object], key: str) -> Any:
+        if key in found:
+            return found[key]
+        self.cut()
+
+    def cut(self) -> NoReturn:
+        """``Stopped`` with the early end that follows a record cut short."""
+        if self.at < len(self.items):
+            settled(self.items[self.at])
+        raise ValueError("the probe's data has a record cut short without an early end")
+
+
+def homework(
+    title: Message, *, probe: Callable[..., Data], judge: Callable[[Data], Verdict]
+) -> Callable[[Callable[..., Verdict]], Callable[..., Verdict]]:
+    """``exercise`` with the check's two halves, passed through; the probe must be made by
+    ``learner_side``, which keeps a homework's rules where the learner's code runs: a stub's
+    ``NotImplementedError`` gives "not yet", another error the learner's crash with their
+    line, and the probe ends after ``TIME_LIMIT`` seconds."""
+    if not getattr(probe, "learner_side", False):
+        raise TypeError(f"{probe.__name__} is not made by learner_side")
+    return exercise(title, probe=probe, judge=judge)  # type: ignore[arg-type]
 
 
 def stub_text(stub: BaseException) -> str:

@@ -1,7 +1,10 @@
 """``check_conv2d``: a hand-written convolution against ``torch.nn.functional.conv2d``.
 
 Targeted cases come first (plain, bias, padding, stride, dilation, groups) so that the
-first failure names the feature; random mixed cases and gradients follow.
+first failure names the feature; random mixed cases and gradients follow. The probe runs
+the learner's ``conv2d`` on all of them and records its outputs and gradients, and the
+names of the torch functions and operators each call ran; the judge computes PyTorch's
+answers and applies the rules (no PyTorch convolution; for task 8.6, no loop over windows).
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ import torch
 import torch.nn.functional as F
 
 from ..._i18n import Message
-from ..compare import close, max_error
-from ..guard import run_watched
-from ..verdict import Verdict, error_text, failed, passed
-from .common import CONV_TOL, homework
+from ..compare import as_array, close, max_error
+from ..guard import Calls, run_watched
+from ..learner import as_data
+from ..verdict import Verdict, error_text, failed, passed, stop
+from .common import CONV_TOL, Data, Records, homework, learner_side, record
 
 TITLE = Message(ja="課題 8.5・8.6: conv2d", en="Tasks 8.5–8.6: conv2d")
 NOT_CALLABLE = Message(
@@ -141,135 +145,227 @@ def describe(case: dict) -> str:
     )
 
 
-class UsedTorchConv(Exception):
-    """The answer ran one of PyTorch's convolution operators."""
+def conv_cases() -> tuple[list[tuple[str, dict]], dict]:
+    """The targeted and random cases, and the tiny one for gradcheck (seeded: the probe and
+    the judge draw the same)."""
+    rng = np.random.default_rng(2)
+    cases = [(feature, draw_case(rng, **fixed)) for feature, fixed in TARGETED.items()]
+    cases += [("mixed", random_case(rng)) for _ in range(10)]
+    tiny: dict = {"stride": 2, "padding": 1, "dilation": 2, "groups": 2, "bias": None}
+    tiny["x"] = torch.tensor(rng.normal(size=(1, 2, 5, 5)), requires_grad=True)
+    tiny["weight"] = torch.tensor(rng.normal(size=(2, 1, 2, 2)), requires_grad=True)
+    return cases, tiny
 
 
-def call(conv2d, case: dict, x=None, weight=None, bias=None):
-    options = {k: case[k] for k in ("stride", "padding", "dilation", "groups")}
+GRAD_CASES = 3  # the last cases also compare gradients
+SIZES = (4, 8)  # images on which task 8.6 counts the torch operations
+
+
+def options(case: dict) -> dict:
+    return {k: case[k] for k in ("stride", "padding", "dilation", "groups")}
+
+
+def reference(case: dict, x=None, weight=None, bias=None) -> torch.Tensor:
+    """PyTorch's convolution of ``case`` (the judge's side)."""
     args = (case["x"] if x is None else x, case["weight"] if weight is None else weight)
-    bias = case["bias"] if bias is None else bias
-    if conv2d is F.conv2d:
-        return conv2d(*args, bias, **options)
-    out, calls = run_watched(conv2d, *args, bias, **options)
-    if calls.used_convolution:
-        raise UsedTorchConv
+    return F.conv2d(*args, case["bias"] if bias is None else bias, **options(case))
+
+
+def watched(conv2d, case: dict, found: dict, x=None, weight=None, bias=None) -> object:
+    """The learner's ``conv2d`` on ``case``; the torch names it ran go into ``found``."""
+    args = (case["x"] if x is None else x, case["weight"] if weight is None else weight)
+    out, calls = run_watched(conv2d, *args, case["bias"] if bias is None else bias, **options(case))
+    for key, names in (("functions", calls.functions), ("operators", calls.operators)):
+        found[key] = sorted({*found.get(key, ()), *names})  # type: ignore[misc]
     return out
 
 
-def forward_verdict(conv2d, case: dict, feature: str) -> Verdict | None:
-    want = call(F.conv2d, case)
-    where = CASE(case=describe(case))
+def used_convolution(records: Records, found: dict) -> bool:
+    """The rule of tasks 8.5–8.6, from the names the probe saw: no PyTorch convolution."""
+    calls = Calls(set(records.need(found, "functions")), set(records.need(found, "operators")))
+    return calls.used_convolution
+
+
+def forward_record(conv2d, case: dict, found: dict) -> None:
     try:
-        got = call(conv2d, case)
-    except (UsedTorchConv, NotImplementedError):
+        got = watched(conv2d, case, found)
+    except NotImplementedError:
         raise
-    except Exception as error:  # the learner's conv2d: name the case it fails on
-        return failed(RAISED(hint=HINTS[feature](), error=error_text(error, 120)), where)
+    except Exception as error:  # the learner's conv2d: the judge names the case it fails on
+        found["raised"] = error_text(error, 120)
+        return
+    found["raised"] = None
+    found["none"] = got is None
     if got is None:
+        return
+    found["tensor"] = isinstance(got, torch.Tensor)
+    if isinstance(got, torch.Tensor):
+        found["out"] = as_data(got)
+        return
+    found["shape"] = as_data(tuple(got.shape))  # type: ignore[attr-defined]
+    found["dtype"] = str(got.dtype)  # type: ignore[attr-defined]
+    found["values"] = as_array(got.detach().numpy())  # type: ignore[attr-defined]
+
+
+def forward_verdict(records: Records, found: dict, case: dict, feature: str) -> Verdict | None:
+    want = reference(case)
+    where = CASE(case=describe(case))
+    raised = records.need(found, "raised")
+    if raised is not None:
+        return failed(RAISED(hint=HINTS[feature](), error=raised), where)
+    if used_convolution(records, found):
+        return failed(USES_TORCH_CONV())
+    if records.need(found, "none"):
         return failed(RETURNED_NONE(), where)
-    if tuple(got.shape) != tuple(want.shape):
-        return failed(SHAPE(got=tuple(got.shape), want=tuple(want.shape)), where)
-    if got.dtype != want.dtype:
-        return failed(DTYPE(got=got.dtype, want=want.dtype), where)
-    if not close(
-        got.detach().numpy(), want.numpy(), rtol=CONV_TOL, atol=CONV_TOL, relative_to="largest"
-    ):
-        flipped = call(F.conv2d, {**case, "weight": case["weight"].flip(-2, -1)})
-        if close(
-            got.detach().numpy(),
-            flipped.numpy(),
-            rtol=CONV_TOL,
-            atol=CONV_TOL,
-            relative_to="largest",
-        ):
+    values = None
+    if records.need(found, "tensor"):
+        got = records.need(found, "out")
+        shape, dtype, values = tuple(got.shape), got.dtype, got.detach().numpy()
+        other_dtype = dtype != want.dtype
+    else:  # something with a shape and a dtype that is not a tensor (a NumPy array…)
+        shape, dtype = records.need(found, "shape"), records.need(found, "dtype")
+        other_dtype = dtype != str(want.dtype)
+    if shape != tuple(want.shape):
+        return failed(SHAPE(got=shape, want=tuple(want.shape)), where)
+    if other_dtype:
+        return failed(DTYPE(got=dtype, want=want.dtype), where)
+    if values is None:
+        values = records.need(found, "values")
+    if not close(values, want.numpy(), rtol=CONV_TOL, atol=CONV_TOL, relative_to="largest"):
+        flipped = reference({**case, "weight": case["weight"].flip(-2, -1)})
+        if close(values, flipped.numpy(), rtol=CONV_TOL, atol=CONV_TOL, relative_to="largest"):
             return failed(FLIPPED(), where)
         return failed(HINTS[feature](), where)
     return None
 
 
-def gradient_verdict(conv2d, case: dict, rng: np.random.Generator) -> Verdict | None:
-    names = ("x", "weight", "bias") if case["bias"] is not None else ("x", "weight")
-    grads = []
-    for fn in (conv2d, F.conv2d):
-        leaves = {n: case[n].clone().requires_grad_() for n in names}
-        try:
-            out = call(fn, case, **leaves)
-        except (UsedTorchConv, NotImplementedError):
-            raise
-        except Exception as error:  # e.g. .numpy() on a tensor that requires grad
-            return failed(GRAD_RAISED(error=error_text(error, 120)), CASE(case=describe(case)))
-        if not out.requires_grad:
-            return failed(NO_GRAD(name="x"), CASE(case=describe(case)))
-        weights = torch.tensor(np.random.default_rng(0).normal(size=tuple(out.shape)))
-        (out * weights).sum().backward()
-        grads.append([leaves[n].grad for n in names])
-    for name, mine, ref in zip(names, *grads, strict=True):
-        if mine is None:
-            return failed(NO_GRAD(name=name), CASE(case=describe(case)))
+def grad_names(case: dict) -> tuple[str, ...]:
+    return ("x", "weight", "bias") if case["bias"] is not None else ("x", "weight")
+
+
+def backward_weights(shape: tuple[int, ...]) -> torch.Tensor:
+    return torch.tensor(np.random.default_rng(0).normal(size=shape))
+
+
+def grad_record(conv2d, case: dict, found: dict) -> None:
+    names = grad_names(case)
+    leaves = {n: case[n].clone().requires_grad_() for n in names}
+    try:
+        out = watched(conv2d, case, found, **leaves)
+    except NotImplementedError:
+        raise
+    except Exception as error:  # e.g. .numpy() on a tensor that requires grad
+        found["raised"] = error_text(error, 120)
+        return
+    found["raised"] = None
+    found["requires_grad"] = bool(out.requires_grad)  # type: ignore[attr-defined]
+    if not found["requires_grad"]:
+        return
+    (out * backward_weights(tuple(out.shape))).sum().backward()  # type: ignore[attr-defined]
+    found["grads"] = [as_data(leaves[n].grad) for n in names]
+
+
+def gradient_verdict(records: Records, found: dict, case: dict) -> Verdict | None:
+    where = CASE(case=describe(case))
+    raised = records.need(found, "raised")
+    if raised is not None:
+        return failed(GRAD_RAISED(error=raised), where)
+    if used_convolution(records, found):
+        return failed(USES_TORCH_CONV())
+    if not records.need(found, "requires_grad"):
+        return failed(NO_GRAD(name="x"), where)
+    mine = records.need(found, "grads")
+    names = grad_names(case)
+    leaves = {n: case[n].clone().requires_grad_() for n in names}
+    out = reference(case, **leaves)
+    (out * backward_weights(tuple(out.shape))).sum().backward()
+    for name, grad, ref in zip(names, mine, [leaves[n].grad for n in names], strict=True):
+        if grad is None:
+            return failed(NO_GRAD(name=name), where)
         if not close(
-            mine.numpy(), ref.numpy(), rtol=CONV_TOL, atol=CONV_TOL, relative_to="largest"
+            grad.numpy(), ref.numpy(), rtol=CONV_TOL, atol=CONV_TOL, relative_to="largest"
         ):
-            error = max_error(mine.numpy(), ref.numpy())
-            return failed(WRONG_GRAD(name=name, error=error), CASE(case=describe(case)))
+            error = max_error(grad.numpy(), ref.numpy())
+            return failed(WRONG_GRAD(name=name, error=error), where)
     return None
 
 
-def operations(conv2d, size: int) -> tuple[int, int]:
-    """How many torch functions ``conv2d`` runs on a ``size``×``size`` image, and its outputs."""
+def operations(conv2d, size: int) -> int:
+    """How many torch functions ``conv2d`` runs on a ``size``×``size`` image."""
     rng = np.random.default_rng(3)
     x = torch.tensor(rng.normal(size=(2, 4, size, size)))
     weight = torch.tensor(rng.normal(size=(6, 2, 3, 3)))
     _, calls = run_watched(conv2d, x, weight, None, stride=1, padding=1, dilation=1, groups=2)
-    return len(calls.sequence), size * size
+    return len(calls.sequence)
 
 
-def loops_verdict(conv2d) -> Verdict | None:
-    """LOOPS when the number of torch operations grows with the number of windows."""
-    (few, small), (many, large) = operations(conv2d, 4), operations(conv2d, 8)
+@learner_side
+def probe_conv2d(data: Data, conv2d: object, unfold: bool = False) -> None:
+    """The learner's ``conv2d`` on every case (outputs, or the error's text), gradients on the
+    last ``GRAD_CASES``, ``gradcheck`` on a tiny case, and (task 8.6) how many torch
+    operations it runs on two sizes of image; with every call, the torch names it ran."""
+    data["unfold"] = bool(unfold)
+    if not callable(conv2d):
+        raise stop(NOT_CALLABLE, got=type(conv2d).__name__)
+    cases, tiny = conv_cases()
+    for index, (_, case) in enumerate(cases):
+        forward_record(conv2d, case, record(data, "forward", index))
+    for index in range(len(cases) - GRAD_CASES, len(cases)):
+        grad_record(conv2d, cases[index][1], record(data, "grad", index))
+    found = record(data, "gradcheck")
+    found["ok"] = bool(
+        torch.autograd.gradcheck(
+            lambda a, b: watched(conv2d, tiny, found, a, b),
+            (tiny["x"], tiny["weight"]),
+            fast_mode=True,
+            raise_exception=False,
+        )
+    )
+    found.setdefault("functions", [])
+    found.setdefault("operators", [])
+    if data["unfold"]:
+        loops = record(data, "loops")
+        loops["operations"] = counts = []
+        for size in SIZES:
+            counts.append(operations(conv2d, size))
+
+
+def judge_conv2d(data: Data) -> Verdict:
+    records = Records(data)
+    cases, tiny = conv_cases()
+    for index, (feature, case) in enumerate(cases):
+        verdict = forward_verdict(records, records.next("forward", index), case, feature)
+        if verdict is not None:
+            return verdict
+    for index in range(len(cases) - GRAD_CASES, len(cases)):
+        verdict = gradient_verdict(records, records.next("grad", index), cases[index][1])
+        if verdict is not None:
+            return verdict
+    found = records.next("gradcheck")
+    ok = records.need(found, "ok")
+    if used_convolution(records, found):
+        return failed(USES_TORCH_CONV())
+    if not ok:
+        return failed(SLOPE(), CASE(case=describe(tiny)))
+    if not data["unfold"]:
+        return passed(DONE(cases=len(cases)))
+    counts = records.need(records.next("loops"), "operations")
+    if len(counts) < len(SIZES):
+        records.cut()
+    (few, many), (small, large) = counts, (size * size for size in SIZES)
     if many > few:
         return failed(LOOPS(few=few, small=small, many=many, large=large))
-    return None
+    return passed(DONE(cases=len(cases)))
 
 
-@homework(TITLE)
+@homework(TITLE, probe=probe_conv2d, judge=judge_conv2d)
 def check_conv2d(conv2d, unfold: bool = False) -> Verdict:
     """Compare ``conv2d(x, weight, bias, stride, padding, dilation, groups)`` with PyTorch's.
 
     Every call of the answer runs under ``watch()``: one that reaches PyTorch's convolution
     operators in any spelling (``F.conv2d``, ``nn.Conv2d``, ``torch.ops.aten.convolution``)
-    fails, since the task is to compute the convolution by hand. With ``unfold=True`` (task
-    8.6) a ``conv2d`` whose number of torch operations grows with the number of windows (a
-    loop over them) fails too.
+    fails, since the task is to compute the convolution by hand; the probe records the
+    names, the judge applies the rule. With ``unfold=True`` (task 8.6) a ``conv2d`` whose
+    number of torch operations grows with the number of windows (a loop over them) fails too.
     """
-    if not callable(conv2d):
-        return failed(NOT_CALLABLE(got=type(conv2d).__name__))
-    try:
-        verdict = compare_with_torch(conv2d)
-        looped = loops_verdict(conv2d) if verdict and unfold else None
-        return verdict if looped is None else looped  # a ✗ verdict is falsy: no `or`
-    except UsedTorchConv:
-        return failed(USES_TORCH_CONV())
-
-
-def compare_with_torch(conv2d) -> Verdict:
-    rng = np.random.default_rng(2)
-    cases = [(feature, draw_case(rng, **fixed)) for feature, fixed in TARGETED.items()]
-    cases += [("mixed", random_case(rng)) for _ in range(10)]
-    for feature, case in cases:
-        verdict = forward_verdict(conv2d, case, feature)
-        if verdict is not None:
-            return verdict
-    for _, case in cases[-3:]:
-        verdict = gradient_verdict(conv2d, case, rng)
-        if verdict is not None:
-            return verdict
-    tiny = {"stride": 2, "padding": 1, "dilation": 2, "groups": 2, "bias": None}
-    tiny["x"] = torch.tensor(rng.normal(size=(1, 2, 5, 5)), requires_grad=True)
-    tiny["weight"] = torch.tensor(rng.normal(size=(2, 1, 2, 2)), requires_grad=True)
-    inputs = (tiny["x"], tiny["weight"])
-    if not torch.autograd.gradcheck(
-        lambda a, b: call(conv2d, tiny, a, b), inputs, fast_mode=True, raise_exception=False
-    ):
-        return failed(SLOPE(), CASE(case=describe(tiny)))
-    return passed(DONE(cases=len(cases)))
+    return judge_conv2d(probe_conv2d(conv2d, unfold))

@@ -1,4 +1,9 @@
-"""``check_draw_graph`` and ``check_same_losses``: the homework's drawing and XOR training."""
+"""``check_draw_graph`` and ``check_same_losses``: the homework's drawing and XOR training.
+
+Their probes run the learner's code and record what it made (the DOT text and the values it
+should show; the torch names ``train_mine`` ran and both lists of losses); their judges read
+only that.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,9 @@ import re
 from ..._graph.render import RenderError, render_svg
 from ..._i18n import Message
 from ..guard import run_watched
-from ..verdict import Verdict, failed, passed
-from .common import homework
+from ..learner import as_data
+from ..verdict import Verdict, failed, passed, stop
+from .common import Data, Records, homework, learner_side, record
 from .hints import NOT_CLASS
 
 DRAW_TITLE = Message(ja="課題 8.3: draw_graph()", en="Task 8.3: draw_graph()")
@@ -110,32 +116,61 @@ def shown(text: str, value: float) -> bool:
     return False
 
 
-@homework(DRAW_TITLE)
-def check_draw_graph(Tensor: type) -> Verdict:
-    """Draw ``(a * b + a).tanh()`` after ``backward()`` and look for values, grads, arrows."""
+@learner_side
+def probe_draw_graph(data: Data, Tensor: object) -> None:
+    """Draw ``(a * b + a).tanh()`` after ``backward()``: the DOT text, whether Graphviz reads
+    it, and the values and gradients of the learner's own nodes."""
     if not isinstance(Tensor, type):
-        return failed(NOT_CLASS(got=type(Tensor).__name__))
+        raise stop(NOT_CLASS, got=type(Tensor).__name__)
+    found = record(data, "draw")
     a, b = Tensor(1.5), Tensor(-0.5)
     product = a * b
     total = product + a
     out = total.tanh()
     out.backward()
     picture = out.draw_graph()
+    found["none"] = picture is None
     if picture is None:
-        return failed(DRAW_NONE())
+        return
+    found["type"] = type(picture).__name__
     source = picture if isinstance(picture, str) else getattr(picture, "source", None)
+    found["is_text"] = isinstance(source, str)
     if not isinstance(source, str):
-        return failed(NOT_DOT(got=type(picture).__name__))
-    try:
+        return
+    found["source"] = source = str.__str__(source)  # plain text, even from a str subclass
+    try:  # Graphviz reads the hand-in's text here, never in the grader
         render_svg(source)
+        found["render_error"] = None
     except RenderError as error:
-        return failed(BAD_DOT(error=error))
+        fmt = {key: str(value) for key, value in error.fmt.items()}  # as the hint shows them
+        found["render_error"] = {"message": error.message, "fmt": fmt}
+        return
+    found["values"] = values = []
     for t in (a, b, product, total, out):
-        if not shown(source, float(t.data)):
-            return failed(NO_VALUE(value=f"{float(t.data):.4g}"))
+        values.append(float(t.data))
+    found["grads"] = grads = []
     for t in (a, b, out):
-        if not shown(source, float(t.grad)):
-            return failed(NO_GRAD(value=f"{float(t.grad):.4g}"))
+        grads.append(float(t.grad))
+
+
+def judge_draw_graph(data: Data) -> Verdict:
+    records = Records(data)
+    found = records.next("draw")
+    if records.need(found, "none"):
+        return failed(DRAW_NONE())
+    if not records.need(found, "is_text"):
+        return failed(NOT_DOT(got=records.need(found, "type")))
+    source: str = records.need(found, "source")
+    error = records.need(found, "render_error")
+    if error is not None:
+        return failed(BAD_DOT(error=error["message"](**error["fmt"])))
+    for key, hint, count in (("values", NO_VALUE, 5), ("grads", NO_GRAD, 3)):
+        numbers = records.need(found, key)
+        for i in range(count):
+            if i >= len(numbers):
+                records.cut()
+            if not shown(source, numbers[i]):
+                return failed(hint(value=f"{numbers[i]:.4g}"))
     for names in (("*", "mul"), ("+", "add"), ("tanh",)):
         if not any(name in source.lower() for name in names):
             return failed(NO_OP(op=names[0]))
@@ -145,14 +180,24 @@ def check_draw_graph(Tensor: type) -> Verdict:
     return passed(DRAW_OK())
 
 
-def as_losses(values: object, name: str) -> list[float] | str:
+@homework(DRAW_TITLE, probe=probe_draw_graph, judge=judge_draw_graph)
+def check_draw_graph(Tensor: type) -> Verdict:
+    """Draw ``(a * b + a).tanh()`` after ``backward()`` and look for values, grads, arrows."""
+    return judge_draw_graph(probe_draw_graph(Tensor))
+
+
+def floats(values: object) -> list[float] | None:
+    """``values`` as a list of floats (the probe's side), or None when they are not numbers."""
     try:
-        losses = [float(v) for v in values]  # type: ignore[union-attr]
+        return [float(v) for v in values]  # type: ignore[union-attr]
     except (TypeError, ValueError):
+        return None
+
+
+def as_losses(numbers: list[float] | None, name: str) -> list[float] | str:
+    if not numbers or not all(math.isfinite(v) for v in numbers):
         return NOT_LOSSES(name=name)
-    if not losses or not all(math.isfinite(v) for v in losses):
-        return NOT_LOSSES(name=name)
-    return losses
+    return numbers
 
 
 def summed(first: float, theirs: float) -> Verdict | None:
@@ -163,12 +208,8 @@ def summed(first: float, theirs: float) -> Verdict | None:
     return None
 
 
-def diverged(values: object, theirs: list[float]) -> Verdict | None:
+def diverged(numbers: list[float] | None, theirs: list[float]) -> Verdict | None:
     """SUMMED or DIVERGED when a list of numbers turns NaN/inf after a finite start."""
-    try:
-        numbers = [float(v) for v in values]  # type: ignore[union-attr]
-    except (TypeError, ValueError):
-        return None
     if not numbers or not math.isfinite(numbers[0]):
         return None
     step = next((i for i, v in enumerate(numbers) if not math.isfinite(v)), None)
@@ -178,17 +219,24 @@ def diverged(values: object, theirs: list[float]) -> Verdict | None:
     return verdict if verdict is not None else failed(DIVERGED(step=step, value=numbers[step]))
 
 
-def compare_losses(mine: object, theirs: object, tol: float) -> Verdict:
-    if mine is None:
+def needs_again(mine: list[float] | None, theirs: list[float] | None) -> bool:
+    """True when the judge reads ``train_mine``'s losses a second time (for ``diverged``)."""
+    return isinstance(as_losses(mine, ""), str) and not isinstance(as_losses(theirs, ""), str)
+
+
+def compare_losses(records: Records, found: dict, tol: float) -> Verdict:
+    if records.need(found, "mine_none"):
         return failed(MINE_NONE())
-    a, b = as_losses(mine, "train_mine"), as_losses(theirs, "train_torch")
+    a = as_losses(records.need(found, "mine"), "train_mine")
+    b = as_losses(records.need(found, "theirs"), "train_torch")
     if isinstance(a, str) and not isinstance(b, str):
-        verdict = diverged(mine, b)
+        verdict = diverged(records.need(found, "again"), b)
         if verdict is not None:
             return verdict
     for losses in (a, b):
         if isinstance(losses, str):
             return failed(losses)
+    assert isinstance(a, list) and isinstance(b, list)
     if len(a) != len(b):
         return failed(LENGTHS(mine=len(a), theirs=len(b)))
     errors = [abs(x - y) for x, y in zip(a, b, strict=True)]
@@ -204,7 +252,43 @@ def compare_losses(mine: object, theirs: object, tol: float) -> Verdict:
 RUNS = ({"steps": 300, "lr": 0.2}, {"steps": 40, "lr": 0.05})
 
 
-@homework(LOSSES_TITLE)
+@learner_side
+def probe_same_losses(
+    data: Data, train_mine: object, train_torch: object, tol: float = 1e-6
+) -> None:
+    """Each run of ``RUNS``: the torch names ``train_mine`` ran, and both lists of losses."""
+    data["tol"] = as_data(tol)
+    if not callable(train_mine) or not callable(train_torch):
+        raise stop(PASS_FUNCTIONS)
+    for run, settings in enumerate(RUNS):
+        found = record(data, "run", run)
+        mine, calls = run_watched(train_mine, **settings)
+        found["functions"], found["operators"] = sorted(calls.functions), sorted(calls.operators)
+        theirs = train_torch(**settings)
+        found["mine_none"] = mine is None
+        if mine is None:
+            continue
+        found["mine"] = floats(mine)
+        found["theirs"] = floats(theirs)
+        if needs_again(found["mine"], found["theirs"]):  # type: ignore[arg-type]
+            found["again"] = floats(mine)  # a generator gives nothing the second time
+
+
+def judge_same_losses(data: Data) -> Verdict:
+    records, verdicts = Records(data), []
+    for run in range(len(RUNS)):
+        found = records.next("run", run)
+        functions, operators = records.need(found, "functions"), records.need(found, "operators")
+        if functions or operators:
+            return failed(MINE_USES_TORCH(names=", ".join(sorted(functions or operators)[:4])))
+        verdict = compare_losses(records, found, data["tol"])
+        if not verdict:
+            return verdict
+        verdicts.append(verdict)
+    return verdicts[0]
+
+
+@homework(LOSSES_TITLE, probe=probe_same_losses, judge=judge_same_losses)
 def check_same_losses(train_mine: object, train_torch: object, tol: float = 1e-6) -> Verdict:
     """Run ``train_mine`` and ``train_torch`` with the same settings; compare losses step by step.
 
@@ -212,16 +296,4 @@ def check_same_losses(train_mine: object, train_torch: object, tol: float = 1e-6
     or a call to ``train_torch``) fails, since the task is training with the hand-made
     Tensor. The check cannot see how the learner's Tensor computes, only that torch did not.
     """
-    if not callable(train_mine) or not callable(train_torch):
-        return failed(PASS_FUNCTIONS())
-    verdicts = []
-    for settings in RUNS:
-        mine, calls = run_watched(train_mine, **settings)
-        if calls.used_torch:
-            names = ", ".join(sorted(calls.functions or calls.operators)[:4])
-            return failed(MINE_USES_TORCH(names=names))
-        verdict = compare_losses(mine, train_torch(**settings), tol)
-        if not verdict:
-            return verdict
-        verdicts.append(verdict)
-    return verdicts[0]
+    return judge_same_losses(probe_same_losses(train_mine, train_torch, tol))
