@@ -54,7 +54,7 @@ ACTUAL = Message(ja="正解のクラス", en="true class")
 
 def require_tensor(name: str, value: object) -> torch.Tensor:
     if not isinstance(value, torch.Tensor):
-        raise CourseTypeError(WRONG_TYPE, name=name, expected=TENSOR(), got=type_name(value))
+        raise CourseTypeError(WRONG_TYPE, name=name, expected=TENSOR, got=type_name(value))
     if value.numel() == 0:
         raise CourseValueError(EMPTY, name=name)
     return value.detach().cpu()

@@ -78,7 +78,7 @@ def check_root(root: object) -> Path:
         return data_dir()
     if not isinstance(root, (str, os.PathLike)) or isinstance(root, bytes) or root == "":
         got = repr(root) if root == "" else type_name(root)
-        raise CourseTypeError(WRONG_TYPE, name="root", expected=PATH(), got=got)
+        raise CourseTypeError(WRONG_TYPE, name="root", expected=PATH, got=got)
     path = Path(root).expanduser()
     if path.exists() and not path.is_dir():
         raise CourseValueError(ROOT_IS_FILE, path=path)
@@ -94,11 +94,11 @@ def check_arguments(**named: object) -> None:
     for name in ("train", "fashion"):
         if not isinstance(named[name], bool):
             got = type_name(named[name])
-            raise CourseTypeError(WRONG_TYPE, name=name, expected=BOOL(), got=got)
+            raise CourseTypeError(WRONG_TYPE, name=name, expected=BOOL, got=got)
     for name in ("transform", "target_transform"):
         if named[name] is not None and not callable(named[name]):
             got = type_name(named[name])
-            raise CourseTypeError(WRONG_TYPE, name=name, expected=CALLABLE(), got=got)
+            raise CourseTypeError(WRONG_TYPE, name=name, expected=CALLABLE, got=got)
     timeout = named["timeout"]
     if (
         isinstance(timeout, bool)
@@ -106,7 +106,7 @@ def check_arguments(**named: object) -> None:
         or not math.isfinite(timeout)
         or timeout <= 0
     ):
-        raise CourseTypeError(WRONG_TYPE, name="timeout", expected=POSITIVE(), got=repr(timeout))
+        raise CourseTypeError(WRONG_TYPE, name="timeout", expected=POSITIVE, got=repr(timeout))
 
 
 @contextlib.contextmanager

@@ -45,9 +45,7 @@ def load_pretrained(builder: Callable[..., nn.Module], weights: object, *, timeo
         timeout: seconds a silent network may stall before the download counts as failed.
     """
     if not callable(builder):
-        raise CourseTypeError(
-            WRONG_TYPE, name="builder", expected=BUILDER(), got=type_name(builder)
-        )
+        raise CourseTypeError(WRONG_TYPE, name="builder", expected=BUILDER, got=type_name(builder))
     name = getattr(builder, "__name__", type_name(builder))
     try:
         with fail_fast(timeout):  # torch.hub prints its progress: keep only our own message

@@ -36,8 +36,9 @@ def kills(events: str) -> int:
     return 0
 
 
-def new_kills(events: str, seen: Path = SEEN) -> int:
-    """Kills since the last kernel looked, and remember the count."""
+def new_kills(events: str, seen: Path | None = None) -> int:
+    """Kills since the last kernel looked, and remember the count (in ``SEEN``)."""
+    seen = SEEN if seen is None else seen
     now = kills(events)
     try:
         before = int(seen.read_text())

@@ -57,7 +57,7 @@ def to_number(name: str, value: object) -> float:
         return float(item)
     if item is value and hasattr(value, "item") and hasattr(value, "shape"):
         raise CourseValueError(NOT_ONE_NUMBER, name=name, shape=tuple(value.shape))
-    raise CourseTypeError(WRONG_TYPE, name=name, expected=NUMBER(), got=type_name(value))
+    raise CourseTypeError(WRONG_TYPE, name=name, expected=NUMBER, got=type_name(value))
 
 
 def default_panel(name: str) -> str:
@@ -70,7 +70,7 @@ def check_panels(panels: object) -> dict[str, str]:
     if not isinstance(panels, Mapping) or not all(
         isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in panels.items()
     ):
-        raise CourseTypeError(WRONG_TYPE, name="panels", expected=STR_MAPPING(), got=repr(panels))
+        raise CourseTypeError(WRONG_TYPE, name="panels", expected=STR_MAPPING, got=repr(panels))
     return dict(panels)
 
 

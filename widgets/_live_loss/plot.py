@@ -44,12 +44,12 @@ class LiveLoss:
     def __init__(self, title, *, x, log_scale, panels, every, output, save) -> None:
         if title is not None and not isinstance(title, str):
             raise CourseTypeError(
-                WRONG_TYPE, name="title", expected=TEXT_OR_NONE(), got=type_name(title)
+                WRONG_TYPE, name="title", expected=TEXT_OR_NONE, got=type_name(title)
             )
         x = require_choice("x", x, ("step", "epoch"))
         if not isinstance(log_scale, bool):
             raise CourseTypeError(
-                WRONG_TYPE, name="log_scale", expected=BOOL(), got=type_name(log_scale)
+                WRONG_TYPE, name="log_scale", expected=BOOL, got=type_name(log_scale)
             )
         self.every = require_positive("every", every)
         self.save_to = check_save(save)
@@ -108,7 +108,7 @@ class LiveLoss:
         """Write the current figure to ``path`` as PNG and return the path."""
         target = check_save(path)
         if target is None:
-            raise CourseTypeError(WRONG_TYPE, name="path", expected=PATH(), got=type_name(path))
+            raise CourseTypeError(WRONG_TYPE, name="path", expected=PATH, got=type_name(path))
         target.write_bytes(self.to_png())
         if isinstance(self.output, TextOutput):
             self.output.print(SAVED(path=target))
@@ -148,7 +148,7 @@ def check_save(save: object) -> Path | None:
     if save is None:
         return None
     if not isinstance(save, (str, os.PathLike)):
-        raise CourseTypeError(WRONG_TYPE, name="save", expected=PATH_OR_NONE(), got=type_name(save))
+        raise CourseTypeError(WRONG_TYPE, name="save", expected=PATH_OR_NONE, got=type_name(save))
     path = Path(save)
     if not path.parent.is_dir():
         raise CourseValueError(NO_FOLDER, path=path, folder=path.parent)

@@ -95,7 +95,7 @@ NOT_BOOL = Message(ja="真偽値（True か False）", en="a bool (True or False
 
 def require_fraction(name: str, value: object, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise CourseTypeError(WRONG_TYPE, name=name, expected=NUMBER(), got=type_name(value))
+        raise CourseTypeError(WRONG_TYPE, name=name, expected=NUMBER, got=type_name(value))
     value = float(value)
     if not low <= value <= high:  # also refuses NaN
         raise CourseValueError(OUT_OF_RANGE, name=name, low=low, high=high, value=value)
@@ -104,7 +104,7 @@ def require_fraction(name: str, value: object, low: float, high: float) -> float
 
 def require_bool(name: str, value: object) -> bool:
     if not isinstance(value, bool):
-        raise CourseTypeError(WRONG_TYPE, name=name, expected=NOT_BOOL(), got=type_name(value))
+        raise CourseTypeError(WRONG_TYPE, name=name, expected=NOT_BOOL, got=type_name(value))
     return value
 
 
