@@ -34,8 +34,6 @@ import tests.corpus
 import widgets._checks
 from tests.corpus import OK, TODO, Answer, snapshot
 from tests.support.verdicts import assert_hint
-from widgets._checks import grading, wire
-from widgets._checks.learner import is_plain
 from widgets._checks.verdict import RETURNED_NONE
 from widgets._i18n import Message, set_lang
 
@@ -240,29 +238,3 @@ def test_every_answer_gets_the_verdict_recorded_before_the_refactor(key: str, an
 def test_every_recorded_answer_is_still_in_the_corpus():
     """A recorded answer renamed or dropped would escape the comparison above."""
     assert sorted(set(RECORDED) - set(snapshot.answers())) == []
-
-
-def probed_answers() -> list:
-    return [
-        pytest.param(answer, id=f"{key}")
-        for key, answer in snapshot.answers().items()
-        if getattr(answer.check, "probe", None) is not None
-    ]
-
-
-@pytest.mark.parametrize("answer", probed_answers())
-def test_the_probe_sends_data_that_the_graders_judge_turns_into_the_same_verdict(answer: Answer):
-    """At grading the probe runs where the learner's code may run and the judge in the grader
-    (widgets/_checks/grading.py): only the wire's text passes between. The verdict that comes
-    out must be the notebook's own, in both languages."""
-    record = grading.record_of(answer.check, *answer.args())
-    assert "bug" not in record, record
-    assert is_plain(record.get("data")) and is_plain(record.get("early")), record
-    text = wire.dumps(record)
-    for lang in ("en",) if answer.slow else snapshot.LANGS:
-        set_lang(lang)
-        want = run(answer, lang)
-        got = grading.judged(answer.check, wire.loads(text))
-        assert (got.status, got.title, got.detail, got.hint) == (
-            want.status, want.title, want.detail, want.hint
-        )  # fmt: skip

@@ -15,9 +15,6 @@ The round trip rebuilds every value, so the judge cannot reach an object of the 
 
 from __future__ import annotations
 
-import copy
-import importlib.util
-
 import numpy as np
 import pytest
 import torch
@@ -26,23 +23,12 @@ import torch.nn.functional as F
 from tests.corpus import TODO, Answer, snapshot
 from tests.support.reference import Tensor
 from widgets import check_conv2d, check_draw_graph, check_tensor_ops, show_dot
+from widgets._checks import grading, wire
 from widgets._checks.homework import common
 from widgets._checks.learner import Opaque, is_plain
 from widgets._checks.limits import TOO_SLOW
-from widgets._checks.verdict import Early, Ending, Stopped, Verdict, course_error, is_stub, settle
-from widgets._i18n import CourseError, Message, set_lang
-
-if importlib.util.find_spec("widgets._checks.wire") is not None:
-    from widgets._checks.wire import dumps, loads
-
-    def sent(data: object) -> object:
-        """``data`` as the grader reads it: the wire's text, parsed."""
-        return loads(dumps(data))
-else:  # a branch without the wire codec: a deep copy shares no object with the probe's data
-
-    def sent(data: object) -> object:
-        return copy.deepcopy(data)
-
+from widgets._checks.verdict import Early, Ending, Verdict, is_stub
+from widgets._i18n import Message, set_lang
 
 EXACT = (type(None), bool, int, float, str, torch.Tensor, np.ndarray, Opaque, Message, Early)
 
@@ -61,18 +47,6 @@ def foreign(value: object, depth: int = 0) -> list[str]:
     if isinstance(value, np.generic) and kind.__module__ == "numpy":
         return []
     return [f"{kind.__module__}.{kind.__qualname__}"]
-
-
-def judged(judge, data: object) -> Verdict:
-    """What ``exercise`` makes of the judge's answer: a verdict, or the early end's."""
-    if isinstance(data, Early):
-        return settle(data)
-    try:
-        return judge(data)
-    except Stopped as stopped:
-        return settle(stopped.early)
-    except CourseError as error:
-        return settle(course_error(error))
 
 
 def checked(answer: Answer, lang: str) -> Verdict:
@@ -98,19 +72,19 @@ def test_the_judge_of_the_probes_data_gives_the_checks_own_verdict(key: str, ans
         assert checked(answer, "en").status == TODO
         return
     set_lang("en")
-    with np.errstate(all="ignore"):
-        try:
-            data = check.probe(*args)
-        except Stopped as stopped:
-            data = stopped.early
+    with np.errstate(all="ignore"):  # what the grader's probe_cell records in the kernel
+        record = grading.record_of(check, *args)
+    assert "bug" not in record, record
+    data = record.get("data", record.get("early"))
     assert is_plain(data), data
     assert foreign(data) == [], foreign(data)
-    received = sent(data)
+    received = wire.loads(wire.dumps(record))  # the wire's text, as the grader reads it
     for lang in ("en",) if answer.slow else snapshot.LANGS:
         own = checked(answer, lang)
         set_lang(lang)
         with np.errstate(all="ignore"):
-            split = judged(check.judge, received)
+            split = grading.judged(check, received)
+        assert split.title == own.title
         assert shown(split) == shown(own), lang
 
 
@@ -152,13 +126,13 @@ def test_a_homework_probe_ends_at_the_time_limit_after_what_it_recorded(monkeypa
     data = check_tensor_ops.probe(AddsWrongLoopsInExp)
     early = data["records"][-1]["early"]
     assert early.message is TOO_SLOW and early.fmt == {"seconds": 2.0}
-    verdict = check_tensor_ops.judge(sent(data))
+    verdict = check_tensor_ops.judge(wire.loads(wire.dumps(data)))
     assert verdict.status == "wrong" and "a + b gives different values" in verdict.hint
 
 
 def test_a_homework_judge_refuses_data_with_a_record_missing():
     data = check_tensor_ops.probe(Tensor)
-    assert check_tensor_ops.judge(sent(data)).status == "ok"
+    assert check_tensor_ops.judge(wire.loads(wire.dumps(data))).status == "ok"
     with pytest.raises(ValueError, match="ends before"):
         check_tensor_ops.judge({"records": data["records"][:-1]})
     cut = {"records": [{**r} for r in data["records"]]}
@@ -190,10 +164,8 @@ class ShowsNone(Tensor):
 
 def test_a_course_refusal_in_the_probe_is_worded_in_the_graders_language():
     set_lang("en")
-    data = check_draw_graph.probe(ShowsNone)
+    record = wire.loads(wire.dumps(grading.record_of(check_draw_graph, ShowsNone)))
     for lang in snapshot.LANGS:
         set_lang(lang)
-        assert shown(judged(check_draw_graph.judge, sent(data))) == shown(
-            check_draw_graph(ShowsNone)
-        )
-    assert "DOT 形式の文字列" in judged(check_draw_graph.judge, sent(data)).hint
+        assert shown(grading.judged(check_draw_graph, record)) == shown(check_draw_graph(ShowsNone))
+    assert "DOT 形式の文字列" in grading.judged(check_draw_graph, record).hint
