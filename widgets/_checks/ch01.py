@@ -14,8 +14,8 @@ from .learner import (
     call_watched,
     expect_callable,
     expect_tensor,
+    paired,
     probe_each,
-    settled,
     type_name,
 )
 from .verdict import Verdict, exercise, failed, passed
@@ -99,8 +99,16 @@ PRODUCTS_OK = Message(
 )
 
 
+def statement_products() -> tuple[torch.Tensor, torch.Tensor]:
+    """The exercise's ``A`` and ``B``, as the chapter's cell defines them."""
+    return torch.arange(6.0).reshape(2, 3), torch.arange(6.0).reshape(3, 2)
+
+
 def judge_products(data: tuple) -> Verdict:
-    A, B, C, D = (tensor(value) for value in data)
+    """C and D against the statement's own A and B: the A and B sent are checked to be
+    tensors only (a learner may overwrite them), never used as the reference's inputs."""
+    _, _, C, D = (tensor(value) for value in data)
+    A, B = statement_products()
     matrix, elementwise = A @ B, A * A
     if close(C, elementwise) and close(D, matrix):
         return failed(SWAPPED())
@@ -245,37 +253,44 @@ DIST_CASES = ((5, 3), (4, 4), (1, 6))
 DIST_CRASHES = (Crash(RuntimeError, ("must match the size",), DIST_SHAPE_ERROR),)
 
 
-def probe_distances(distances: object) -> list[dict[str, object]]:
-    """For each case: P, Q, what ``distances(P, Q)`` returned and the torch calls it made."""
-    fn = expect_callable(distances, DIST_NOT_CALLABLE)
+def distance_inputs() -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """The ``(P, Q)`` of each case, the same for the probe and the judge."""
     generator = torch.Generator().manual_seed(5)
+    return [
+        (torch.randn(n, 2, generator=generator), torch.randn(m, 2, generator=generator))
+        for n, m in DIST_CASES
+    ]
 
-    def one(case: tuple[int, int]) -> dict[str, object]:
-        n, m = case
-        P, Q = torch.randn(n, 2, generator=generator), torch.randn(m, 2, generator=generator)
+
+def probe_distances(distances: object) -> list[dict[str, object]]:
+    """For each case: what ``distances(P, Q)`` returned and the torch calls it made."""
+    fn = expect_callable(distances, DIST_NOT_CALLABLE)
+
+    def one(case: tuple[torch.Tensor, torch.Tensor]) -> dict[str, object]:
+        P, Q = case
         got, calls = call_watched(fn, P.clone(), Q.clone(), name="distances", crashes=DIST_CRASHES)
         ran = sorted(calls.functions | calls.operators)
-        return {"P": P, "Q": Q, "got": as_data(got), "ran": ran, "count": len(calls.sequence)}
+        return {"got": as_data(got), "ran": ran, "count": len(calls.sequence)}
 
-    return probe_each(DIST_CASES, one)
+    return probe_each(distance_inputs(), one)
 
 
 def judge_distances(records: list[dict[str, object]]) -> Verdict:
     # Broadcasting runs the same operations whatever the number of points; a loop over
     # the points runs more of them for more points.
-    counts = [r["count"] for r in records if "early" not in r]
-    for record in map(settled, records):
+    cases = distance_inputs()
+    ran_cases = [(c, r) for c, r in zip(cases, records, strict=False) if "early" not in r]
+    counts = [r["count"] for _, r in ran_cases]
+    for (P, Q), record in paired(cases, records):
         ran: list[str] = record["ran"]  # type: ignore[assignment]
         if any(s in name for s in SHORTCUTS for name in ran):
             return failed(DIST_SHORTCUT())
         if len(set(counts)) > 1:
-            sizes = [
-                f"{len(r['P'])}×{len(r['Q'])}: {r['count']}" for r in records if "early" not in r
-            ]  # type: ignore[arg-type]
+            sizes = [f"{len(p)}×{len(q)}: {r['count']}" for (p, q), r in ran_cases]
             return failed(DIST_LOOP(counts=", ".join(sizes)))
-        P, Q, got = record["P"], record["Q"], tensor(record["got"])
-        n, m = len(P), len(Q)  # type: ignore[arg-type]
-        want = ((P[:, None, :] - Q[None, :, :]) ** 2).sum(dim=-1).sqrt()  # type: ignore[index]
+        got = tensor(record["got"])
+        n, m = len(P), len(Q)
+        want = ((P[:, None, :] - Q[None, :, :]) ** 2).sum(dim=-1).sqrt()
         shape = tuple(got.shape)
         if shape != (n, m):
             if n != m and shape == (m, n):
@@ -326,23 +341,24 @@ PHOTOS_WRONG = Message(
 PHOTO_CASES = ((4, 5, 6), (2, 7, 3))
 
 
-def probe_to_batch(to_batch: object) -> list[dict[str, object]]:
-    """For each case: the photos and what ``to_batch`` made of them."""
-    fn = expect_callable(to_batch, PHOTOS_NOT_CALLABLE)
+def photo_inputs() -> list[list[torch.Tensor]]:
+    """The photos of each case, the same for the probe and the judge."""
     generator = torch.Generator().manual_seed(6)
+    return [[torch.rand(h, w, 3, generator=generator) for _ in range(n)] for n, h, w in PHOTO_CASES]
 
-    def one(case: tuple[int, int, int]) -> dict[str, object]:
-        n, h, w = case
-        photos = [torch.rand(h, w, 3, generator=generator) for _ in range(n)]
-        got = call(fn, [p.clone() for p in photos], name="to_batch")
-        return {"photos": photos, "got": as_data(got)}
 
-    return probe_each(PHOTO_CASES, one)
+def probe_to_batch(to_batch: object) -> list[dict[str, object]]:
+    """For each case: what ``to_batch`` made of its photos."""
+    fn = expect_callable(to_batch, PHOTOS_NOT_CALLABLE)
+
+    def one(photos: list[torch.Tensor]) -> dict[str, object]:
+        return {"got": as_data(call(fn, [p.clone() for p in photos], name="to_batch"))}
+
+    return probe_each(photo_inputs(), one)
 
 
 def judge_to_batch(records: list[dict[str, object]]) -> Verdict:
-    for record in map(settled, records):
-        photos: list[torch.Tensor] = record["photos"]  # type: ignore[assignment]
+    for photos, record in paired(photo_inputs(), records):
         got = tensor(record["got"])
         n, (h, w, _) = len(photos), photos[0].shape
         want = torch.stack(photos).permute(0, 3, 1, 2)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sysconfig
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -257,6 +257,31 @@ def settled(record: dict[str, object]) -> dict[str, object]:
     return record
 
 
+def full_run(records: object, cases: int) -> list[dict[str, object]]:
+    """``records`` if a probe's ``probe_each`` over ``cases`` cases could have made them.
+
+    ``probe_each`` runs every case until one ends early, so anything but one record per case,
+    or fewer ending with an early one, is not a probe's: a judge that read only the records
+    sent would pass a hand-in on the cases it chose to send (none at all, say).
+    """
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise ValueError("the probe's records are not a list of records")
+    cut_short = 0 < len(records) < cases and isinstance(records[-1].get("early"), Early)
+    if len(records) != cases and not cut_short:
+        raise ValueError(f"{len(records)} records for {cases} cases")
+    return records
+
+
+def paired(cases: Sequence[Any], records: object) -> Iterator[tuple[Any, dict[str, object]]]:
+    """The judge's own ``cases`` beside the probe's records of them, each ``settled`` in turn.
+
+    The judge regenerates a case's inputs itself and never reads the ones a record may carry:
+    at grading the records come from the hand-in's process, which can send any inputs along
+    with outputs made to fit them."""
+    checked = full_run(records, len(cases))
+    return ((case, settled(record)) for case, record in zip(cases, checked, strict=False))
+
+
 def expect_callable(
     value: object, hint: Message = NOT_A_FUNCTION, **fmt: object
 ) -> Callable[..., Any]:
@@ -295,7 +320,9 @@ __all__ = [
     "expect_callable",
     "expect_module",
     "expect_tensor",
+    "full_run",
     "is_plain",
+    "paired",
     "probe_each",
     "settled",
     "type_name",
