@@ -36,15 +36,15 @@ def kills(events: str) -> int:
     return 0
 
 
-def new_kills(events: str, seen: Path | None = None) -> int:
-    """Kills since the last kernel looked, and remember the count (in ``SEEN``)."""
+def new_kills(events: str, seen: Path | None = None, *, remember: bool = True) -> int:
+    """Kills since the notice was last shown; with ``remember``, count them as shown now."""
     seen = SEEN if seen is None else seen
     now = kills(events)
     try:
         before = int(seen.read_text())
     except (OSError, ValueError):
         before = 0
-    if now != before:
+    if remember and now != before:
         try:
             seen.parent.mkdir(parents=True, exist_ok=True)
             seen.write_text(str(now))
@@ -53,22 +53,27 @@ def new_kills(events: str, seen: Path | None = None) -> int:
     return max(0, now - before) if now >= before else now
 
 
-def notice(lang: str | None = None) -> str | None:
+def notice(lang: str | None = None, *, remember: bool = True) -> str | None:
     """The sentence to show now, or None: only on the hub, only after a new kill."""
     events, limit = os.environ.get("NYUMON_MEMORY_EVENTS"), os.environ.get("NYUMON_MEMORY_LIMIT")
-    if not events or not limit or not limit.isdigit() or not new_kills(events):
+    if not events or not limit or not limit.isdigit():
+        return None
+    if not new_kills(events, remember=remember):
         return None
     gib = round(int(limit) / 2**30, 2)
     return f"{HIT('ja', gib=gib)}\n{HIT('en', gib=gib)}"
 
 
 def load_ipython_extension(ip) -> None:
-    text = notice()
-    if text is None:
+    # Counted as shown only when a cell runs: the kernel JupyterLab restarts at once after the
+    # kill may be shut down unused, and the student's next kernel must still say it.
+    if notice(remember=False) is None:
         return
 
     def tell(*_: object) -> None:
-        print(text)
         ip.events.unregister("pre_run_cell", tell)
+        text = notice()
+        if text is not None:
+            print(text)
 
     ip.events.register("pre_run_cell", tell)
