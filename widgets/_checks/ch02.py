@@ -15,6 +15,7 @@ from .learner import (
     call_watched,
     expect_callable,
     expect_tensor,
+    paired,
     probe_each,
     settled,
 )
@@ -84,23 +85,22 @@ def autograd_grad(x: torch.Tensor) -> torch.Tensor:
 
 
 def probe_grad_by_hand(grad_by_hand: object) -> list[dict[str, object]]:
-    """For each input: x, what ``grad_by_hand(x)`` returned, whether it ran autograd."""
+    """For each input: what ``grad_by_hand(x)`` returned, whether it ran autograd."""
     fn = expect_callable(grad_by_hand, NOT_A_FUNCTION, name="grad_by_hand")
 
     def one(x: torch.Tensor) -> dict[str, object]:
         got, calls = call_watched(fn, x.clone(), name="grad_by_hand")
-        return {"x": x, "got": as_data(got), "autograd": calls.used_autograd}
+        return {"got": as_data(got), "autograd": calls.used_autograd}
 
     return probe_each(hand_inputs(), one)
 
 
 def judge_grad_by_hand(records: list[dict[str, object]]) -> Verdict:
     count = 0
-    for record in map(settled, records):
+    for x, record in paired(hand_inputs(), records):
         if record["autograd"]:
             return failed(HAND_AUTOGRAD())
         got = expect_tensor(record["got"], NOT_A_TENSOR)
-        x: torch.Tensor = record["x"]  # type: ignore[assignment]
         want, u = autograd_grad(x), 2 * x + 1
         if got.shape != x.shape:
             return failed(HAND_SHAPE(got=tuple(got.shape), want=tuple(x.shape)))
@@ -245,12 +245,21 @@ def rounded(t: torch.Tensor) -> list[float]:
 STEP_CRASHES = (Crash(RuntimeError, ("leaf", "in-place"), STEP_IN_PLACE),)
 TARGET = torch.tensor([3.0, -1.0, 0.5])
 LR = 0.1
+W_START = (1.0, -2.0, 3.0)
+STEPS = 2  # a second step catches a .grad left over from the first
+
+
+def step_grad(w: torch.Tensor) -> torch.Tensor:
+    """The gradient the probe computes before a step, at ``w``, as autograd gives it."""
+    w = w.detach().clone().requires_grad_(True)
+    ((w - TARGET) ** 2).sum().backward()
+    return w.grad  # type: ignore[return-value]
 
 
 def probe_sgd_step(sgd_step: object) -> list[dict[str, object]]:
     """Two steps of ``sgd_step(w, lr)`` on one ``w``: w and its grad before and after each."""
     fn = expect_callable(sgd_step, NOT_A_FUNCTION, name="sgd_step")
-    w = torch.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    w = torch.tensor(W_START, requires_grad=True)
 
     def one(step: int) -> dict[str, object]:
         ((w - TARGET) ** 2).sum().backward()
@@ -269,7 +278,7 @@ def probe_sgd_step(sgd_step: object) -> list[dict[str, object]]:
         }
 
     records: list[dict[str, object]] = []
-    for step in range(2):  # a second step catches a .grad left over from the first
+    for step in range(STEPS):
         records.append(one(step))
         if "early" in records[-1] or not records[-1]["leaf"]:
             break  # a w that no longer takes a gradient cannot take a second step
@@ -277,20 +286,32 @@ def probe_sgd_step(sgd_step: object) -> list[dict[str, object]]:
 
 
 def judge_sgd_step(records: list[dict[str, object]]) -> Verdict:
+    """Each step from w as the judge knows it: the statement's start, then the w the
+    right step leads to (a step is only judged after the one before it was right, and so
+    with no gradient left over). The w and gradient a record sends are never read."""
+    if not all(isinstance(r, dict) for r in records) or not (
+        len(records) == STEPS
+        or (0 < len(records) < STEPS and ("early" in records[-1] or not records[-1]["leaf"]))
+    ):  # the probe stops early only after an early end or a w that lost its gradient
+        raise ValueError(f"{len(records)} steps recorded for {STEPS}")
+    before = torch.tensor(W_START)
     for record in records:
         early = record.get("early")
         if isinstance(early, Early):
             crashed = early.ending is Ending.CRASH and early.error.startswith("TypeError")
             if crashed and record["grad_gone"]:  # w.grad = None came before the update
                 return failed(STEP_RESET_FIRST())
-        if (verdict := judge_one_step(settled(record))) is not None:
+        grad = step_grad(before)
+        if (verdict := judge_one_step(settled(record), before, grad)) is not None:
             return verdict
+        before = before - LR * grad  # the judge's own w: the record's was only close to it
     return passed(STEP_OK())
 
 
-def judge_one_step(record: dict[str, object]) -> Verdict | None:
-    before, grad, after = record["before"], record["grad"], record["after"]
-    result, grad_after = record["result"], record["grad_after"]
+def judge_one_step(
+    record: dict[str, object], before: torch.Tensor, grad: torch.Tensor
+) -> Verdict | None:
+    after, result, grad_after = record["after"], record["result"], record["grad_after"]
     want = before - LR * grad  # type: ignore[operator]
     if torch.equal(after, before):  # type: ignore[arg-type]
         if isinstance(result, torch.Tensor) and close(result, want, **TOL):

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
 
+from .._data import sample
 from .._i18n import Message
 from .._validate import unwrap_number
 from .compare import close
-from .learner import as_data, call, expect_callable, probe_each, settled, type_name
+from .learner import as_data, call, expect_callable, paired, probe_each, type_name
 from .verdict import Early, Ending, Stopped, Verdict, exercise, failed, passed, stop
+
+MAX_ROWS = sample.TRAIN_PER_CLASS * 10  # the most sample_image_folder() writes
 
 # 1. A Dataset over a folder of images and labels.csv ----------------------------------
 
@@ -76,33 +78,41 @@ def read_rows(folder: Path) -> list[tuple[str, int]]:
         return [(row["file"], int(row["label"])) for row in csv.DictReader(fh)]
 
 
+def folder_indices(n: int) -> list[int]:
+    """The rows whose items are compared: both ends, the second and the middle one."""
+    return sorted({0, 1, n // 2, n - 1} & set(range(n)))
+
+
 def probe_digit_folder(dataset: object, folder: object) -> dict[str, object]:
-    """``len(dataset)`` and ``dataset[i]`` for a few rows of the folder's labels.csv."""
+    """How many rows the folder's labels.csv has, ``len(dataset)``, and ``dataset[i]`` for a
+    few of those rows."""
     if isinstance(dataset, type) or not hasattr(dataset, "__getitem__"):
         raise stop(NOT_A_DATASET)
     if not isinstance(folder, str | os.PathLike) or not (Path(folder) / "labels.csv").is_file():
         raise stop(NOT_THE_FOLDER, got=type_name(folder))
-    folder = Path(folder)
-    rows = read_rows(folder)
+    rows = len(read_rows(Path(folder)))
     kind = type(dataset)
     if not hasattr(kind, "__len__"):
         raise Stopped(Early(Ending.STUB))
     size = call(kind.__len__, dataset, name="__len__")
 
     def one(i: int) -> dict[str, object]:
-        return {"i": i, "item": as_data(call(kind.__getitem__, dataset, i, name="__getitem__"))}
+        return {"item": as_data(call(kind.__getitem__, dataset, i, name="__getitem__"))}
 
-    indices = sorted({0, 1, len(rows) // 2, len(rows) - 1})
-    return {"folder": str(folder), "size": as_data(size), "items": probe_each(indices, one)}
+    return {"rows": rows, "size": as_data(size), "items": probe_each(folder_indices(rows), one)}
 
 
 def judge_digit_folder(data: dict) -> Verdict:
-    folder = Path(data["folder"])
-    rows, size = read_rows(folder), data["size"]
-    if size != len(rows):
-        return failed(LEN_WRONG(got=size, want=len(rows)))
-    for record in map(settled, data["items"]):
-        i, item = record["i"], record["item"]
+    """The items against the digits sample_image_folder() writes, rebuilt here from the
+    course's sample: the judge opens no file whose path a record names."""
+    n, size = data["rows"], data["size"]
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_ROWS:
+        raise ValueError(f"{n!r} rows")
+    if size != n:
+        return failed(LEN_WRONG(got=size, want=n))
+    images, labels = sample.sample_arrays()[True]
+    for i, record in paired(folder_indices(n), data["items"]):
+        item = record["item"]
         if not isinstance(item, tuple) or len(item) != 2:
             return failed(NOT_A_PAIR(got=type_name(item)))
         image, label = item
@@ -112,8 +122,7 @@ def judge_digit_folder(data: dict) -> Verdict:
             return failed(IMAGE_UINT8(dtype=image.dtype))
         if tuple(image.shape) != (1, 28, 28):
             return failed(IMAGE_SHAPE(shape=tuple(image.shape)))
-        with Image.open(folder / rows[i][0]) as picture:
-            want = torch.from_numpy(np.array(picture, dtype=np.float32) / 255).unsqueeze(0)
+        want = torch.from_numpy(images[i].astype(np.float32) / 255).unsqueeze(0)
         top = float(image.detach().max()) if image.is_floating_point() else 0.0
         if top > 1.5 and close(image / 255, want, atol=1e-6):
             return failed(IMAGE_NOT_SCALED(top=top))
@@ -122,9 +131,9 @@ def judge_digit_folder(data: dict) -> Verdict:
         if not close(image, want, atol=1e-6):
             return failed(IMAGE_WRONG(i=i))
         label = unwrap_number(label)
-        if isinstance(label, bool) or not isinstance(label, int) or label != rows[i][1]:
-            return failed(LABEL_WRONG(i=i, got=label, want=rows[i][1]))
-    return passed(FOLDER_OK(n=len(rows)))
+        if isinstance(label, bool) or not isinstance(label, int) or label != int(labels[i]):
+            return failed(LABEL_WRONG(i=i, got=label, want=int(labels[i])))
+    return passed(FOLDER_OK(n=n))
 
 
 @exercise(FOLDER_TITLE, probe=probe_digit_folder, judge=judge_digit_folder)
@@ -161,12 +170,12 @@ ONE_HOT_VALUES = Message(
 def probe_one_hot(to_one_hot: object) -> list[dict[str, object]]:
     """What ``to_one_hot(y)`` returns for every digit y."""
     fn = expect_callable(to_one_hot, ONE_HOT_NOT_CALLABLE)
-    return probe_each(range(10), lambda y: {"y": y, "got": as_data(call(fn, y, name="to_one_hot"))})
+    return probe_each(range(10), lambda y: {"got": as_data(call(fn, y, name="to_one_hot"))})
 
 
 def judge_one_hot(records: list[dict[str, object]]) -> Verdict:
-    for record in map(settled, records):
-        y, got = record["y"], record["got"]
+    for y, record in paired(range(10), records):
+        got = record["got"]
         if not isinstance(got, torch.Tensor):
             return failed(ONE_HOT_NOT_TENSOR(y=y, got=type_name(got)))
         if tuple(got.shape) != (10,):

@@ -11,10 +11,22 @@ honest record still gets ✓.
 from __future__ import annotations
 
 import copy
+import csv
 
+import numpy as np
 import torch
+from PIL import Image
 
-from widgets import check_distances, check_products, check_to_batch
+from widgets import (
+    check_digit_folder,
+    check_distances,
+    check_grad_by_hand,
+    check_one_hot,
+    check_products,
+    check_sgd_step,
+    check_to_batch,
+    sample_image_folder,
+)
 from widgets._checks import grading
 from widgets._checks.verdict import OK
 
@@ -73,3 +85,81 @@ def test_to_batch_is_judged_on_the_judges_own_photos():
         n, _, h, w = case["got"].shape
         case |= {"photos": [torch.zeros(h, w, 3)] * n, "got": torch.zeros(n, 3, h, w)}
     assert judged(check_to_batch, record) != OK
+
+
+# ch02 ------------------------------------------------------------------------------
+
+
+def grad_by_hand(x):
+    return 6 * (2 * x + 1) ** 2
+
+
+def sgd_step(w, lr):
+    with torch.no_grad():
+        w -= lr * w.grad
+    w.grad = None
+
+
+def test_grad_by_hand_is_judged_on_the_judges_own_inputs():
+    record = forged(honest(check_grad_by_hand, grad_by_hand))
+    for case in record["data"]:
+        x = torch.ones_like(case["got"])
+        case |= {"x": x, "got": grad_by_hand(x)}
+    assert judged(check_grad_by_hand, record) != OK
+
+
+def test_sgd_steps_are_judged_from_the_statements_start():
+    record = forged(honest(check_sgd_step, sgd_step))
+    w = torch.zeros(3)  # another start, with the steps that are right from it
+    for case in record["data"]:
+        grad = 2 * (w - torch.tensor([3.0, -1.0, 0.5]))
+        case |= {"before": w.clone(), "grad": grad, "after": w - 0.1 * grad}
+        w = w - 0.1 * grad
+    assert judged(check_sgd_step, record) != OK
+
+
+# ch03 ------------------------------------------------------------------------------
+
+
+class DigitFolder(torch.utils.data.Dataset):
+    def __init__(self, folder):
+        with open(folder / "labels.csv", newline="") as fh:
+            self.rows = list(csv.DictReader(fh))
+        self.folder = folder
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, idx):
+        row = self.rows[idx]
+        pixels = np.array(Image.open(self.folder / row["file"]), dtype=np.float32) / 255
+        return torch.from_numpy(pixels).unsqueeze(0), int(row["label"])
+
+
+def test_digit_folder_is_judged_on_the_course_digits_not_a_folder_it_names(tmp_path):
+    folder = sample_image_folder(n=6, root=tmp_path / "real")
+    record = forged(honest(check_digit_folder, DigitFolder(folder), folder))
+    fake = tmp_path / "fake"  # a folder of blank images, all labelled 0, with items to match
+    fake.mkdir()
+    (fake / "labels.csv").write_text("file,label\n" + "".join(f"{i}.png,0\n" for i in range(6)))
+    for i in range(6):
+        Image.fromarray(np.zeros((28, 28), np.uint8)).save(fake / f"{i}.png")
+    record["data"]["folder"] = str(fake)
+    for case in record["data"]["items"]:
+        case["item"] = (torch.zeros(1, 28, 28), 0)
+    assert judged(check_digit_folder, record) != OK
+
+
+def test_digit_folder_refuses_a_row_count_no_folder_can_have(tmp_path):
+    folder = sample_image_folder(n=6, root=tmp_path)
+    for rows in (0, -1, 10**9, 6.0, True, "6"):
+        record = forged(honest(check_digit_folder, DigitFolder(folder), folder))
+        record["data"] |= {"rows": rows, "size": rows}
+        assert judged(check_digit_folder, record) != OK, rows
+
+
+def test_one_hot_is_judged_on_every_digit():
+    record = forged(honest(check_one_hot, lambda y: torch.eye(10)[y]))
+    for case in record["data"]:  # "every label is 0", with the vector right for 0
+        case |= {"y": 0, "got": torch.eye(10)[0]}
+    assert judged(check_one_hot, record) != OK
