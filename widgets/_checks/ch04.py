@@ -18,8 +18,8 @@ from .learner import (
     expect_callable,
     expect_module,
     expect_tensor,
+    paired,
     probe_each,
-    settled,
     type_name,
 )
 from .verdict import Verdict, exercise, failed, passed
@@ -224,26 +224,31 @@ DROP_OK = Message(
 DROP_RUNS = tuple((p, training) for p in (0.2, 0.5) for training in (False, True, True))
 
 
+def dropout_input() -> torch.Tensor:
+    return torch.rand(200, 500, generator=torch.Generator().manual_seed(4)) + 0.5
+
+
 def probe_dropout(my_dropout: object) -> dict[str, object]:
     """``my_dropout(x, p, training)`` for p = 0.2 and 0.5: once evaluating, twice training."""
     fn = expect_callable(my_dropout, DROP_NOT_CALLABLE)
-    x = torch.rand(200, 500, generator=torch.Generator().manual_seed(4)) + 0.5
+    x = dropout_input()
 
     def one(run: tuple[float, bool]) -> dict[str, object]:
         p, training = run
         got, calls = call_watched(fn, x.clone(), p, training, name="my_dropout")
-        return {"p": p, "got": as_data(got), "ran": sorted(calls.functions | calls.operators)}
+        return {"got": as_data(got), "ran": sorted(calls.functions | calls.operators)}
 
     # The learner's random numbers are seeded (the same share zeroed on every run) and
     # their random state is left as it was.
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(4)
-        return {"x": x, "runs": probe_each(DROP_RUNS, one)}
+        return {"runs": probe_each(DROP_RUNS, one)}
 
 
 def judge_dropout(data: dict) -> Verdict:
-    x, outputs, verdict = data["x"], [], failed(DROP_NOTHING())
-    for record in map(settled, data["runs"]):
+    """Each run against the judge's own x and p (DROP_RUNS' order: three runs per p)."""
+    x, outputs, verdict = dropout_input(), [], failed(DROP_NOTHING())
+    for (p, _), record in paired(DROP_RUNS, data["runs"]):
         if any("dropout" in name for name in record["ran"]):
             return failed(DROP_SHORTCUT())
         got = expect_tensor(record["got"])
@@ -251,7 +256,7 @@ def judge_dropout(data: dict) -> Verdict:
             return failed(DROP_SHAPE(got=tuple(got.shape), want=tuple(x.shape)))
         outputs.append(got.float())
         if len(outputs) == 3:
-            verdict = judge_dropout_rate(x, record["p"], *outputs)
+            verdict = judge_dropout_rate(x, p, *outputs)
             if not verdict:
                 return verdict
             outputs = []
@@ -409,7 +414,6 @@ def probe_conv_pool_shape(conv_pool_shape: object) -> list[dict[str, object]]:
     def one(args: tuple[int, ...]) -> dict[str, object]:
         got, calls = call_watched(fn, *args, name="conv_pool_shape")
         return {
-            "args": args,
             "got": as_data(got),
             "conv": calls.used_convolution,
             "ran": sorted(calls.functions | calls.operators),
@@ -419,10 +423,11 @@ def probe_conv_pool_shape(conv_pool_shape: object) -> list[dict[str, object]]:
 
 
 def judge_conv_pool_shape(records: list[dict[str, object]]) -> Verdict:
-    for record in map(settled, records):
+    settings = conv_pool_settings(40)
+    for args, record in paired(settings, records):
         if record["conv"] or any("pool" in name for name in record["ran"]):  # type: ignore[attr-defined]
             return failed(SHAPE_RUNS_LAYERS())
-        args, got = record["args"], record["got"]
+        got = record["got"]
         shown = ", ".join(map(str, args))  # type: ignore[call-overload]
         pair = tuple(got) if isinstance(got, tuple | list | torch.Size) else None
         if pair is None or len(pair) != 2 or not all(type(v) is int for v in pair):
@@ -437,7 +442,7 @@ def judge_conv_pool_shape(records: list[dict[str, object]]) -> Verdict:
                 break
         conv = conv_pool_formula(args, pool=False)  # type: ignore[arg-type]
         return failed(message(args=shown, got=pair, want=want, conv=conv))
-    return passed(SHAPE_OK(n=len(records)))
+    return passed(SHAPE_OK(n=len(settings)))
 
 
 @exercise(SHAPE_TITLE, probe=probe_conv_pool_shape, judge=judge_conv_pool_shape)

@@ -18,8 +18,10 @@ import torch
 from PIL import Image
 
 from widgets import (
+    check_conv_pool_shape,
     check_digit_folder,
     check_distances,
+    check_dropout,
     check_grad_by_hand,
     check_one_hot,
     check_products,
@@ -163,3 +165,37 @@ def test_one_hot_is_judged_on_every_digit():
     for case in record["data"]:  # "every label is 0", with the vector right for 0
         case |= {"y": 0, "got": torch.eye(10)[0]}
     assert judged(check_one_hot, record) != OK
+
+
+# ch04 ------------------------------------------------------------------------------
+
+
+def dropout_by_hand(x, p, training):
+    if not training:
+        return x
+    return x * (torch.rand_like(x) > p) / (1 - p)
+
+
+def conv_pool_by_formula(h, w, kernel_size, stride, padding, dilation, pool):
+    def side(n):
+        return ((n + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1) // pool
+
+    return side(h), side(w)
+
+
+def test_dropout_is_judged_on_the_judges_own_x_and_p():
+    record = forged(honest(check_dropout, dropout_by_hand))
+    x = torch.ones(200, 500)  # another x, with outputs that are right dropout of it
+    record["data"]["x"] = x
+    torch.manual_seed(0)
+    runs = [(p, training) for p in (0.2, 0.5) for training in (False, True, True)]
+    for case, (p, training) in zip(record["data"]["runs"], runs, strict=True):
+        case |= {"p": p, "got": dropout_by_hand(x, p, training)}
+    assert judged(check_dropout, record) != OK
+
+
+def test_conv_pool_shapes_are_judged_on_the_judges_own_settings():
+    record = forged(honest(check_conv_pool_shape, conv_pool_by_formula))
+    for case in record["data"]:  # one easy setting sent for every case, with its shape
+        case |= {"args": (4, 4, 1, 1, 0, 1, 2), "got": (2, 2)}
+    assert judged(check_conv_pool_shape, record) != OK
