@@ -19,6 +19,8 @@ from .learner import (
     call,
     expect_callable,
     expect_tensor,
+    full_run,
+    paired,
     probe_each,
     settled,
     type_name,
@@ -114,16 +116,15 @@ class WatchedMSE(nn.MSELoss):
 
 
 def probe_train_step(train_step: object) -> list[dict[str, object]]:
-    """Three calls of ``train_step`` on one model: its parameters before and after each."""
+    """Three calls of ``train_step`` on one model: its parameters after each."""
     fn = expect_callable(train_step, STEP_NOT_CALLABLE)
     model, X, y = step_problem()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
 
     def one(_: int) -> dict[str, object]:
-        before, loss_fn = params(model), WatchedMSE()
+        loss_fn = WatchedMSE()
         got = call(fn, model, X, y, loss_fn, optimizer, name="train_step", returns_nothing=True)
         return {
-            "before": before,
             "after": params(model),
             "got": as_data(got),
             "swapped": loss_fn.swapped,
@@ -136,9 +137,10 @@ def judge_train_step(records: list[dict[str, object]]) -> Verdict:
     ours, X, y = step_problem()
     ours_opt = torch.optim.SGD(ours.parameters(), lr=0.1)
     losses = []
-    for call_number, record in enumerate(map(settled, records)):
+    for call_number, record in paired(range(STEP_CALLS), records):
+        before = params(ours)  # the judge's own model: right until this call (else judged)
         want = reference_step(ours, X, y, nn.MSELoss(), ours_opt)
-        before, after, got = record["before"], record["after"], record["got"]
+        after, got = record["after"], record["got"]
         if torch.equal(before, after):  # type: ignore[arg-type]
             return failed(STEP_NO_UPDATE())
         if not close(after, params(ours), atol=1e-6):
@@ -187,19 +189,35 @@ LOGITS_WRONG = Message(
     ja="値が交差エントロピー {want:.4f} と違います（{got:.4f}）。多クラス分類の logits と long のラベルには nn.CrossEntropyLoss() を使います。",
     en="The value {got:.4f} is not the cross-entropy {want:.4f}. For multi-class logits and long labels use nn.CrossEntropyLoss().",
 )
+LOGITS_CHANGED = Message(
+    ja="logits か labels が演習の値から変わっています。この 2 行はそのままにして、loss だけを書き換えましょう。",
+    en="logits or labels differ from the exercise's values. Leave those two lines as they are and change only loss.",
+)
 LOGITS_OK = Message(
     ja="交差エントロピーは {value:.4f} です。", en="The cross-entropy is {value:.4f}."
 )
 
 
+# The exercise's logits and labels (its first two lines): the loss is judged on these, so
+# that at grading the hand-in's process cannot choose the numbers it is judged on.
+STATEMENT_LOGITS = ((1.5, -0.3, 0.2), (0.1, 2.2, -1.0), (-0.5, 0.3, 0.9), (2.0, 1.9, -0.2))
+STATEMENT_LABELS = (0.0, 1.0, 2.0, 1.0)
+
+
 def judge_logits_loss(data: tuple) -> Verdict:
-    logits, labels, loss = data
-    logits, labels = expect_tensor(logits), expect_tensor(labels)
+    sent_logits, sent_labels, loss = data
+    sent = expect_tensor(sent_logits), expect_tensor(sent_labels)
+    logits, labels = torch.tensor(STATEMENT_LOGITS), torch.tensor(STATEMENT_LABELS)
+    if not all(
+        s.shape == t.shape and not s.is_complex() and torch.equal(s.detach().double(), t.double())
+        for s, t in zip(sent, (logits, labels), strict=True)
+    ):
+        return failed(LOGITS_CHANGED())
     if isinstance(loss, Real) and not isinstance(loss, bool):  # loss.item() is right too
         loss = torch.tensor(float(loss))
     if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
         return failed(LOGITS_NOT_TENSOR(got=type_name(loss)))
-    logits, labels = logits.detach(), labels.detach().long()
+    labels = labels.long()
     got = loss.detach().reshape(())
     want = F.cross_entropy(logits, labels)
     if close(got, want, atol=1e-5):
@@ -340,7 +358,7 @@ def probe_accuracy(accuracy: object) -> list[dict[str, object]]:
     def one(case: tuple[torch.Tensor, torch.Tensor]) -> dict[str, object]:
         logits, labels = case
         got = call(fn, logits.clone(), labels.clone(), name="accuracy", crashes=ACC_CRASHES)
-        return {"logits": logits, "labels": labels, "got": as_data(got)}
+        return {"got": as_data(got)}
 
     return probe_each(accuracy_cases(), one)
 
@@ -351,7 +369,8 @@ def judge_accuracy(records: list[dict[str, object]]) -> Verdict:
     early (a crash) counts after the values before it."""
     values: list[Value] = []
     tensor_returned = False
-    for record in records:
+    cases = accuracy_cases()  # the judge's own batches, never the ones a record may carry
+    for (logits, labels), record in zip(cases, full_run(records, len(cases)), strict=False):
         if "early" in record:
             if (verdict := accuracy_hint(values)) is not None:
                 return verdict
@@ -360,13 +379,13 @@ def judge_accuracy(records: list[dict[str, object]]) -> Verdict:
         number = unwrap_number(got)
         if isinstance(number, bool) or not isinstance(number, Real):
             return failed(ACC_NOT_NUMBER(got=type_name(got)))
-        values.append((float(number), record["logits"], record["labels"]))  # type: ignore[arg-type]
+        values.append((float(number), logits, labels))
         tensor_returned = tensor_returned or isinstance(got, torch.Tensor)
     if (verdict := accuracy_hint(values)) is not None:
         return verdict
     if tensor_returned:
         return failed(ACC_TENSOR())
-    return passed(ACC_OK(n=len(records)))
+    return passed(ACC_OK(n=len(cases)))
 
 
 @exercise(ACC_TITLE, probe=probe_accuracy, judge=judge_accuracy)

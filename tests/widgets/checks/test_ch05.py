@@ -57,8 +57,8 @@ def test_train_step():
 
 
 def test_logits_loss():
-    logits = torch.tensor([[1.5, -0.3, 0.2], [0.1, 2.2, -1.0], [-0.5, 0.3, 0.9]])
-    labels = torch.tensor([0.0, 1.0, 2.0])
+    logits = torch.tensor([[1.5, -0.3, 0.2], [0.1, 2.2, -1.0], [-0.5, 0.3, 0.9], [2.0, 1.9, -0.2]])
+    labels = torch.tensor([0.0, 1.0, 2.0, 1.0])
     assert check_logits_loss(logits, labels, nn.CrossEntropyLoss()(logits, labels.long()))
     # log_softmax twice is only redundant: it gives the same value, so it passes
     twice = F.cross_entropy(F.log_softmax(logits, dim=1), labels.long())
@@ -73,6 +73,21 @@ def test_logits_loss():
         verdict = check_logits_loss(logits, labels, answer)
         assert verdict.status == "wrong" and hint in verdict.hint, (hint, verdict)
     assert check_logits_loss(logits, labels, None).status == "todo"
+    assert check_logits_loss(logits, labels.long(), F.cross_entropy(logits, labels.long()))
+
+
+def test_logits_loss_is_judged_on_the_exercises_numbers():
+    """Other logits or labels, even with their right loss, are not the exercise's answer."""
+    logits = torch.tensor([[1.5, -0.3, 0.2], [0.1, 2.2, -1.0], [-0.5, 0.3, 0.9], [2.0, 1.9, -0.2]])
+    labels = torch.tensor([0.0, 1.0, 2.0, 1.0])
+    for other_logits, other_labels in (
+        (logits[:3], labels[:3]),
+        (torch.zeros(4, 3), labels),
+        (logits, torch.tensor([1.0, 1.0, 1.0, 1.0])),
+    ):
+        loss = F.cross_entropy(other_logits, other_labels.long())
+        verdict = check_logits_loss(other_logits, other_labels, loss)
+        assert verdict.status == "wrong" and "Leave those two lines" in verdict.hint, verdict
 
 
 def test_accuracy():

@@ -18,6 +18,7 @@ import torch
 from PIL import Image
 
 from widgets import (
+    check_accuracy,
     check_conv_pool_shape,
     check_digit_folder,
     check_distances,
@@ -27,6 +28,7 @@ from widgets import (
     check_products,
     check_sgd_step,
     check_to_batch,
+    check_train_step,
     sample_image_folder,
 )
 from widgets._checks import grading
@@ -199,3 +201,32 @@ def test_conv_pool_shapes_are_judged_on_the_judges_own_settings():
     for case in record["data"]:  # one easy setting sent for every case, with its shape
         case |= {"args": (4, 4, 1, 1, 0, 1, 2), "got": (2, 2)}
     assert judged(check_conv_pool_shape, record) != OK
+
+
+# ch05 ------------------------------------------------------------------------------
+
+
+def step_without_zero_grad(model, X, y, loss_fn, optimizer):
+    loss = loss_fn(model(X), y)
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
+def test_train_step_needs_every_call():
+    """A step that forgets zero_grad() is only seen on the second call: a record of the
+    first call alone must not pass."""
+    record = grading.record_of(check_train_step, step_without_zero_grad)
+    assert judged(check_train_step, record) != OK
+    record["data"] = record["data"][:1]
+    assert judged(check_train_step, record) != OK
+
+
+def test_accuracy_is_judged_on_the_judges_own_batches():
+    record = forged(
+        honest(check_accuracy, lambda lg, lb: (lg.argmax(dim=1) == lb).float().mean().item())
+    )
+    for case in record["data"]:  # "every batch was all right", with labels made to fit
+        logits = torch.eye(3)
+        case |= {"logits": logits, "labels": torch.arange(3), "got": 1.0}
+    assert judged(check_accuracy, record) != OK
