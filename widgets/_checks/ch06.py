@@ -185,23 +185,25 @@ def probe_mynet(model: object) -> dict[str, object]:
     model = expect_module(model, MYNET_NOT_MODULE)
     lazy = any(isinstance(m, nn.LazyLinear) for m in model.modules())
     mine, stub_of = copy.deepcopy(model), forward_of(model)
-    x = torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(1))
+    x = mynet_input()
     out, functions = run_mynet(mine, x, stub_of)
     if not isinstance(out, torch.Tensor):
         return {"lazy": lazy, "shape": None}
     kinds = (nn.Conv2d, nn.BatchNorm2d, nn.Linear)
     counts = {k.__name__: sum(isinstance(m, k) for m in mine.modules()) for k in kinds}
     got, _ = run_mynet(set_by_shape(mine), x, stub_of)
-    with torch.no_grad():
-        want = set_by_shape(reference_mynet()).eval()(x)
     return {
         "lazy": lazy,
         "shape": tuple(out.shape),
         "counts": counts,
         "order": tuple(layer_kinds(functions)),
         "parameters": count_parameters(mine),
-        "difference": max_error(got, want),
-    }
+        "by_shape": as_data(got),  # with every parameter set from its shape, as the judge's
+    }  # reference is: the judge compares the two
+
+
+def mynet_input() -> torch.Tensor:
+    return torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(1))
 
 
 def where(index: int) -> str:
@@ -265,8 +267,13 @@ def judge_mynet(probe: dict[str, object]) -> Verdict:
         return verdict
     if probe["parameters"] != (want := count_parameters(reference)):
         return failed(MYNET_COUNT(got=probe["parameters"], want=want))
-    if probe["difference"] > 1e-4:  # type: ignore[operator]
-        return failed(MYNET_VALUES(error=probe["difference"]))
+    got = expect_tensor(probe["by_shape"])
+    with torch.no_grad():  # the reference runs here, in the judge, never in the probe
+        want = set_by_shape(reference).eval()(mynet_input())
+    if got.shape != want.shape or not bool(torch.isfinite(got).all()):
+        return failed(MYNET_VALUES(error=float("inf")))
+    if (difference := max_error(got, want)) > 1e-4:
+        return failed(MYNET_VALUES(error=difference))
     return passed(MYNET_OK(n=probe["parameters"]))
 
 
@@ -302,6 +309,14 @@ PROBS_NO_EVAL = Message(
     en="The probabilities differ from those of evaluation mode. Call model.eval() before predicting "
     "(BatchNorm then uses its stored mean and variance, not the batch's).",
 )
+PROBS_OTHER_MODEL = Message(
+    ja="model が演習のモデル（Conv2d → BatchNorm → ReLU → Flatten → Linear）ではなくなっています。model を作るセルを実行し直しましょう。",
+    en="model is no longer the exercise's model (Conv2d → BatchNorm → ReLU → Flatten → Linear). Run the cell that builds model again.",
+)
+PROBS_OTHER_IMAGES = Message(
+    ja="images の形が {got} です。演習の images（形 (8, 1, 28, 28)）のまま渡しましょう。images を作るセルを実行し直すと戻ります。",
+    en="images has the shape {got}. Pass the exercise's images, of shape (8, 1, 28, 28); running the cell that makes images restores them.",
+)
 PROBS_OK = Message(
     ja="{n} 枚の確率が合っています。1 枚目の予測は {pred}（{prob:.1%}）です。",
     en="The probabilities of all {n} images match. Image 0 is predicted as {pred} ({prob:.1%}).",
@@ -323,46 +338,66 @@ PROBS_WRONG = Message(
 )
 
 
+def exercise_model() -> nn.Module:
+    """The small model of exercises 2 and 3, as their statement builds it (weights aside)."""
+    return nn.Sequential(
+        nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 26 * 26, 10)
+    )
+
+
+def state_of(model: nn.Module) -> dict[str, torch.Tensor]:
+    return {key: value.detach().clone() for key, value in model.state_dict().items()}
+
+
+def shapes_of(state: dict[str, torch.Tensor]) -> dict[str, tuple[int, ...]]:
+    return {key: tuple(value.shape) for key, value in state.items()}
+
+
 def probe_probabilities(model: object, images: object, probs: object) -> dict[str, object]:
-    """The learner's ``probs`` beside what each way of computing them gives."""
+    """The learner's ``probs``, the weights and statistics of ``model`` and the ``images``.
+
+    The judge rebuilds the exercise's model from these weights and computes each way of
+    getting the probabilities itself."""
     got = expect_tensor(probs, PROBS_NOT_TENSOR)
     model = expect_module(model)
-    with torch.no_grad():
-        logits = copy.deepcopy(model).eval()(images)
-        train_mode = torch.softmax(copy.deepcopy(model).train()(images), dim=1)
-    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
-    batches = sum(int(getattr(m, "num_batches_tracked", 0) or 0) for m in norms)
-    return {
-        "got": got.detach().to(logits.device, logits.dtype).clone(),
-        "right": logits.softmax(dim=1),  # over the classes, in eval mode
-        "train_mode": train_mode,  # batch statistics instead of the stored ones
-        "over_images": logits.softmax(dim=0),
-        "batches": batches,  # forward passes BatchNorm counted in training mode
-    }
-
-
-def row(values: torch.Tensor) -> str:
-    return "[" + ", ".join(f"{v:.3f}" for v in values[:4].tolist()) + ", …]"
+    state = state_of(model)
+    if shapes_of(state) != shapes_of(exercise_model().state_dict()):
+        raise stop(PROBS_OTHER_MODEL)
+    images = expect_tensor(images)
+    if images.ndim != 4 or tuple(images.shape[1:]) != (1, 28, 28) or len(images) == 0:
+        raise stop(PROBS_OTHER_IMAGES, got=tuple(images.shape))
+    return {"got": got.detach().clone(), "state": state, "images": images.detach().float()}
 
 
 def judge_probabilities(probe: dict[str, object]) -> Verdict:
-    got, want = probe["got"], probe["right"]
-    assert isinstance(got, torch.Tensor) and isinstance(want, torch.Tensor)
+    model, images = exercise_model(), expect_tensor(probe["images"])
+    model.load_state_dict(probe["state"])  # type: ignore[arg-type]  # strict: else unreadable
+    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    batches = sum(int(m.num_batches_tracked or 0) for m in norms)  # type: ignore[arg-type]
+    with torch.no_grad():
+        logits = copy.deepcopy(model).eval()(images)
+        train_mode = torch.softmax(copy.deepcopy(model).train()(images), dim=1)
+    got = expect_tensor(probe["got"]).to(logits.dtype)
+    want = logits.softmax(dim=1)  # over the classes, in eval mode
     if got.shape != want.shape:
         return failed(PROBS_SHAPE(got=tuple(got.shape), want=tuple(want.shape)))
-    if close(got, probe["train_mode"], atol=1e-5) and not close(got, want, atol=1e-5):
+    if close(got, train_mode, atol=1e-5) and not close(got, want, atol=1e-5):
         return failed(PROBS_NO_EVAL())
-    if probe["batches"]:
-        return failed(PROBS_STATS_CHANGED(batches=probe["batches"]))
+    if batches:  # forward passes BatchNorm counted in training mode
+        return failed(PROBS_STATS_CHANGED(batches=batches))
     if close(got, want, atol=1e-5):
         best, pred = want[0].max(dim=0)
         return passed(PROBS_OK(n=len(want), pred=pred.item(), prob=best.item()))
-    if close(got, probe["over_images"], atol=1e-5):
+    if close(got, logits.softmax(dim=0), atol=1e-5):
         return failed(PROBS_WRONG_DIM())
     if not close(got.sum(dim=1), torch.ones(len(got)), atol=1e-3):
         return failed(PROBS_NO_SOFTMAX(total=got[0].sum().item()))
     error = max_error(got, want)
     return failed(PROBS_WRONG(error=error, got=row(got[0]), want=row(want[0])))
+
+
+def row(values: torch.Tensor) -> str:
+    return "[" + ", ".join(f"{v:.3f}" for v in values[:4].tolist()) + ", …]"
 
 
 @exercise(PROBS_TITLE, probe=probe_probabilities, judge=judge_probabilities)
@@ -434,24 +469,18 @@ KEYS = ("model", "optimizer", "epoch")
 
 
 def probe_checkpoint(path: object, model: object) -> dict[str, object]:
-    """What the file at ``path`` holds, and whether its ``'model'`` loads into ``model``."""
+    """What the file at ``path`` holds (the judge loads its ``'model'`` into the exercise's
+    model itself)."""
     if not isinstance(path, str | os.PathLike):
         raise stop(CKPT_NOT_A_PATH, got=type_name(path))
     if not Path(path).is_file():  # the untouched stub saves nothing
         raise Stopped(Early(Ending.STUB, message=CKPT_NO_FILE, fmt={"path": str(path)}))
-    model = expect_module(model)
+    expect_module(model)
     try:
         checkpoint = torch.load(path, weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, AttributeError) as error:
         return {"unpickled": error_text(error, 120)}
-    shapes = {key: tuple(value.shape) for key, value in model.state_dict().items()}
-    loads = ""
-    if isinstance(checkpoint, dict) and "model" in checkpoint:
-        try:
-            copy.deepcopy(model).load_state_dict(checkpoint["model"])
-        except (RuntimeError, TypeError, AttributeError) as error:
-            loads = error_text(error)
-    return {"unpickled": "", "saved": as_data(checkpoint), "shapes": shapes, "loads": loads}
+    return {"unpickled": "", "saved": as_data(checkpoint)}
 
 
 def state_dict_verdict(saved: object, want: dict[str, tuple[int, ...]]) -> Verdict | None:
@@ -484,11 +513,13 @@ def judge_checkpoint(probe: dict[str, object]) -> Verdict:
     optimizer = checkpoint["optimizer"]
     if not isinstance(optimizer, dict) or not {"state", "param_groups"} <= optimizer.keys():
         return failed(CKPT_OPTIMIZER())
-    shapes: dict[str, tuple[int, ...]] = probe["shapes"]  # type: ignore[assignment]
-    if (verdict := state_dict_verdict(checkpoint["model"], shapes)) is not None:
+    model = exercise_model()  # the judge's own: the one the file must load into
+    if (verdict := state_dict_verdict(checkpoint["model"], shapes_of(state_of(model)))) is not None:
         return verdict
-    if probe["loads"]:
-        return failed(CKPT_MODEL(error=probe["loads"]))
+    try:
+        model.load_state_dict(checkpoint["model"])
+    except (RuntimeError, TypeError, AttributeError, ValueError) as error:
+        return failed(CKPT_MODEL(error=error_text(error)))
     epoch = unwrap_number(checkpoint["epoch"])
     if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
         return failed(CKPT_EPOCH(got=epoch))

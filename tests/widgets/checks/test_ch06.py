@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from tests.corpus.ch06 import MynetStages, mynet, relu_before_batchnorm
-from widgets import check_mynet
+from widgets import check_mynet, check_probabilities
 from widgets._checks.ch06 import (
     MYNET_ORDER_WANT,
     layer_kinds,
@@ -61,3 +61,15 @@ def test_a_lazy_layer_is_seen_before_the_check_runs_the_network():
     lazy = mynet(replace={29: nn.LazyLinear(512)})
     probe = probe_mynet(lazy)
     assert probe["lazy"] and isinstance(lazy[29], nn.LazyLinear)  # the learner's copy untouched
+
+
+def test_probabilities_of_another_model_or_other_images_say_so():
+    from tests.corpus.ch06 import IMAGES, small_model
+
+    other = nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, 10)).eval()
+    verdict = check_probabilities(other, IMAGES, torch.softmax(other(IMAGES), dim=1))
+    assert not verdict and "Run the cell that builds model again" in verdict.hint, verdict
+    model = small_model().eval()
+    flat = IMAGES.reshape(8, 28 * 28)
+    verdict = check_probabilities(model, flat, torch.full((8, 10), 0.1))
+    assert not verdict and "(8, 784)" in verdict.hint, verdict

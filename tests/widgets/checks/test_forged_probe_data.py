@@ -19,12 +19,15 @@ from PIL import Image
 
 from widgets import (
     check_accuracy,
+    check_checkpoint,
     check_conv_pool_shape,
     check_digit_folder,
     check_distances,
     check_dropout,
     check_grad_by_hand,
+    check_mynet,
     check_one_hot,
+    check_probabilities,
     check_products,
     check_sgd_step,
     check_to_batch,
@@ -230,3 +233,54 @@ def test_accuracy_is_judged_on_the_judges_own_batches():
         logits = torch.eye(3)
         case |= {"logits": logits, "labels": torch.arange(3), "got": 1.0}
     assert judged(check_accuracy, record) != OK
+
+
+# ch06 ------------------------------------------------------------------------------
+# Their probes used to compute the comparison (the reference's output, the right
+# probabilities, whether the file loads) in the hand-in's process and send the outcome.
+
+
+def small_model():
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 4, 3),
+        torch.nn.BatchNorm2d(4),
+        torch.nn.ReLU(),
+        torch.nn.Flatten(),
+        torch.nn.Linear(4 * 26 * 26, 10),
+    )
+    model[1].running_mean.fill_(0.5)
+    model[1].running_var.fill_(2.0)
+    return model
+
+
+def test_mynet_values_are_compared_in_the_judge():
+    from tests.corpus.ch06 import mynet  # a Mynet with the right layers, pooled 3×3
+
+    wrong = mynet((torch.nn.MaxPool2d, lambda m: torch.nn.MaxPool2d(3, 2, 1)))
+    record = grading.record_of(check_mynet, wrong)
+    assert judged(check_mynet, record) != OK
+    record["data"]["difference"] = 0.0
+    assert judged(check_mynet, record) != OK
+
+
+def test_probabilities_are_computed_in_the_judge():
+    model, images = small_model(), torch.rand(8, 1, 28, 28)
+    with torch.no_grad():  # training mode: the mistake the check is for
+        probs = torch.softmax(model(images), dim=1)
+    record = grading.record_of(check_probabilities, model, images, probs)
+    assert judged(check_probabilities, record) != OK
+    record["data"] |= {"right": probs, "train_mode": probs * 0, "batches": 0}
+    assert judged(check_probabilities, record) != OK
+
+
+def test_checkpoint_is_loaded_in_the_judge(tmp_path):
+    model = small_model()
+    optimizer = torch.optim.Adam(model.parameters())
+    other = torch.nn.Linear(2, 2).state_dict()
+    torch.save({"model": other, "optimizer": optimizer.state_dict(), "epoch": 2}, tmp_path / "c")
+    record = grading.record_of(check_checkpoint, tmp_path / "c", model)
+    assert judged(check_checkpoint, record) != OK
+    shapes = {key: tuple(value.shape) for key, value in other.items()}
+    record["data"] |= {"shapes": shapes, "loads": ""}  # "it fits the model and loads"
+    assert judged(check_checkpoint, record) != OK
