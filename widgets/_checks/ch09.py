@@ -15,7 +15,7 @@ from torch import nn
 from .._i18n import Message
 from .._validate import unwrap_number
 from .compare import close
-from .learner import as_data, call, expect_callable, probe_each, settled, type_name
+from .learner import as_data, call, expect_callable, paired, probe_each, type_name
 from .limits import Counter, OutOfBounds, time_bounded
 from .verdict import Verdict, exercise, failed, passed, stop
 
@@ -188,7 +188,7 @@ def judge_scenario(run: dict[str, object], scenario: tuple) -> Verdict | None:
 
 
 def judge_early_stopping(runs: list[dict[str, object]]) -> Verdict:
-    for run, scenario in zip(map(settled, runs), SCENARIOS, strict=False):
+    for scenario, run in paired(SCENARIOS, runs):  # every scenario, or an early end
         if (verdict := judge_scenario(run, scenario)) is not None:
             return verdict
     return passed(STOP_OK(n=len(SCENARIOS)))
@@ -313,7 +313,6 @@ def probe_augmentations(augment: object) -> dict[str, object]:
     outs, again = both_seeds(fn, digits)
     return {
         "parts": [part_of(part) for part in leaves(fn)],
-        "digits": digits,
         "outs": outs,
         "again": again,
     }
@@ -359,7 +358,7 @@ def judge_augmentations(probe: dict[str, object]) -> Verdict:
     for part in parts:
         if (verdict := by_name(part)) is not None:
             return verdict
-    digits: torch.Tensor = probe["digits"]  # type: ignore[assignment]
+    digits = sample_digits()  # the judge's own: a record's digits are never read
     changed = lost = varied = 0
     for x, out, other in zip(digits, probe["outs"], probe["again"], strict=True):  # type: ignore[call-overload]
         if not isinstance(out, torch.Tensor):

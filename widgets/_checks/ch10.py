@@ -19,8 +19,8 @@ from .learner import (
     call,
     call_watched,
     expect_callable,
+    paired,
     probe_each,
-    settled,
     type_name,
 )
 from .limits import time_bounded
@@ -181,7 +181,7 @@ def sequence_error(states: torch.Tensor, x0: torch.Tensor, cell: nn.GRUCell) -> 
 def judge_gru_step(probe: dict[str, object]) -> Verdict:
     cases = gru_cases()
     records: list[dict[str, object]] = probe["cases"]  # type: ignore[assignment]
-    for (x, h, cell), record in zip(cases, map(settled, records), strict=False):
+    for (x, h, cell), record in paired(cases, records):
         got = record["got"]
         if record["recurrent"]:
             return failed(GRU_SHORTCUT(names=", ".join(record["recurrent"])))  # type: ignore[arg-type]
@@ -350,7 +350,7 @@ def probe_masked_loss(masked_cross_entropy: object) -> list[dict[str, object]]:
 
 def judge_masked_loss(records: list[dict[str, object]]) -> Verdict:
     cases = mask_cases()
-    for (logits, labels, lengths), record in zip(cases, map(settled, records), strict=False):
+    for (logits, labels, lengths), record in paired(cases, records):
         got = record["got"]
         if isinstance(got, float | int) and not isinstance(got, bool):
             return failed(MASK_ITEM())

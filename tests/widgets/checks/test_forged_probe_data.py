@@ -284,3 +284,32 @@ def test_checkpoint_is_loaded_in_the_judge(tmp_path):
     shapes = {key: tuple(value.shape) for key, value in other.items()}
     record["data"] |= {"shapes": shapes, "loads": ""}  # "it fits the model and loads"
     assert judged(check_checkpoint, record) != OK
+
+
+# ch09, ch10: every case judged -----------------------------------------------------
+
+
+def test_judges_need_a_record_for_every_case():
+    """A hand-in's process can send the records of the cases it gets right and leave out
+    the rest: the judges of several cases refuse a short list."""
+    from tests.corpus import ch09, ch10
+
+    seen = set()
+    for module in (ch09, ch10):
+        for answer in module.ANSWERS:
+            if answer.check.__name__ not in CASE_LISTS or answer.status != OK:
+                continue
+            record = honest(answer.check, *answer.args())
+            seen.add(answer.check.__name__)
+            cut = forged(record)
+            path = CASE_LISTS[answer.check.__name__]
+            if path:
+                cut["data"][path] = cut["data"][path][:1]
+            else:
+                cut["data"] = cut["data"][:1]
+            assert judged(answer.check, cut) != OK, answer.what
+    assert seen == CASE_LISTS.keys()
+
+
+# The checks whose data is a list of cases (or holds one under this key).
+CASE_LISTS = {"check_early_stopping": "", "check_gru_step": "cases", "check_masked_loss": ""}
