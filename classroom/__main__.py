@@ -1,7 +1,11 @@
-"""``python -m classroom {setup,links,start,remove-students}``: the classroom server's commands.
+"""``python -m classroom {setup,links,start,backup,restore,remove-students}``: the classroom
+server's commands.
 
 ``make classroom`` runs ``start``: set up what is missing, print the hub's URL and a link
-per chapter, then run JupyterHub in the foreground (Ctrl-C stops it and every student server).
+per chapter, then run JupyterHub in the foreground. Ctrl-C stops the hub; the students'
+servers and kernels keep running and the next ``start`` picks them up (the admin page's
+"Stop All" stops them). ``backup`` and ``restore``: the hub's database and every course's
+gradebook (classroom/backup.py).
 """
 
 from __future__ import annotations
@@ -10,8 +14,9 @@ import argparse
 import os
 import signal
 import sys
+from pathlib import Path
 
-from classroom import limits, links, runtime, users
+from classroom import backup, limits, links, runtime, users
 
 
 def print_links(hub: str, course: links.Course) -> None:
@@ -26,6 +31,27 @@ def print_links(hub: str, course: links.Course) -> None:
     for lang, title, link in links.chapter_links(hub, course):
         print(f"  [{lang}] {title}\n       {link}")
     print()
+
+
+BACKUPS = "/var/backups/pytorch-nyumon"
+
+
+def backup_or_restore(args: argparse.Namespace) -> int:
+    paths = runtime.Paths.from_env()
+    try:
+        if args.command == "backup":
+            admins = runtime.HubSettings.from_env().admins
+            folder = backup.backup(paths, args.to, backup.course_folders(admins, args.course))
+            names = ", ".join(e["name"] for e in backup.read_manifest(folder))
+            runtime.say(f"バックアップしました: {folder}", f"Backed up to {folder}: {names}")
+            return 0
+        for target, kept in backup.restore(paths, args.folder):
+            was = f" (前のもの / previous one: {kept})" if kept else ""
+            runtime.say(f"戻しました: {target}{was}", f"Restored {target}")
+    except backup.BackupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,8 +73,23 @@ def main(argv: list[str] | None = None) -> int:
                 action="store_true",
                 help="start even where each student's memory and CPU limits cannot be enforced",
             )
+    p = sub.add_parser("backup", help="copy the hub's database and every course's gradebook")
+    p.add_argument(
+        "--to",
+        type=Path,
+        default=Path(BACKUPS),
+        help=f"where to make the backup (default {BACKUPS})",
+    )
+    p.add_argument(
+        "--course", type=Path, action="append", default=[], help="one more course folder"
+    )
+    p = sub.add_parser("restore", help="put a backup's databases back (the hub must be stopped)")
+    p.add_argument("folder", type=Path, help="a folder made by `backup`")
     sub.add_parser("remove-students", help="delete every student account and home (end of term)")
     args = parser.parse_args(argv)
+
+    if args.command in ("backup", "restore"):
+        return backup_or_restore(args)
 
     if args.command == "remove-students":
         for name in users.students():

@@ -68,7 +68,12 @@ c.Spawner.environment = {
     "PATH": f"{paths.venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",
     "OMP_NUM_THREADS": str(settings.threads_per_kernel),
     "LANG": "C.UTF-8",
+    "JUPYTERHUB_ACTIVITY_INTERVAL": str(settings.activity_interval),
 }
+# A restart of the hub (a config change, a crash) leaves the students' servers and kernels
+# running; the next start finds them by their pid and routes to them again. After a reboot
+# they are gone and the hub marks them stopped; the students' files are in their homes.
+c.JupyterHub.cleanup_servers = False
 c.Spawner.env_keep = []  # nothing from the hub's (root's) environment reaches a student
 c.Spawner.http_timeout = 120
 c.Spawner.start_timeout = 120
@@ -83,7 +88,8 @@ def make_os_account(spawner):
 
 c.Spawner.pre_spawn_hook = make_os_account
 
-# Idle servers are stopped after an hour without activity (checked every 10 minutes).
+# Idle servers are stopped after an hour without activity (checked every 10 minutes). A kernel
+# busy with a long cell counts as activity (busy_activity.py), also across a hub restart.
 c.JupyterHub.load_roles = [
     {
         "name": "idle-culler",
@@ -94,8 +100,9 @@ c.JupyterHub.load_roles = [
 c.JupyterHub.services = [
     {
         "name": "idle-culler",
+        # After a grace of three activity reports: see classroom/culler.py.
         "command": [
-            sys.executable, "-m", "jupyterhub_idle_culler",
+            sys.executable, str(HERE / "culler.py"), str(3 * settings.activity_interval),
             f"--timeout={settings.cull_timeout}", f"--cull-every={settings.cull_every}",
         ],
     }

@@ -85,6 +85,7 @@ class HubSettings:
     cpu_limit: float = 1.0
     cull_timeout: int = 3600
     cull_every: int = 600
+    activity_interval: int = 300  # how often a server tells the hub it is in use (seconds)
 
     @property
     def threads_per_kernel(self) -> int:
@@ -102,6 +103,7 @@ class HubSettings:
             cpu_limit=float(_env("NYUMON_CPU_LIMIT", str(d.cpu_limit))),
             cull_timeout=int(_env("NYUMON_CULL_TIMEOUT", str(d.cull_timeout))),
             cull_every=int(_env("NYUMON_CULL_EVERY", str(d.cull_every))),
+            activity_interval=int(_env("NYUMON_ACTIVITY_INTERVAL", str(d.activity_interval))),
         )
 
 
@@ -219,7 +221,10 @@ def install_runtime(paths: Paths) -> None:
 
 
 def _config_files() -> dict[str, bytes]:
-    files = {"jupyter_server_config.py": (CLASSROOM / "singleuser_config.py").read_bytes()}
+    files = {
+        "jupyter_server_config.py": (CLASSROOM / "singleuser_config.py").read_bytes(),
+        "nyumon_busy_activity.py": (CLASSROOM / "busy_activity.py").read_bytes(),
+    }
     source = ROOT / "jupyter_config"
     for path in sorted(source.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:

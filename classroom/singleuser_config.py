@@ -6,6 +6,7 @@
 # notebooks without outputs. Then it hands back to the hub what the hub decides: address,
 # port, authentication (the hub's OAuth instead of a token) and the folder to serve (the
 # student's home).
+import sys
 from pathlib import Path
 
 c = get_config()  # noqa: F821 (provided by Jupyter when it loads this file)
@@ -19,3 +20,8 @@ c.LabApp.pop("default_url", None)
 c.ServerApp.disable_check_xsrf = False
 # The terminal is the student's own shell, as their own OS user.
 c.ServerApp.terminals_enabled = True
+
+# A kernel busy with a long, silent cell counts as activity, so the idle culler never stops a
+# server in the middle of a cell (nyumon_busy_activity.py, installed beside this file).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+c.ServerApp.jpserver_extensions.update({"nyumon_busy_activity": True})

@@ -35,10 +35,11 @@ PASSWORD = "kurasu-" + secrets.token_hex(4)  # long enough and not a common pass
 @dataclass
 class Hub:
     url: str
-    proc: subprocess.Popen
+    proc: subprocess.Popen | None
     log: Path
     admin: str
     prefix: str  # every student name made by this hub starts with it
+    env: dict[str, str] = field(default_factory=dict)  # what it was started with
     made: list[str] = field(default_factory=list)
 
     def student_name(self, label: str) -> str:
@@ -143,13 +144,18 @@ class Student:
             method, f"{self.server}/api/{path}", json=body, headers=headers, timeout=60
         )
 
-    def run_in_kernel(self, code: str, timeout: float = 120) -> dict:
-        """Run ``code`` in a new kernel of the student's own server; stdout and errors."""
-        import websocket
-
+    def start_kernel(self) -> str:
+        """A new kernel of the student's server, left running; its id."""
         kernel = self.api("POST", "kernels", {"name": "python3"})
         assert kernel.status_code == 201, kernel.text
-        kernel_id = kernel.json()["id"]
+        return kernel.json()["id"]
+
+    def run_in_kernel(self, code: str, timeout: float = 120, *, kernel: str | None = None) -> dict:
+        """Run ``code`` in the student's ``kernel`` (by default a new one, shut down after);
+        stdout and errors."""
+        import websocket
+
+        kernel_id = kernel or self.start_kernel()
         cookies = "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)
         ws_url = self.server.replace("http://", "ws://") + f"/api/kernels/{kernel_id}/channels"
         ws = websocket.create_connection(
@@ -187,7 +193,8 @@ class Student:
                     return out
         finally:
             ws.close()
-            self.api("DELETE", f"kernels/{kernel_id}")
+            if kernel is None:
+                self.api("DELETE", f"kernels/{kernel_id}")
 
     def run_in_terminal(self, command: str, timeout: float = 60) -> str:
         """Type ``command`` into a new terminal of the student's server; what it printed."""
@@ -266,23 +273,10 @@ def running_hub(tmp: Path, **settings: str):
         **settings,
     }
     log = tmp / "hub.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "classroom", "start"], cwd=ROOT, env=env,
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    hub = Hub(url=f"http://127.0.0.1:{port}", proc=proc, log=log, admin=admin, prefix=f"t{tag}")
+    hub = Hub(url=f"http://127.0.0.1:{port}", proc=None, log=log, admin=admin, prefix=f"t{tag}")
+    hub.env = env
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, f"the hub exited:\n{log.read_text()[-3000:]}"
-            try:
-                if requests.get(f"{hub.url}/hub/login", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert time.monotonic() < deadline, f"the hub did not start:\n{log.read_text()[-3000:]}"
-            time.sleep(0.5)
+        start(hub)
         hub.sign_up(admin)
         yield hub
     finally:
@@ -291,13 +285,36 @@ def running_hub(tmp: Path, **settings: str):
             users.remove_student(name)
 
 
+def start(hub: Hub, **settings: str) -> None:
+    """Start ``hub`` (again: same state, ports and names) and wait until it answers.
+
+    ``settings`` change its ``NYUMON_…`` variables from now on, as an instructor who edits
+    them and restarts would."""
+    hub.env |= settings
+    with open(hub.log, "ab") as out:
+        hub.proc = subprocess.Popen(
+            [sys.executable, "-m", "classroom", "start"], cwd=ROOT, env=hub.env,
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while True:
+        assert hub.proc.poll() is None, f"the hub exited:\n{hub.log_text()[-3000:]}"
+        try:
+            if requests.get(f"{hub.url}/hub/login", timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        assert time.monotonic() < deadline, f"the hub did not start:\n{hub.log_text()[-3000:]}"
+        time.sleep(0.5)
+
+
 def stop(hub: Hub, timeout: float = 60) -> int | None:
     """SIGTERM to the hub, as Ctrl-C or systemd would; its exit code."""
-    if hub.proc.poll() is None:
+    if hub.proc is not None and hub.proc.poll() is None:
         hub.proc.send_signal(signal.SIGTERM)
         try:
             hub.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(hub.proc.pid, signal.SIGKILL)
             hub.proc.wait()
-    return hub.proc.returncode
+    return None if hub.proc is None else hub.proc.returncode
