@@ -8,7 +8,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # the course's small models run several times slower when two workers' threads compete.
 JOBS   ?= 2
 
-.PHONY: lab check test colab floor bench build assignments format clean-venv classroom classroom-setup
+.PHONY: lab check test colab floor bench build assignments format clean-venv classroom classroom-setup classroom-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ classroom: $(VENV)/.installed-lab
 ## classroom-setup: only the set-up part of `make classroom` (CI runs it before the tests).
 classroom-setup: $(VENV)/.installed-lab
 	$(BIN)/python -m classroom setup
+
+## classroom-load: a simulated class on a throwaway hub, with its report (as root; loopback
+## only; NYUMON_LOAD_STUDENTS students, default 6). See classroom/README.md, "Sizing".
+classroom-load: $(VENV)/.installed-test
+	$(BIN)/python -m classroom setup
+	$(BIN)/python -m bench bench_classroom_load
 
 ## check: the edit loop (about a minute): generated files current, lint, types, and the tests
 ## that need no server, browser, hub or notebook run (tests/widgets, tests/course, tests/tooling
