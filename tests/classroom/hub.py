@@ -152,7 +152,7 @@ class Student:
 
     def run_in_kernel(self, code: str, timeout: float = 120, *, kernel: str | None = None) -> dict:
         """Run ``code`` in the student's ``kernel`` (by default a new one, shut down after);
-        stdout and errors."""
+        stdout, stderr, and the error it raised (or the kernel's death)."""
         import websocket
 
         kernel_id = kernel or self.start_kernel()
@@ -171,7 +171,7 @@ class Student:
                 "content": {"code": code, "silent": False, "store_history": False,
                             "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
             }))  # fmt: skip
-            out = {"stdout": "", "error": ""}
+            out = {"stdout": "", "stderr": "", "error": ""}
             deadline = time.monotonic() + timeout
             while True:
                 if time.monotonic() > deadline:
@@ -183,10 +183,8 @@ class Student:
                     return out
                 if msg.get("parent_header", {}).get("msg_id") != msg_id:
                     continue
-                if kind == "stream":
-                    out[content["name"] if content["name"] == "stdout" else "error"] += content[
-                        "text"
-                    ]
+                if kind == "stream":  # a warning on stderr is output, not an error
+                    out["stdout" if content["name"] == "stdout" else "stderr"] += content["text"]
                 elif kind == "error":
                     out["error"] += f"{content['ename']}: {content['evalue']}"
                 elif kind == "status" and content["execution_state"] == "idle":

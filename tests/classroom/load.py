@@ -229,8 +229,13 @@ def runaway(hub: Hub, report: Report, lock: threading.Lock, limit_bytes: int) ->
         student = hub.student("runaway")
         student.start_server()
         code = f"x = b'x' * {2 * limit_bytes}\nprint('allocated')"
-        out = student.run_in_kernel(code, timeout=120)
-        report.runaway = out["error"] or out["stdout"].strip() or "nothing"
+        try:
+            out = student.run_in_kernel(code, timeout=120)
+            outcome = out["error"] or out["stdout"].strip() or "nothing"
+        except websocket.WebSocketException as error:
+            outcome = f"connection lost ({type(error).__name__})"
+        status = student.api("GET", "status").status_code
+        report.runaway = f"{outcome}; her server then answered {status}"
     except Exception as error:
         with lock:
             report.failures.append(f"runaway: {type(error).__name__}: {str(error)[:300]}")

@@ -78,7 +78,8 @@ def test_a_restart_loses_no_work_and_the_culler_spares_a_busy_kernel(tmp_path, m
         alice.start_server()
         bob.start_server()
         kernel = alice.start_kernel()
-        assert alice.run_in_kernel("x = 41", kernel=kernel) == {"stdout": "", "error": ""}
+        ran = alice.run_in_kernel("x = 41", kernel=kernel)
+        assert (ran["stdout"], ran["error"]) == ("", ""), ran
         assert not bob.run_in_kernel("open('notes.txt', 'w').write('his work')")["error"]
         alices = server_pid(alice.name)
 
