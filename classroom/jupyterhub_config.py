@@ -83,7 +83,7 @@ c.Spawner.cpu_limit = settings.cpu_limit
 
 
 def make_os_account(spawner):
-    users.ensure_student(spawner.user.name)
+    users.ensure_student(spawner.user.name, font_cache=paths.font_cache)  # first plot: at once
 
 
 c.Spawner.pre_spawn_hook = make_os_account

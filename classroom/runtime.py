@@ -63,6 +63,11 @@ class Paths:
         return self.prefix / "installed.sha256"
 
     @property
+    def font_cache(self) -> Path:
+        """Matplotlib's font list, built once here and copied into each new student's home."""
+        return self.prefix / "matplotlib"
+
+    @property
     def chp(self) -> Path:
         return CLASSROOM / "node_modules" / ".bin" / "configurable-http-proxy"
 
@@ -288,6 +293,25 @@ def check_students_can_run(paths: Paths) -> None:
         )
 
 
+def build_font_cache(paths: Paths) -> None:
+    """Matplotlib's font list for the runtime, made once.
+
+    Without it, every student's first plot builds her own (seconds of CPU each, a whole class
+    at once) and prints "Matplotlib is building the font cache; this may take a moment." under
+    her cell. The list names the system's font files, the same for every account, so the
+    hub copies it into each student's ``~/.cache/matplotlib`` (users.give_font_cache)."""
+    if any(paths.font_cache.glob("fontlist-*.json")):
+        return
+    paths.font_cache.mkdir(mode=0o755, parents=True, exist_ok=True)
+    subprocess.run(
+        [str(paths.venv / "bin" / "python"), "-c", "import matplotlib.font_manager"],
+        env={**os.environ, "MPLCONFIGDIR": str(paths.font_cache)},
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    for path in paths.font_cache.iterdir():
+        path.chmod(0o644 if path.is_file() else 0o755)
+
+
 def install_proxy(paths: Paths) -> None:
     """configurable-http-proxy from npm, as pinned in classroom/package-lock.json."""
     if paths.chp.exists():
@@ -340,6 +364,7 @@ def setup(paths: Paths | None = None) -> Paths:
         install_runtime(paths)
         install_singleuser_config(paths)
         install_kernel_config(paths)
+        build_font_cache(paths)
         check_students_can_run(paths)
         install_proxy(paths)
     prepare_state(paths)

@@ -12,6 +12,7 @@ import grp
 import os
 import pwd
 import re
+import shutil
 import signal
 import subprocess
 import time
@@ -42,8 +43,9 @@ def ensure_group() -> None:
         subprocess.run(["groupadd", "--system", GROUP], check=True)
 
 
-def ensure_student(name: str) -> pwd.struct_passwd:
-    """The student's account, created with a private home if it does not exist yet."""
+def ensure_student(name: str, font_cache: Path | None = None) -> pwd.struct_passwd:
+    """The student's account, created with a private home if it does not exist yet (and given
+    matplotlib's font list from ``font_cache`` then, while nothing of hers is in it)."""
     if not USERNAME.match(name):
         raise ValueError(f"not a valid student name: {name!r}")
     try:
@@ -57,12 +59,17 @@ def ensure_student(name: str) -> pwd.struct_passwd:
             check=True, capture_output=True,
         )  # fmt: skip
         account = pwd.getpwnam(name)
+        created = True
+    else:
+        created = False
     if not is_student(name):
         raise NotAStudent(f"{name!r} is an existing OS account, not a student's")
     home = Path(account.pw_dir)
     home.mkdir(mode=0o700, exist_ok=True)
     os.chown(home, account.pw_uid, account.pw_gid)
     home.chmod(0o700)  # useradd's default (HOME_MODE, UMASK) may leave it readable
+    if created and font_cache is not None:
+        give_font_cache(account, font_cache)
     return account
 
 
@@ -100,3 +107,29 @@ def students() -> list[str]:
     except KeyError:
         return []
     return sorted(p.pw_name for p in pwd.getpwall() if p.pw_gid == gid)
+
+
+def give_font_cache(account: pwd.struct_passwd, cache: Path) -> None:
+    """Matplotlib's font list (built once by the set-up, in ``cache``) into a new student's
+    ``~/.cache/matplotlib``: her first plot then starts at once. Only for a home just made
+    (root writes into it), and still refusing links."""
+    lists = sorted(cache.glob("fontlist-*.json"))
+    if not lists:
+        return
+    home = Path(account.pw_dir)
+    target = home / ".cache" / "matplotlib"
+    if target.is_symlink() or any(target.glob("fontlist-*.json")):
+        return  # hers already (or not a folder we should write into)
+    for folder in (home / ".cache", target):
+        if folder.is_symlink():
+            return
+        if not folder.exists():
+            folder.mkdir(mode=0o700)
+            os.chown(folder, account.pw_uid, account.pw_gid)
+    for source in lists:
+        copy = target / source.name
+        with open(source, "rb") as src:
+            fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                shutil.copyfileobj(src, out)
+        os.chown(copy, account.pw_uid, account.pw_gid)

@@ -55,6 +55,16 @@ def classroom(hub, *args: str) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
+def watch_gone(name: str, seen: dict[str, float], timeout: float = 120) -> None:
+    """Note in ``seen["gone"]`` when the student's server stopped running."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server_pid(name) is None:
+            seen["gone"] = time.time()
+            return
+        time.sleep(0.25)
+
+
 def run_through_restart(student, code: str, kernel: str) -> None:
     """Send ``code`` to the kernel; the connection, through the proxy, ends with the hub."""
     import websocket
@@ -78,8 +88,14 @@ def test_a_restart_loses_no_work_and_the_culler_spares_a_busy_kernel(tmp_path, m
         alice.start_server()
         bob.start_server()
         kernel = alice.start_kernel()
-        ran = alice.run_in_kernel("x = 41", kernel=kernel)
+        ran = alice.run_in_kernel(
+            "import matplotlib.pyplot as plt\nplt.figure()\nx = 41", kernel=kernel
+        )
         assert (ran["stdout"], ran["error"]) == ("", ""), ran
+        # her first plot used the font list the set-up built (no "building the font cache")
+        assert "font cache" not in ran["stderr"], ran
+        (fonts,) = (alice.home() / ".cache" / "matplotlib").glob("fontlist-*.json")
+        assert fonts.stat().st_uid == pwd.getpwnam(alice.name).pw_uid
         assert not bob.run_in_kernel("open('notes.txt', 'w').write('his work')")["error"]
         alices = server_pid(alice.name)
 
@@ -95,21 +111,23 @@ def test_a_restart_loses_no_work_and_the_culler_spares_a_busy_kernel(tmp_path, m
         assert bob.run_in_kernel("print(open('notes.txt').read())")["stdout"] == "his work\n"
 
         # 2. A restart with a short idle timeout, during Alice's long silent cell.
-        cell = "import time\ntime.sleep(40)\nopen('done.txt', 'w').write(str(x))"
+        cell = "import time\ntime.sleep(50)\nopen('done.txt', 'w').write(str(x))"
         threading.Thread(
             target=run_through_restart, args=(alice, cell, kernel), daemon=True
         ).start()
         time.sleep(2)  # the cell is running
         assert stop(hub) == 0
         start(hub, NYUMON_CULL_TIMEOUT="8", NYUMON_CULL_EVERY="2")
-        wait_for(
-            lambda: server_pid(bob.name) is None, 60, f"Bob's idle server was not culled:\n"
-            f"{hub.log_text()[-3000:]}",
-        )  # fmt: skip
+        bob_seen: dict[str, float] = {}
+        threading.Thread(target=watch_gone, args=(bob.name, bob_seen), daemon=True).start()
         done = alice.home() / "done.txt"
-        wait_for(done.is_file, 60, "Alice's cell did not finish")
-        assert done.read_text() == "41"
+        wait_for(done.is_file, 90, f"Alice's cell did not finish:\n{hub.log_text()[-3000:]}")
         assert server_pid(alice.name) == alices  # never culled while her kernel was busy
+        assert done.read_text() == "41"
+        wait_for(lambda: "gone" in bob_seen, 60, f"Bob's idle server was not culled:\n"
+                 f"{hub.log_text()[-3000:]}")  # fmt: skip
+        # The culler was at work while Alice's cell ran: it culled idle Bob before her cell ended.
+        assert bob_seen["gone"] < done.stat().st_mtime, (bob_seen, done.stat().st_mtime)
 
         # 3. Back up, change things, restore.
         course = tmp_path / "course"
