@@ -428,19 +428,19 @@ def judge_conv_pool_shape(records: list[dict[str, object]]) -> Verdict:
         if record["conv"] or any("pool" in name for name in record["ran"]):  # type: ignore[attr-defined]
             return failed(SHAPE_RUNS_LAYERS())
         got = record["got"]
-        shown = ", ".join(map(str, args))  # type: ignore[call-overload]
+        shown = ", ".join(map(str, args))
         pair = tuple(got) if isinstance(got, tuple | list | torch.Size) else None
         if pair is None or len(pair) != 2 or not all(type(v) is int for v in pair):
             return failed(SHAPE_NOT_PAIR(args=shown, got=got))
-        want = conv_pool_real(*args)  # type: ignore[misc]
+        want = conv_pool_real(*args)
         if pair == want:
             continue
         message = SHAPE_WRONG
         for mistake, hint in SHAPE_MISTAKES:
-            if pair == conv_pool_formula(args, **mistake):  # type: ignore[arg-type]
+            if pair == conv_pool_formula(args, **mistake):
                 message = hint
                 break
-        conv = conv_pool_formula(args, pool=False)  # type: ignore[arg-type]
+        conv = conv_pool_formula(args, pool=False)
         return failed(message(args=shown, got=pair, want=want, conv=conv))
     return passed(SHAPE_OK(n=len(settings)))
 

@@ -88,7 +88,7 @@ class Probe(nn.Linear):
             self.bias.zero_()
         self.loads = 0
 
-    def load_state_dict(self, *args, **kw):  # type: ignore[override]
+    def load_state_dict(self, *args, **kw):
         self.loads += 1
         return super().load_state_dict(*args, **kw)
 
@@ -173,9 +173,9 @@ def judge_scenario(run: dict[str, object], scenario: tuple) -> Verdict | None:
     returned, calls, held = run["returned"], run["trained"], run["held"]
     if kind == "ties" and (returned != best or calls != trained):
         return failed(STOP_TIES(losses=seen, want=best, got=returned))
-    if calls > trained:  # type: ignore[operator]
+    if calls > trained:
         return failed(STOP_TOO_LATE(losses=seen, patience=patience, want=trained, got=calls))
-    if calls < trained:  # type: ignore[operator]
+    if calls < trained:
         return failed(STOP_TOO_EARLY(losses=seen, patience=patience, want=trained, got=calls))
     if isinstance(returned, bool) or returned != best:
         return failed(STOP_RETURN(got=returned, want=best))

@@ -176,7 +176,7 @@ def watched(conv2d, case: dict, found: dict, x=None, weight=None, bias=None) -> 
     args = (case["x"] if x is None else x, case["weight"] if weight is None else weight)
     out, calls = run_watched(conv2d, *args, case["bias"] if bias is None else bias, **options(case))
     for key, names in (("functions", calls.functions), ("operators", calls.operators)):
-        found[key] = sorted({*found.get(key, ()), *names})  # type: ignore[misc]
+        found[key] = sorted({*found.get(key, ()), *names})
     return out
 
 
