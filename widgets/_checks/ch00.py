@@ -163,7 +163,7 @@ def judge_shrink(records: list[dict[str, object]]) -> Verdict:
         if not isinstance(y, torch.Tensor):
             return failed(NOT_TENSOR(x=x0, got=type_name(y)))
         steps = halvings(x0)  # type: ignore[arg-type]
-        expected = x0 / 2**steps  # type: ignore[operator]
+        expected = x0 / 2**steps
         if y.numel() != 1 or not math.isclose(y.item(), expected, rel_tol=1e-6):
             got = y.item() if y.numel() == 1 else tuple(y.shape)
             hint = WRONG_VALUE if fixed_halvings(records) is not None else OTHER_VALUE

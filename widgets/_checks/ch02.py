@@ -7,7 +7,7 @@ from collections.abc import Callable
 import torch
 
 from .._i18n import Message
-from .compare import close
+from .compare import Tolerance, close
 from .learner import (
     Crash,
     as_data,
@@ -31,7 +31,7 @@ NOT_A_TENSOR = Message(
 )
 
 
-TOL = {"rtol": 1e-4, "atol": 1e-5}  # float32 answers against float64 references
+TOL: Tolerance = {"rtol": 1e-4, "atol": 1e-5}  # float32 answers against float64 references
 
 
 # 1. A gradient by hand (chain rule) -----------------------------------------------
@@ -81,6 +81,12 @@ def hand_inputs() -> list[torch.Tensor]:
 def autograd_grad(x: torch.Tensor) -> torch.Tensor:
     x = x.clone().requires_grad_(True)
     ((2 * x + 1) ** 3).sum().backward()
+    return leaf_grad(x)
+
+
+def leaf_grad(x: torch.Tensor) -> torch.Tensor:
+    """``x.grad`` after a ``backward()`` through ``x``, a leaf that requires grad."""
+    assert x.grad is not None, "backward() did not reach x"
     return x.grad
 
 
@@ -162,7 +168,7 @@ def per_sample_grads() -> list[float]:
     grads = []
     for x, y in zip(XS, YS, strict=True):
         ((w * x - y) ** 2).backward()
-        grads.append(w.grad.item())
+        grads.append(leaf_grad(w).item())
         w.grad = None
     return grads
 
@@ -253,7 +259,7 @@ def step_grad(w: torch.Tensor) -> torch.Tensor:
     """The gradient the probe computes before a step, at ``w``, as autograd gives it."""
     w = w.detach().clone().requires_grad_(True)
     ((w - TARGET) ** 2).sum().backward()
-    return w.grad  # type: ignore[return-value]
+    return leaf_grad(w)
 
 
 def probe_sgd_step(sgd_step: object) -> list[dict[str, object]]:
@@ -263,7 +269,7 @@ def probe_sgd_step(sgd_step: object) -> list[dict[str, object]]:
 
     def one(step: int) -> dict[str, object]:
         ((w - TARGET) ** 2).sum().backward()
-        before, grad = w.detach().clone(), w.grad.detach().clone()  # type: ignore[union-attr]
+        before, grad = w.detach().clone(), leaf_grad(w).detach().clone()
         try:
             result = call(fn, w, LR, name="sgd_step", crashes=STEP_CRASHES, returns_nothing=True)
         except Stopped as stopped:  # the judge tells "reset before the update" by w.grad
@@ -311,21 +317,22 @@ def judge_sgd_step(records: list[dict[str, object]]) -> Verdict:
 def judge_one_step(
     record: dict[str, object], before: torch.Tensor, grad: torch.Tensor
 ) -> Verdict | None:
-    after, result, grad_after = record["after"], record["result"], record["grad_after"]
-    want = before - LR * grad  # type: ignore[operator]
-    if torch.equal(after, before):  # type: ignore[arg-type]
+    after, result = expect_tensor(record["after"]), record["result"]
+    grad_after = None if record["grad_after"] is None else expect_tensor(record["grad_after"])
+    want = before - LR * grad
+    if torch.equal(after, before):
         if isinstance(result, torch.Tensor) and close(result, want, **TOL):
             return failed(STEP_REBOUND())
-        if grad_after is None or not grad_after.any():  # type: ignore[attr-defined]
+        if grad_after is None or not grad_after.any():
             return failed(STEP_RESET_FIRST())
         return failed(STEP_UNCHANGED())
     if not record["leaf"]:
         return failed(STEP_LEAF())
-    if close(after, before + LR * grad, **TOL):  # type: ignore[operator]
+    if close(after, before + LR * grad, **TOL):
         return failed(STEP_SIGN())
     if not close(after, want, **TOL):
-        return failed(STEP_WRONG(got=rounded(after), want=rounded(want)))  # type: ignore[arg-type]
-    if grad_after is not None and grad_after.abs().sum().item() != 0:  # type: ignore[attr-defined]
+        return failed(STEP_WRONG(got=rounded(after), want=rounded(want)))
+    if grad_after is not None and grad_after.abs().sum().item() != 0:
         return failed(STEP_GRAD_LEFT())
     return None
 

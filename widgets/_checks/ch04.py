@@ -128,7 +128,8 @@ def probe_mlp(model: object) -> dict[str, object]:
     net = expect_module(model, MLP_NOT_MODULE)
     gen = torch.Generator().manual_seed(0)
     x = torch.rand(8, 1, 28, 28, generator=gen)
-    outputs, layers = [], []
+    outputs: list[object] = []
+    layers: list[str] = []
     for batch in (x, 2 * x, torch.zeros_like(x)):
         got, calls = call_watched(
             net, batch, name="forward", stub_of=type(net).forward, crashes=MLP_CRASHES, no_grad=True
@@ -245,11 +246,19 @@ def probe_dropout(my_dropout: object) -> dict[str, object]:
         return {"runs": probe_each(DROP_RUNS, one)}
 
 
+def names_run(record: dict[str, object]) -> list[str]:
+    """The torch functions and operators a probe's record says the learner's code ran."""
+    names = record["ran"]
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise ValueError("the record's functions are not a list of names")
+    return names
+
+
 def judge_dropout(data: dict) -> Verdict:
     """Each run against the judge's own x and p (DROP_RUNS' order: three runs per p)."""
     x, outputs, verdict = dropout_input(), [], failed(DROP_NOTHING())
     for (p, _), record in paired(DROP_RUNS, data["runs"]):
-        if any("dropout" in name for name in record["ran"]):
+        if any("dropout" in name for name in names_run(record)):
             return failed(DROP_SHORTCUT())
         got = expect_tensor(record["got"])
         if got.shape != x.shape:
@@ -358,7 +367,11 @@ def conv_pool_real(
 def conv_pool_settings(n: int, seed: int = 0) -> list[tuple[int, ...]]:
     """Valid ``(h, w, kernel, stride, padding, dilation, pool)`` settings, edge cases first."""
     rng = random.Random(seed)
-    settings = [(28, 28, 3, 1, 1, 1, 2), (32, 24, 5, 1, 0, 1, 2), (28, 20, 3, 1, 0, 2, 2)]
+    settings: list[tuple[int, ...]] = [
+        (28, 28, 3, 1, 1, 1, 2),
+        (32, 24, 5, 1, 0, 1, 2),
+        (28, 20, 3, 1, 0, 2, 2),
+    ]
     settings.append((29, 31, 3, 2, 1, 1, 3))
     while len(settings) < n:
         kernel, dilation, pool = rng.randint(1, 5), rng.randint(1, 3), rng.randint(2, 3)
@@ -425,22 +438,22 @@ def probe_conv_pool_shape(conv_pool_shape: object) -> list[dict[str, object]]:
 def judge_conv_pool_shape(records: list[dict[str, object]]) -> Verdict:
     settings = conv_pool_settings(40)
     for args, record in paired(settings, records):
-        if record["conv"] or any("pool" in name for name in record["ran"]):  # type: ignore[attr-defined]
+        if record["conv"] or any("pool" in name for name in names_run(record)):
             return failed(SHAPE_RUNS_LAYERS())
         got = record["got"]
-        shown = ", ".join(map(str, args))  # type: ignore[call-overload]
+        shown = ", ".join(map(str, args))
         pair = tuple(got) if isinstance(got, tuple | list | torch.Size) else None
         if pair is None or len(pair) != 2 or not all(type(v) is int for v in pair):
             return failed(SHAPE_NOT_PAIR(args=shown, got=got))
-        want = conv_pool_real(*args)  # type: ignore[misc]
+        want = conv_pool_real(*args)
         if pair == want:
             continue
         message = SHAPE_WRONG
         for mistake, hint in SHAPE_MISTAKES:
-            if pair == conv_pool_formula(args, **mistake):  # type: ignore[arg-type]
+            if pair == conv_pool_formula(args, **mistake):
                 message = hint
                 break
-        conv = conv_pool_formula(args, pool=False)  # type: ignore[arg-type]
+        conv = conv_pool_formula(args, pool=False)
         return failed(message(args=shown, got=pair, want=want, conv=conv))
     return passed(SHAPE_OK(n=len(settings)))
 

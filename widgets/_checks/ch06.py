@@ -373,7 +373,7 @@ def judge_probabilities(probe: dict[str, object]) -> Verdict:
     model, images = exercise_model(), expect_tensor(probe["images"])
     model.load_state_dict(probe["state"])  # type: ignore[arg-type]  # strict: else unreadable
     norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
-    batches = sum(int(m.num_batches_tracked or 0) for m in norms)  # type: ignore[arg-type]
+    batches = sum(int(m.num_batches_tracked or 0) for m in norms)
     with torch.no_grad():
         logits = copy.deepcopy(model).eval()(images)
         train_mode = torch.softmax(copy.deepcopy(model).train()(images), dim=1)

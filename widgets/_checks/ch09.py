@@ -8,6 +8,7 @@ model and the optimizer. So every verdict is the same on every machine and backe
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 import torch
 from torch import nn
@@ -88,7 +89,7 @@ class Probe(nn.Linear):
             self.bias.zero_()
         self.loads = 0
 
-    def load_state_dict(self, *args, **kw):  # type: ignore[override]
+    def load_state_dict(self, *args, **kw):
         self.loads += 1
         return super().load_state_dict(*args, **kw)
 
@@ -173,9 +174,9 @@ def judge_scenario(run: dict[str, object], scenario: tuple) -> Verdict | None:
     returned, calls, held = run["returned"], run["trained"], run["held"]
     if kind == "ties" and (returned != best or calls != trained):
         return failed(STOP_TIES(losses=seen, want=best, got=returned))
-    if calls > trained:  # type: ignore[operator]
+    if calls > trained:
         return failed(STOP_TOO_LATE(losses=seen, patience=patience, want=trained, got=calls))
-    if calls < trained:  # type: ignore[operator]
+    if calls < trained:
         return failed(STOP_TOO_EARLY(losses=seen, patience=patience, want=trained, got=calls))
     if isinstance(returned, bool) or returned != best:
         return failed(STOP_RETURN(got=returned, want=best))
@@ -475,25 +476,35 @@ def as_model(value: object, name: str) -> nn.Module:
     raise stop(FREEZE_NOT_MODEL, name=name, got=type_name(value))
 
 
+def parts_of(model: nn.Module) -> tuple[nn.Module, nn.Module]:
+    """``model.features`` and ``model.fc``, which ``as_model`` found are modules."""
+    return cast(nn.Module, model.features), cast(nn.Module, model.fc)
+
+
 def same(a: torch.Tensor, b: torch.Tensor) -> bool:
     return a.shape == b.shape and torch.equal(a.detach().cpu(), b.detach().cpu())
+
+
+def same_weight(a: nn.Module, b: nn.Module) -> bool:
+    """Whether two layers hold the same ``weight`` (an AttributeError if one has none)."""
+    return same(cast(torch.Tensor, a.weight), cast(torch.Tensor, b.weight))
 
 
 def probe_freeze(model: object, optimizer: object, pretrained: object) -> dict[str, object]:
     """What was frozen, replaced and handed to the optimizer, as plain data."""
     model, pretrained = as_model(model, "model"), as_model(pretrained, "pretrained")
-    features, originals = list(model.features.parameters()), list(pretrained.features.parameters())
-    head, old = model.fc, pretrained.fc
+    (body, head), (old_body, old) = parts_of(model), parts_of(pretrained)
+    features, originals = list(body.parameters()), list(old_body.parameters())
     linear = isinstance(head, nn.Linear)
     data: dict[str, object] = {
         "optimizer": type_name(optimizer),
         "thawed": sum(p.requires_grad for p in features),
-        "in_eval": not (model.training and model.features.training),  # eval() on either
+        "in_eval": not (model.training and body.training),  # eval() on either
         "kept": len(features) == len(originals) and all(map(same, features, originals)),
         "head": type_name(head),
-        "maps": (head.in_features, head.out_features) if linear else None,
+        "maps": (head.in_features, head.out_features) if isinstance(head, nn.Linear) else None,
         "features": old.in_features,
-        "old_head": head is old or (linear and same(head.weight, old.weight)),
+        "old_head": head is old or (linear and same_weight(head, old)),
         "head_trains": all(p.requires_grad for p in head.parameters()),
         "frozen": sum(p.numel() for p in features),
         "trained": sum(p.numel() for p in head.parameters()),

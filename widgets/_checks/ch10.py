@@ -275,8 +275,8 @@ MASK_OK = Message(
 def mask_cases() -> list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
     g = torch.Generator().manual_seed(20)
     cases = []
-    for lengths in ([6, 2, 4], [3, 3, 1, 5, 6], [1, 6]):
-        lengths = torch.tensor(lengths)
+    for sizes in ([6, 2, 4], [3, 3, 1, 5, 6], [1, 6]):
+        lengths = torch.tensor(sizes)
         n, steps, classes = len(lengths), int(lengths.max()), 3
         logits = torch.randn(n, steps, classes, generator=g) * 2
         labels = torch.randint(0, classes, (n, steps), generator=g)
@@ -367,10 +367,14 @@ def judge_masked_loss(records: list[dict[str, object]]) -> Verdict:
         grad = record["grad"]
         if isinstance(grad, Early):
             raise Stopped(grad)
-        if not record["requires_grad"] or grad is None or grad.abs().sum() == 0:  # type: ignore[union-attr]
+        if (
+            not record["requires_grad"]
+            or not isinstance(grad, torch.Tensor)
+            or grad.abs().sum() == 0
+        ):
             return failed(MASK_NO_GRAD())
         padded = torch.arange(labels.shape[1]) >= lengths.unsqueeze(1)
-        leak = grad[padded].abs().sum().item()  # type: ignore[index]
+        leak = grad[padded].abs().sum().item()
         if leak > 1e-7:
             return failed(MASK_GRAD(leak=leak))
     return passed(MASK_OK(cases=len(cases)))
@@ -457,7 +461,7 @@ def judge_parity_hidden(data: tuple) -> Verdict:
     (hidden_size,) = data
     if isinstance(hidden_size, bool) or not isinstance(hidden_size, Integral):
         return failed(HIDDEN_NOT_INT(got=repr(hidden_size)))
-    if not 1 <= hidden_size <= MOST_HIDDEN:
+    if not 1 <= int(hidden_size) <= MOST_HIDDEN:
         return failed(HIDDEN_RANGE(got=hidden_size, most=MOST_HIDDEN))
     with torch.random.fork_rng(devices=[]):  # leave the learner's random state alone
         accs = [parity_accuracy(int(hidden_size), seed) for seed in SEEDS]

@@ -10,10 +10,17 @@ the tolerances it needs, so the numbers stay next to the exercise they belong to
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypedDict
 
 import numpy as np
 import torch
+
+
+class Tolerance(TypedDict):
+    """A check's tolerances, kept as one value: ``close(a, b, **TOL)``."""
+
+    rtol: float
+    atol: float
 
 
 def as_array(value: object) -> np.ndarray:

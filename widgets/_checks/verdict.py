@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import wraps
 from pathlib import Path
+from typing import TypeVar
 
 from .._i18n import CourseError, Message
 
@@ -253,11 +254,14 @@ def probing(probe: Callable[..., object]) -> Callable[..., object]:
     return data
 
 
+Data = TypeVar("Data")  # what a check's probe returns and its judge reads
+
+
 def exercise(
     title: Message,
     *,
-    probe: Callable[..., object] | None = None,
-    judge: Callable[[object], Verdict] | None = None,
+    probe: Callable[..., Data] | None = None,
+    judge: Callable[[Data], Verdict] | None = None,
 ) -> Callable[[Callable[..., Verdict]], Callable[..., Verdict]]:
     """Turn ``check(*answers) -> passed()/failed()`` into a learner-safe exercise check.
 

@@ -111,9 +111,9 @@ def encode(value: object, depth: int = 0) -> object:
             "message": None if value.message is None else encode(value.message, depth + 1),
             "fmt": encode(value.fmt, depth + 1),
         }
-    for kind in (bool, int, float, str):  # a subclass (an IntEnum, torch.__version__): its value
-        if isinstance(value, kind):
-            return encode(kind(value), depth)
+    for plain in (bool, int, float, str):  # a subclass (an IntEnum, torch.__version__): its value
+        if isinstance(value, plain):
+            return encode(plain(value), depth)
     raise WireError(f"not plain data: {type(value).__name__}")
 
 
@@ -245,8 +245,8 @@ class _Reader:
             fmt = self.value(obj.get("fmt"), depth + 1)
             if not isinstance(fmt, dict):
                 raise WireError("an early ending whose blanks are not a dict")
-            texts = [self.str(obj.get(key))[:2000] for key in ("name", "error", "line")]
-            return Early(ending, *texts, message=read, fmt=fmt)
+            name, said, line = (self.str(obj.get(key))[:2000] for key in ("name", "error", "line"))
+            return Early(ending, name=name, error=said, line=line, message=read, fmt=fmt)
         raise WireError(f"unknown tag {tag!r}")
 
 

@@ -144,7 +144,7 @@ def homework(
     line, and the probe ends after ``TIME_LIMIT`` seconds."""
     if not getattr(probe, "learner_side", False):
         raise TypeError(f"{probe.__name__} is not made by learner_side")
-    return exercise(title, probe=probe, judge=judge)  # type: ignore[arg-type]
+    return exercise(title, probe=probe, judge=judge)
 
 
 def stub_text(stub: BaseException) -> str:

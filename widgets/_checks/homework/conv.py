@@ -9,6 +9,8 @@ answers and applies the rules (no PyTorch convolution; for task 8.6, no loop ove
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -109,7 +111,7 @@ DONE = Message(
 )
 # A 3×2 kernel in every targeted case, so a flipped or transposed kernel shows at once, and
 # two channels per group in the groups case, so mixing up the groups shows there.
-TARGETED = {
+TARGETED: dict[str, dict[str, Any]] = {
     "plain": {"kernel": (3, 2)},
     "bias": {"bias": True, "kernel": (3, 2)},
     "padding": {"padding": 2, "kernel": (3, 2)},
@@ -119,9 +121,17 @@ TARGETED = {
 }
 
 
-def draw_case(rng: np.random.Generator, **fixed: object) -> dict:
+def draw_case(rng: np.random.Generator, **fixed: Any) -> dict:
+    """A case's inputs and options (ints, tensors, None for no bias), ``fixed`` as given."""
     kernel, channels = fixed.pop("kernel", None), fixed.pop("channels", None)
-    case = {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, "bias": False, **fixed}
+    case: dict[str, Any] = {
+        "stride": 1,
+        "padding": 0,
+        "dilation": 1,
+        "groups": 1,
+        "bias": False,
+        **fixed,
+    }
     groups, (ci, co, kh, kw) = case["groups"], (int(v) for v in rng.integers(1, 4, size=4))
     kh, kw = kernel or (kh, kw)
     ci, co = channels or (ci, co)
@@ -171,12 +181,15 @@ def reference(case: dict, x=None, weight=None, bias=None) -> torch.Tensor:
     return F.conv2d(*args, case["bias"] if bias is None else bias, **options(case))
 
 
-def watched(conv2d, case: dict, found: dict, x=None, weight=None, bias=None) -> object:
-    """The learner's ``conv2d`` on ``case``; the torch names it ran go into ``found``."""
+def watched(conv2d, case: dict, found: dict, x=None, weight=None, bias=None) -> Any:
+    """The learner's ``conv2d`` on ``case``; the torch names it ran go into ``found``.
+
+    What comes back is used duck-typed: an attribute it lacks is the learner's error, which
+    the probe records."""
     args = (case["x"] if x is None else x, case["weight"] if weight is None else weight)
     out, calls = run_watched(conv2d, *args, case["bias"] if bias is None else bias, **options(case))
     for key, names in (("functions", calls.functions), ("operators", calls.operators)):
-        found[key] = sorted({*found.get(key, ()), *names})  # type: ignore[misc]
+        found[key] = sorted({*found.get(key, ()), *names})
     return out
 
 
@@ -202,9 +215,9 @@ def forward_record(conv2d, case: dict, found: dict) -> None:
     if isinstance(got, torch.Tensor):
         found["out"] = as_data(got)
         return
-    found["shape"] = as_data(tuple(got.shape))  # type: ignore[attr-defined]
-    found["dtype"] = str(got.dtype)  # type: ignore[attr-defined]
-    found["values"] = as_array(got.detach().numpy())  # type: ignore[attr-defined]
+    found["shape"] = as_data(tuple(got.shape))
+    found["dtype"] = str(got.dtype)
+    found["values"] = as_array(got.detach().numpy())
 
 
 def forward_verdict(records: Records, found: dict, case: dict, feature: str) -> Verdict | None:
@@ -258,10 +271,10 @@ def grad_record(conv2d, case: dict, found: dict) -> None:
         found["raised"] = error_text(error, 120)
         return
     found["raised"] = None
-    found["requires_grad"] = bool(out.requires_grad)  # type: ignore[attr-defined]
+    found["requires_grad"] = bool(out.requires_grad)
     if not found["requires_grad"]:
         return
-    (out * backward_weights(tuple(out.shape))).sum().backward()  # type: ignore[attr-defined]
+    (out * backward_weights(tuple(out.shape))).sum().backward()
     found["grads"] = [as_data(leaves[n].grad) for n in names]
 
 

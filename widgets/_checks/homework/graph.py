@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 
 from ..._graph.render import RenderError, render_svg
 from ..._i18n import Message
@@ -186,10 +187,11 @@ def check_draw_graph(Tensor: type) -> Verdict:
     return judge_draw_graph(probe_draw_graph(Tensor))
 
 
-def floats(values: object) -> list[float] | None:
-    """``values`` as a list of floats (the probe's side), or None when they are not numbers."""
+def floats(values: Any) -> list[float] | None:
+    """``values`` (whatever the learner's code returned) as a list of floats, on the probe's
+    side; None when they are not numbers, or not a sequence."""
     try:
-        return [float(v) for v in values]  # type: ignore[union-attr]
+        return [float(v) for v in values]
     except (TypeError, ValueError):
         return None
 

@@ -9,6 +9,8 @@ answers and walks the records in order, so the first case that fails names the m
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 
@@ -54,20 +56,41 @@ from .probes import PROBES, Probe, draw_inputs
 DRAWS = 4
 
 
-def torch_run(probe: Probe, arrays: list[np.ndarray], weights: np.ndarray | None):
-    leaves = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays]
+def on_torch(probe: Probe, leaves: list[torch.Tensor]) -> torch.Tensor:
+    """``probe`` computed by PyTorch (every probe's expression of tensors is a tensor)."""
     out = probe.fn(*leaves)
+    assert isinstance(out, torch.Tensor), probe.expr
+    return out
+
+
+def on_learners(probe: Probe, leaves: list[Any]) -> Any:
+    """``probe`` computed with the learner's ``Tensor``: whatever came back, used duck-typed
+    (a missing attribute is the learner's error, which the probe records)."""
+    return probe.fn(*leaves)
+
+
+def grad_of(leaf: torch.Tensor) -> np.ndarray:
+    """The gradient ``backward()`` left on ``leaf``, a leaf that requires grad."""
+    assert leaf.grad is not None, "backward() did not reach the leaf"
+    return leaf.grad.numpy()
+
+
+def torch_run(
+    probe: Probe, arrays: list[np.ndarray], weights: np.ndarray | None
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    leaves = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays]
+    out = on_torch(probe, leaves)
     if weights is None:
         return out.detach().numpy(), []
     loss = out if probe.scalar else (out * torch.tensor(weights)).sum()
     loss.backward()
-    return out.detach().numpy(), [leaf.grad.numpy() for leaf in leaves]
+    return out.detach().numpy(), [grad_of(leaf) for leaf in leaves]
 
 
 def output_shape(probe: Probe, arrays: list[np.ndarray]) -> tuple[int, ...]:
     """The shape of ``probe``'s output on inputs of these shapes (meta tensors: no values)."""
     leaves = [torch.empty(a.shape, dtype=torch.float64, device="meta") for a in arrays]
-    return tuple(probe.fn(*leaves).shape)  # type: ignore[attr-defined]
+    return tuple(on_torch(probe, leaves).shape)
 
 
 def ops_cases() -> list[tuple[Probe, list[np.ndarray]]]:
@@ -91,7 +114,7 @@ def forward_record(Tensor: type, probe: Probe, arrays: list[np.ndarray], found: 
     """What the learner's ``Tensor`` makes of ``probe`` on ``arrays``, into ``found``."""
     leaves = [Tensor(a.copy()) for a in arrays]
     try:
-        out = probe.fn(*leaves)
+        out = on_learners(probe, leaves)
     except TypeError as error:  # the judge tells a missing __r*__ from a crash
         found["type_error"] = str(error)[:2000]
         raise
@@ -173,7 +196,7 @@ def grads_record(
     """The gradients the learner's ``backward()`` leaves on the inputs, as float64 arrays."""
     leaves = [Tensor(a.copy()) for a in arrays]
     try:
-        out = probe.fn(*leaves)
+        out = on_learners(probe, leaves)
         loss = out if probe.scalar else (out * weights).sum()
         loss.backward()
         grads = [np.asarray(leaf.grad, dtype=np.float64) for leaf in leaves]
@@ -194,8 +217,8 @@ def slopes_record(
 
         def loss(x: np.ndarray, i: int = i) -> float:
             inputs = [Tensor(x.copy()) if j == i else Tensor(a) for j, a in enumerate(arrays)]
-            out = probe.fn(*inputs)
-            return float(np.sum(out.data if probe.scalar else out.data * weights))  # type: ignore[attr-defined]
+            out = on_learners(probe, inputs)
+            return float(np.sum(out.data if probe.scalar else out.data * weights))
 
         slopes.append(slope(loss, arrays[i].copy()))
 
@@ -243,7 +266,7 @@ def judge_backward(data: Data) -> Verdict:
             if isinstance(text, str) and "broadcast" in text:
                 return failed(UNBROADCAST(expr=probe.expr, error=records.need(found, "error")))
             records.cut()
-        grads = found["grads"]
+        grads = records.need(found, "grads")
         for mine, ref in zip(grads, ref_grads, strict=True):
             if not close(mine, ref, rtol=TOL, atol=TOL, relative_to="largest"):
                 where = WHERE(
