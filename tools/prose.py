@@ -172,6 +172,27 @@ def check_japanese() -> int:
     return 1 if findings else 0
 
 
+def run_codespell(*paths: Path) -> subprocess.CompletedProcess[str]:
+    """codespell with ``[tool.codespell]`` of pyproject.toml, from the repository's root."""
+    return subprocess.run(
+        [sys.executable, "-m", "codespell_lib", *map(str, paths)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+
+def check_english() -> int:
+    try:
+        import codespell_lib  # noqa: F401
+    except ImportError:
+        raise SystemExit("codespell is missing: pip install -e '.[test]'") from None
+    result = run_codespell()
+    print(result.stdout + result.stderr, end="")
+    print(f"codespell: {len(result.stdout.splitlines())} finding(s)")
+    return 0 if result.returncode == 0 else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ja", action="store_true", help="only textlint on the Japanese")
@@ -181,6 +202,8 @@ def main() -> int:
     status = 0
     if args.ja or both:
         status |= check_japanese()
+    if args.en or both:
+        status |= check_english()
     return status
 
 

@@ -133,3 +133,13 @@ def test_the_checked_sources_include_every_chapter_and_readme():
     assert set(chapters) <= set(sources)
     assert ROOT / "README.md" in sources
     assert all(text.strip() for text in sources.values())
+
+
+def test_codespell_reports_a_misspelling_and_spares_the_course_words(tmp_path):
+    typo = "optim" + "zer"  # spelt out here, this file would be a finding itself
+    sample = tmp_path / "sample.py"
+    sample.write_text(f"# Jupyter and torch.arange: the {typo} steps\n", encoding="utf-8")
+    result = prose.run_codespell(sample)
+    assert result.returncode != 0
+    assert f"{typo} ==> optimizer" in result.stdout
+    assert "arange" not in result.stdout and "upyter" not in result.stdout
