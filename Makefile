@@ -8,7 +8,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # the course's small models run several times slower when two workers' threads compete.
 JOBS   ?= 2
 
-.PHONY: lab check test colab floor bench build assignments format clean-venv classroom classroom-setup classroom-load
+.PHONY: lab check prose test colab floor bench build assignments format clean-venv classroom classroom-setup classroom-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ check: $(VENV)/.installed-test
 	$(BIN)/mypy
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -m "not notebooks" \
 		$(CHECK_SKIP) tests
+
+## prose: the prose checks (prose/README.md): textlint on the Japanese (npm ci in prose/ on first
+## use), codespell on the English.
+prose: $(VENV)/.installed-test
+	$(BIN)/python -m tools.prose
 
 ## test: lint, types, unit tests, every notebook (nbval), the servers, browser and classroom
 ## tests, then the widget tests again under ipywidgets 7.7.1 (what Colab ships).

@@ -76,7 +76,7 @@ def test_config_validates_against_the_charts_schema(schema, defaults, config):
 @pytest.mark.parametrize(
     "broken",
     [
-        {"singleuser": {"memory": {"limt": "2G"}}},  # misspelt key
+        {"singleuser": {"memory": {"limt": "2G"}}},  # misspelt key, # codespell:ignore limt
         {"singleuser": {"cpu": {"limit": "one"}}},  # wrong type
         {"cull": {"timeout": "an hour"}},
         {"hub": {"config": {"nativeAuthenticator": {}}}},  # class names start with a capital

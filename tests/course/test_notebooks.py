@@ -156,7 +156,7 @@ def test_readme_links_every_chapter_in_both_languages():
             assert f"github/{repo}/blob/" in readme and relpath in readme
 
 
-SEED_TYPOS = ("tranforms", "Sequentila", "improt ")
+SEED_TYPOS = ("tranforms", "Sequentila", "improt ")  # codespell:ignore tranforms,improt
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))

@@ -28,7 +28,7 @@ source = (
     "@exercise(TITLE)\n"
     "def check_typo(answer):\n"
     "    call(answer, 1, name='answer')\n"
-    "    return pased()  # the course's typo\n"
+    "    return pased()  # the course's typo\n"  # codespell:ignore pased
 )
 exec(compile(source, verdict_module.__file__, "exec"), namespace)
 check_typo = namespace["check_typo"]
@@ -50,7 +50,8 @@ def test_a_typo_in_the_checks_own_code_is_the_courses():
     verdict = check_typo(lambda x: x)
     assert verdict.status == "wrong"
     assert COURSE_BUG().split("{")[0] in verdict.hint
-    assert "pased" in verdict.hint and "Your code raised" not in verdict.hint
+    assert "pased" in verdict.hint  # codespell:ignore pased
+    assert "Your code raised" not in verdict.hint
     set_lang("ja")
     assert "講座の不具合" in check_typo(lambda x: x).hint
 
