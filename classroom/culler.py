@@ -4,8 +4,9 @@ Run by the hub as a managed service (jupyterhub_config.py). Right after a hub re
 activity the hub has on record for each server is as old as the restart is long: servers
 report in every ``JUPYTERHUB_ACTIVITY_INTERVAL`` seconds and retry with a growing delay
 while the hub is away. A culler that looked at once would stop a server whose kernel is busy
-with a long cell all that time. So it first waits a few report intervals (three), by which
-time every running server, and every busy kernel (nyumon_busy_activity.py), has reported in.
+with a long cell all that time. So it first waits three report intervals and 30 s more (a
+server's retries after the hub was away back off for a while), by which time every running
+server, and every busy kernel (nyumon_busy_activity.py), has reported in.
 
     python culler.py GRACE_SECONDS [jupyterhub_idle_culler options...]
 """

@@ -100,9 +100,9 @@ c.JupyterHub.load_roles = [
 c.JupyterHub.services = [
     {
         "name": "idle-culler",
-        # After a grace of three activity reports: see classroom/culler.py.
+        # After a grace of three activity reports and 30 s: see classroom/culler.py.
         "command": [
-            sys.executable, str(HERE / "culler.py"), str(3 * settings.activity_interval),
+            sys.executable, str(HERE / "culler.py"), str(3 * settings.activity_interval + 30),
             f"--timeout={settings.cull_timeout}", f"--cull-every={settings.cull_every}",
         ],
     }
