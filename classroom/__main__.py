@@ -41,9 +41,12 @@ def backup_or_restore(args: argparse.Namespace) -> int:
     try:
         if args.command == "backup":
             admins = runtime.HubSettings.from_env().admins
-            folder = backup.backup(paths, args.to, backup.course_folders(admins, args.course))
-            names = ", ".join(e["name"] for e in backup.read_manifest(folder))
-            runtime.say(f"バックアップしました: {folder}", f"Backed up to {folder}: {names}")
+            folder, names = backup.backup(
+                paths, args.to, backup.course_folders(admins, args.course)
+            )
+            runtime.say(
+                f"バックアップしました: {folder}", f"Backed up to {folder}: {', '.join(names)}"
+            )
             return 0
         for target, kept in backup.restore(paths, args.folder):
             was = f" (前のもの / previous one: {kept})" if kept else ""

@@ -111,8 +111,9 @@ def check_database(path: Path) -> None:
         )
 
 
-def backup(paths: runtime.Paths, dest: Path, courses: list[Path]) -> Path:
-    """A new backup folder under ``dest``; its path."""
+def backup(paths: runtime.Paths, dest: Path, courses: list[Path]) -> tuple[Path, list[str]]:
+    """A new backup folder under ``dest``: its path and the names of the copies in it (each
+    already checked by ``copy_database``)."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     folder = dest / f"classroom-backup-{stamp}"
     dest.mkdir(parents=True, exist_ok=True)
@@ -136,7 +137,7 @@ def backup(paths: runtime.Paths, dest: Path, courses: list[Path]) -> Path:
     manifest = {"made": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "files": entries}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     (folder / MANIFEST).chmod(0o600)
-    return folder
+    return folder, [entry["name"] for entry in entries]
 
 
 def hub_running(paths: runtime.Paths) -> int | None:
