@@ -12,6 +12,9 @@ import zipfile
 
 import pytest
 
+# The floor run collects every module for its widget tests, in a venv without the hub's packages.
+pytest.importorskip("sqlalchemy", reason="pip install -e '.[nbgrader]'")
+
 from classroom.exchange.archive import Limits, Refused, check_name, members, notebooks, pack, unpack
 from classroom.exchange.store import Store
 

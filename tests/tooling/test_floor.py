@@ -9,6 +9,8 @@ string faked; a real old torch is what the floor venv has).
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,3 +113,30 @@ def test_setup_with_a_numpy_this_torch_cannot_use_says_numpy_below_2(monkeypatch
 def test_setup_passes_on_this_torch(english):
     assert floor.numpy_bridge_works()
     assert isinstance(setup("en", quiet=True), torch.device)
+
+
+def test_every_test_module_collects_without_the_classroom_packages():
+    """The floor and Colab-like venvs hold only ``.[lab,test]``; pytest imports every module."""
+    from tests.support import without_extras
+
+    foreign = without_extras.foreign_modules()
+    assert {"nbgrader", "sqlalchemy", "alembic"} <= foreign  # installed here, not there
+    assert not {"torch", "ipywidgets", "pytest", "nbval"} & foreign
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.support.without_extras",
+            "--collect-only",
+            "-q",
+            "-m",
+            "widgets",
+            "tests",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert re.search(r"\b\d{2,} tests collected", done.stdout), done.stdout[-500:]
