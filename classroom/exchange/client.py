@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -192,9 +193,11 @@ class List(ServiceExchange, abc.ExchangeList):
     def submitted(self) -> list[dict]:
         groups: dict[tuple, list] = {}
         for course in self.courses():
-            path = f"/{course}/assignments/{self.part('assignment', self.coursedir.assignment_id)}"
-            rows = self.call("GET", f"{path}/submissions" if self.coursedir.assignment_id else
-                             f"/{course}/submissions").json()  # fmt: skip
+            path = f"/{course}/submissions"
+            if self.coursedir.assignment_id:
+                a = self.part("assignment", self.coursedir.assignment_id)
+                path = f"/{course}/assignments/{a}/submissions"
+            rows = self.call("GET", path).json()
             pages: dict[tuple, str] = {}
             for assignment in sorted({r["assignment_id"] for r in rows}):
                 a = self.part("assignment", assignment)
@@ -331,10 +334,13 @@ class ReleaseFeedback(ServiceExchange, abc.ExchangeReleaseFeedback):
         excluded = set(filter(None, self.coursedir.student_id_exclude.split(",")))
         student = self.coursedir.student_id if self.coursedir.student_id else "*"
         pattern = self.coursedir.format_path(self.coursedir.feedback_directory, student, assignment)
+        whose = re.compile(self.coursedir.format_path(
+            self.coursedir.feedback_directory, "(?P<student_id>[^/]+)", assignment, escape=True
+        ))  # fmt: skip
         for folder in sorted(map(Path, glob.glob(pattern))):
-            student_id = Path(os.path.relpath(folder, self.coursedir.format_path(
-                self.coursedir.feedback_directory, ".", assignment))).parts[0]  # fmt: skip
-            if student_id in excluded:
+            found = whose.fullmatch(str(folder))
+            student_id = found["student_id"] if found else ""
+            if not found or student_id in excluded:
                 continue
             ident = (folder / ID_FILE).read_text().strip() if (folder / ID_FILE).is_file() else ""
             if owners.get(ident) != student_id:

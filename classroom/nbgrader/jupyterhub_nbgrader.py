@@ -8,6 +8,10 @@
 # or link it as classroom/hub_config.d/50-nbgrader.py. The course runtime must contain
 # nbgrader (it does by default: EXTRAS in classroom/runtime.py), or students see no assignments.
 #
+# With NYUMON_NBGRADER_EXCHANGE=service there is no exchange folder: homework goes through the
+# exchange service instead (classroom/exchange/jupyterhub_exchange.py, loaded from here),
+# which keeps hand-ins apart without relying on OS accounts (as on Kubernetes).
+#
 # What it does, at hub start (as root):
 # - creates the exchange folder, NYUMON_NBGRADER_EXCHANGE (default /srv/nbgrader/exchange),
 #   mode 0777 as nbgrader requires; nbgrader itself makes each course's inbound folder
@@ -32,6 +36,7 @@ from classroom import runtime  # noqa: E402
 c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
 
 paths = runtime.Paths.from_env()
+SERVICE = os.environ.get("NYUMON_NBGRADER_EXCHANGE") == "service"
 EXCHANGE = Path(os.environ.get("NYUMON_NBGRADER_EXCHANGE", "/srv/nbgrader/exchange"))
 ROLES = paths.prefix / "etc" / "nbgrader"
 
@@ -58,9 +63,12 @@ def config_path(spawner) -> str:
 
 if os.geteuid() == 0:  # the hub as `make classroom` runs it; tests import the functions
     install_roles()
-    make_exchange()
+    if not SERVICE:
+        make_exchange()
 
 # A lazy update: merged into the environment jupyterhub_config.py set, not replacing it.
-c.Spawner.environment.update(
-    {"JUPYTER_CONFIG_PATH": config_path, "NYUMON_NBGRADER_EXCHANGE": str(EXCHANGE)}
-)
+c.Spawner.environment.update({"JUPYTER_CONFIG_PATH": config_path})
+if SERVICE:
+    load_subconfig(str(HERE.parent / "exchange" / "jupyterhub_exchange.py"))  # noqa: F821
+else:
+    c.Spawner.environment.update({"NYUMON_NBGRADER_EXCHANGE": str(EXCHANGE)})

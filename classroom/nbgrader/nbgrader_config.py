@@ -5,6 +5,7 @@ The assignments in ``source/`` are generated from ``chapters/src`` by ``make ass
 and who may grade are the hub's business: see ``jupyterhub_nbgrader.py`` beside this file.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -43,8 +44,10 @@ try:
     c.Autograde.sanitize_preprocessors, c.Autograde.autograde_preprocessors = preprocessor_lists(
         Autograde
     )
-    # collect leaves out symbolic links a student put in the inbound folder by hand
-    c.ExchangeFactory.collect = "nyumon_sandbox.collect.CollectWithoutLinks"
+    # collect leaves out symbolic links a student put in the inbound folder by hand (with
+    # the exchange service there is no such folder: its own collect is set by the hub)
+    if not os.environ.get("NYUMON_EXCHANGE_URL"):
+        c.ExchangeFactory.collect = "nyumon_sandbox.collect.CollectWithoutLinks"
 except Exception as error:  # fail closed: traitlets skips a config file that raises, and
     problem = error  # autograde would then run every hand-in unconfined
 
