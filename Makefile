@@ -41,13 +41,14 @@ classroom-load: $(VENV)/.installed-test
 	$(BIN)/python -m classroom setup
 	$(BIN)/python -m bench bench_classroom_load
 
-## check: the edit loop (about a minute): generated files current, lint, types, and the tests
-## that need no server, browser, hub or notebook run (tests/widgets, tests/course, tests/tooling
-## and the chapter checks). `make test` stays the whole gate.
+## check: the edit loop (about a minute): generated files current, prose (make prose), lint,
+## types, and the tests that need no server, browser, hub or notebook run (tests/widgets,
+## tests/course, tests/tooling and the chapter checks). `make test` stays the whole gate.
 CHECK_SKIP := --ignore=tests/servers --ignore=tests/browser --ignore=tests/classroom \
 	--ignore=tests/portability
 check: $(VENV)/.installed-test
 	$(BIN)/python -m tools.build --check
+	$(BIN)/python -m tools.prose
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -59,10 +60,11 @@ check: $(VENV)/.installed-test
 prose: $(VENV)/.installed-test
 	$(BIN)/python -m tools.prose
 
-## test: lint, types, unit tests, every notebook (nbval), the servers, browser and classroom
+## test: prose, lint, types, unit tests, every notebook (nbval), the servers, browser and classroom
 ## tests, then the widget tests again under ipywidgets 7.7.1 (what Colab ships).
 test: $(VENV)/.installed-test
 	$(BIN)/python -m tools.build --check
+	$(BIN)/python -m tools.prose
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -70,17 +70,15 @@ def readme_japanese(text: str) -> str:
             fenced = not fenced
             out.append("")
             continue
-        if fenced or not JAPANESE.search(line) or line.lstrip().startswith("/ "):
+        if fenced:
             out.append("")
-        elif line.startswith("|"):
+        elif line.startswith("|"):  # every row, so that the table stays a table
             cells = line.strip().strip("|").split("|")
             out.append("| " + " | ".join(_japanese_side(c).strip() for c in cells) + " |")
+        elif not JAPANESE.search(line) or line.lstrip().startswith("/ "):
+            out.append("")
         else:
             out.append(_japanese_side(line))
-    # A table's separator row has no Japanese; keep it so the rows still form a table.
-    for i, line in enumerate(text.splitlines()):
-        if re.fullmatch(r"\|(\s*:?-+:?\s*\|)+", line.strip()):
-            out[i] = line
     return "\n".join(out) + "\n"
 
 

@@ -100,7 +100,7 @@ def test_readmes_give_their_japanese_half():
         "/ The English paragraph.\n\n"
         "日本語です。 / English here, `train()` / `eval()`.\n"
         "`train()` / `eval()` の違いです。\n\n"
-        "| パス / path | 内容 / what |\n|---|---|\n| `a/` | 章 / chapters |\n\n"
+        "| パス / path | 内容 / what |\n|---|---|\n| `a/` | 章 / chapters |\n| `b/` | 167 MiB |\n\n"
         "```bash\nmake lab  # 起動する / start\n```\n"
         "An English line with no Japanese.\n"
     )
@@ -112,8 +112,9 @@ def test_readmes_give_their_japanese_half():
         "日本語です。",
         "`train()` / `eval()` の違いです。",
         "| パス | 内容 |",
-        "|---|---|",
+        "| --- | --- |",
         "| `a/` | 章 |",
+        "| `b/` | 167 MiB |",
     ]
 
 
