@@ -96,9 +96,8 @@ def copy_database(source: Path, target: Path) -> None:
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
-    with sqlite3.connect(
-        f"file:{source}?mode=ro", uri=True, timeout=30
-    ) as src:  # codespell:ignore ro
+    read_only = f"file:{source}?mode=ro"  # codespell:ignore ro
+    with sqlite3.connect(read_only, uri=True, timeout=30) as src:
         with sqlite3.connect(target) as dst:
             src.backup(dst)
     check_database(target)
