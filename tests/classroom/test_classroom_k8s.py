@@ -113,7 +113,9 @@ def test_dockerfile_builds_the_image_the_config_runs():
     lines = [
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     ]
-    assert lines[0].startswith("FROM python:3.1")
+    stages = [line for line in lines if line.startswith("FROM ")]
+    assert stages and all(line.startswith("FROM python:3.1") for line in stages)
+    assert stages[-1].endswith(" AS singleuser")  # the default target is the servers' image
     # course + JupyterHub + nbgitpuller, and nbgrader for grading (k8s/grading.yaml)
     assert re.search(r'"/tmp/course\[lab,classroom,nbgrader\]"', text)
     assert re.search(r"^USER \$\{NB_UID\}$", text, re.M) and "ARG NB_UID=1000" in text
