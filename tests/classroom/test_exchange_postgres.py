@@ -136,6 +136,7 @@ def as_account():
     uid, gid = account.pw_uid, account.pw_gid
 
     def drop():
+        os.setgroups([])
         os.setgid(gid)
         os.setuid(uid)
 
