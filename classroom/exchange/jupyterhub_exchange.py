@@ -18,8 +18,10 @@
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -77,9 +79,54 @@ def make_storage(account: pwd.struct_passwd, folder: Path = STORAGE) -> None:
     folder.chmod(0o700)
 
 
+def leftovers(account: pwd.struct_passwd, folder: Path = STORAGE) -> list[int]:
+    """Exchange processes of a hub that died without stopping them (SIGKILL, an OOM kill).
+
+    The hub starts its services in a session of their own, so they outlive it; the old one
+    keeps the port, and the new hub's service could not start. Only this store's: another
+    hub on the machine has its own folder."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if entry.stat().st_uid != account.pw_uid or b"nyumon_exchange" not in (
+                entry / "cmdline"
+            ).read_bytes().split(b"\0"):
+                continue
+            if Path(os.readlink(entry / "cwd")) == folder.resolve():
+                found.append(int(entry.name))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running, not a zombie (in a container nobody may reap it)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def stop_leftovers(account: pwd.struct_passwd, timeout: float = 10) -> None:
+    pids = leftovers(account)
+    for pid in pids:
+        os.kill(pid, signal.SIGTERM)  # the service stops its server and exits
+    deadline = time.monotonic() + timeout
+    while pids and time.monotonic() < deadline:
+        time.sleep(0.2)
+        pids = [pid for pid in pids if alive(pid)]
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+
+
 if os.geteuid() == 0:
     install_package()
-    make_storage(ensure_account())
+    exchange_account = ensure_account()
+    make_storage(exchange_account)
+    stop_leftovers(exchange_account)
 
 c.JupyterHub.services.append({
     "name": NAME,

@@ -19,6 +19,7 @@ import os
 import pwd
 import secrets
 import shutil
+import signal
 import tempfile
 import time
 import zipfile
@@ -29,7 +30,7 @@ import pytest
 import requests
 
 from classroom import runtime
-from tests.classroom.hub import Student, running_hub
+from tests.classroom.hub import Student, running_hub, start
 from tests.support.jupyter_server import ROOT, free_port
 
 pytestmark = pytest.mark.classroom
@@ -77,6 +78,10 @@ def hub(tmp_path_factory):
             hub.homes, hub.storage = homes, storage
             yield hub
     finally:
+        # The servers outlive the hub by design (cleanup_servers off), and here they all
+        # run as one account, which removing a student does not stop: stop them here.
+        for proc in processes_in(ACCOUNT, homes) + processes_in("nyumon-exchange", storage):
+            proc.kill()
         shutil.rmtree(homes, ignore_errors=True)
         shutil.rmtree(storage.parent, ignore_errors=True)
 
@@ -145,10 +150,23 @@ def submit(person: Student) -> None:
     assert done.status_code == 200 and done.json()["success"], done.text
 
 
-def service_process() -> psutil.Process:
-    uid = pwd.getpwnam("nyumon-exchange").pw_uid
-    (proc,) = [p for p in psutil.process_iter(["uids", "cmdline"])
-               if p.info["uids"].real == uid and "nyumon_exchange" in p.info["cmdline"]]  # fmt: skip
+def processes_in(account: str, folder: Path) -> list[psutil.Process]:
+    """The account's processes that run in ``folder`` or below it (this hub's, not another's)."""
+    try:
+        uid, found = pwd.getpwnam(account).pw_uid, []
+    except KeyError:  # the hub never made it
+        return []
+    for proc in psutil.process_iter(["uids", "cwd"]):
+        cwd = proc.info["cwd"]
+        if proc.info["uids"] and proc.info["uids"].real == uid and cwd:
+            if Path(cwd).is_relative_to(folder):
+                found.append(proc)
+    return found
+
+
+def service_process(hub) -> psutil.Process:
+    """This hub's exchange service: exactly one process."""
+    (proc,) = processes_in("nyumon-exchange", hub.storage)
     return proc
 
 
@@ -189,7 +207,7 @@ print(sorted(p.name for p in (Path.home() / "pytorch-nyumon-course/submitted").i
 """)  # fmt: skip
     assert f"{sorted([alice.name, bob.name])}" in out, out
     # The service dies (SIGKILL, as a crash) while the instructor grades; the hub restarts it.
-    crashed = service_process()
+    crashed = service_process(hub)
     crashed.kill()
     out = run(teacher, NBGRADER + f"""
 nbgrader("autograde", {ASSIGNMENT!r})
@@ -203,7 +221,7 @@ print("CSV" + (Path.home() / "pytorch-nyumon-course" / "grades.csv").read_text()
     while exchange(hub, "GET", "", tokens[teacher.name]).status_code != 200:
         assert time.monotonic() < deadline, hub.log_text()[-3000:]
         time.sleep(1)
-    assert service_process().pid != crashed.pid
+    assert service_process(hub).pid != crashed.pid
     out = run(teacher, NBGRADER + f'print(nbgrader("release_feedback", {ASSIGNMENT!r}))')
     assert out.count("Releasing feedback for student") == 2, out  # alice's and bob's latest
     fetched = call(alice, "POST", "assignments/fetch_feedback",
@@ -356,3 +374,25 @@ def test_courses_are_apart(hub, term):
         json.loads(exchange(hub, "GET", f"/{COURSE}/assignments", alice).text)[0]["assignment_id"]
         == ASSIGNMENT
     )
+
+
+def test_a_hub_crash_loses_no_hand_in_and_the_exchange_comes_back(hub, term):
+    """Last in this file: the hub and its proxy die at once (SIGKILL to the group, as a crash
+    or an OOM kill of the unit) and are started again; hand-ins are kept, one exchange serves
+    (not an orphan of the dead hub beside a new one), and Alice can hand in again."""
+    teacher, alice = term["tokens"][term["teacher"].name], term["alice"]
+    subs = f"/{COURSE}/assignments/{ASSIGNMENT}/submissions"
+    before = sorted(r["id"] for r in exchange(hub, "GET", subs, teacher).json())
+    os.killpg(hub.proc.pid, signal.SIGKILL)
+    hub.proc.wait()
+    start(hub)
+    deadline = time.monotonic() + 120
+    while exchange(hub, "GET", "", teacher).status_code != 200:
+        assert time.monotonic() < deadline, hub.log_text()[-3000:]
+        time.sleep(1)
+    service_process(hub)  # exactly one exchange process
+    assert sorted(r["id"] for r in exchange(hub, "GET", subs, teacher).json()) == before
+    submit(alice)  # through her server, which outlived the hub
+    after = exchange(hub, "GET", subs, teacher).json()
+    assert len(after) == len(before) + 1
+    assert [r["student_id"] for r in after if r["id"] not in before] == [alice.name]
