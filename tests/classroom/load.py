@@ -186,6 +186,26 @@ def again(step: Callable[[], object], report: Report, lock: threading.Lock, dead
         time.sleep(1)
 
 
+# Set by each cell the simulation runs, as its last line: the index of the last cell done.
+DONE = "_nyumon_load_cell"
+
+
+def last_cell_done(
+    student: Student, kernel: str, report: Report, lock: threading.Lock, deadline: float
+) -> int:
+    """After a lost connection: the last cell that ran to its end in ``kernel``.
+
+    The websocket can drop before the cell was sent (or while the proxy held it) as well as
+    while it ran; the kernel runs requests in order, so this asks after the cell is done."""
+
+    def ask() -> dict:
+        return student.run_in_kernel(f"print(globals().get({DONE!r}, -1))", kernel=kernel)
+
+    out = again(ask, report, lock, deadline)
+    assert isinstance(out, dict) and not out["error"], out
+    return int(out["stdout"].strip())
+
+
 def one_student(
     hub: Hub, course: links.Course, label: str, report: Report, lock: threading.Lock,
     ready: Callable[[], None], working: Callable[[], None], idle: float, deadline: float,
@@ -200,20 +220,23 @@ def one_student(
         cells = again(lambda: code_cells(student), report, lock, deadline)
         kernel = again(student.start_kernel, report, lock, deadline)
         working()
-        for i, code in enumerate(cells):
+        i = 0
+        while i < len(cells):
             assert time.monotonic() < deadline, "the class ran out of time"
             began = time.perf_counter()
-            try:
-                out = student.run_in_kernel(code, timeout=120, kernel=kernel)
-            except GONE:  # the hub restarted under the cell: it ran on in the kernel
+            try:  # the cell, then the note that it got to its end
+                out = student.run_in_kernel(f"{cells[i]}\n{DONE} = {i}", timeout=120, kernel=kernel)
+            except GONE:  # the hub restarted under the cell: did the kernel get it?
                 with lock:
                     report.reconnects += 1
                 again(lambda: student.api("GET", "status"), report, lock, deadline)
-                continue
+                i = last_cell_done(student, kernel, report, lock, deadline) + 1
+                continue  # the next cell, or this one again if it never reached the kernel
             took = time.perf_counter() - began
             with lock:
                 report.latencies.append(took)
             assert not out["error"], f"cell {i}: {out['error'][:300]}"
+            i += 1
         again(lambda: student.api("DELETE", f"kernels/{kernel}"), report, lock, deadline)
         time.sleep(idle)
         again(
