@@ -32,6 +32,7 @@ from widgets import (
     check_one_hot,
     check_probabilities,
     check_products,
+    check_same_losses,
     check_sgd_step,
     check_split,
     check_to_batch,
@@ -320,6 +321,19 @@ def test_checkpoint_is_loaded_in_the_judge(tmp_path):
     shapes = {key: tuple(value.shape) for key, value in other.items()}
     record["data"] |= {"shapes": shapes, "loads": ""}  # "it fits the model and loads"
     assert judged(check_checkpoint, record) != OK
+
+
+# ch08 ------------------------------------------------------------------------------
+
+
+def test_same_losses_are_judged_to_the_checks_tolerance_not_the_records():
+    from tests.support.reference import Tensor, xor_training
+
+    record = forged(honest(check_same_losses, *xor_training(Tensor)))
+    record["data"]["tol"] = 1e9  # "the cell asked for a loose tolerance", with other losses
+    for found in record["data"]["records"]:
+        found["mine"] = [1.01 * loss for loss in found["theirs"]]
+    assert judged(check_same_losses, record) != OK
 
 
 # ch10 ------------------------------------------------------------------------------
