@@ -93,8 +93,12 @@ MLP_NOT_LOGITS = Message(
     en="Every output is ≥ 0: is there a ReLU or softmax (or sigmoid) after the last nn.Linear? The model returns logits, the last nn.Linear's raw output; nn.CrossEntropyLoss applies softmax itself.",
 )
 MLP_LINEAR = Message(
-    ja="モデル全体が線形（1 次関数）になっています。2 つの nn.Linear の間に nn.ReLU() を入れましょう。",
-    en="The whole model is linear. Put an nn.ReLU() between the two nn.Linear layers.",
+    ja="forward の中で活性化関数が 1 つも実行されていません。そのため出力は入力の 1 次関数（アフィン関数）で、チェックの画像 x で f(2x) − f(0) = 2(f(x) − f(0)) が成り立ちました。2 つの nn.Linear の間に nn.ReLU() を入れましょう。",
+    en="forward ran no activation function, so the output is an affine function of the input (linear plus a bias): on the check's images x, f(2x) − f(0) = 2(f(x) − f(0)). Put an nn.ReLU() between the two nn.Linear layers.",
+)
+MLP_LINEAR_ANYWAY = Message(
+    ja="forward では {got} の順に実行されましたが、出力は入力の 1 次関数（アフィン関数）のままで、チェックの画像 x で f(2x) − f(0) = 2(f(x) − f(0)) が成り立ちました。ReLU は 2 つの nn.Linear の間に置き、1 つ目の出力にかけます。",
+    en="forward ran {got}, yet the output is still an affine function of the input: on the check's images x, f(2x) − f(0) = 2(f(x) − f(0)). The ReLU goes between the two nn.Linear layers, on the first one's output.",
 )
 MLP_NOT_THE_NET = Message(
     ja="出力が、このモデル自身のパラメータで計算した Flatten → Linear(784, 128) → ReLU → Linear(128, 10) の値と合いません（最大の差 {error:.2g}）。",
@@ -191,7 +195,9 @@ def judge_mlp(data: dict) -> Verdict:
         return failed(MLP_NOT_LOGITS())
     # A linear (affine) model satisfies f(2x) - f(0) = 2 (f(x) - f(0)) for every x.
     if close(out2 - out0, 2 * (out - out0), atol=1e-4):
-        return failed(MLP_LINEAR())
+        if all(kind == "Linear" for kind in layers):
+            return failed(MLP_LINEAR())
+        return failed(MLP_LINEAR_ANYWAY(got=" → ".join(layers)))
     other = [kind for kind in layers[:last] if kind not in ("Linear", "ReLU")]
     if other:
         return failed(MLP_ACTIVATION(got=" → ".join(other)))
