@@ -24,6 +24,7 @@ from widgets import (
     check_conv_pool_shape,
     check_digit_folder,
     check_distances,
+    check_draw_graph,
     check_dropout,
     check_grad_by_hand,
     check_masked_loss,
@@ -324,6 +325,17 @@ def test_checkpoint_is_loaded_in_the_judge(tmp_path):
 
 
 # ch08 ------------------------------------------------------------------------------
+
+
+def test_a_drawn_graph_must_show_the_graphs_own_values():
+    from tests.support.reference import Tensor
+
+    record = forged(honest(check_draw_graph, Tensor))
+    (found,) = record["data"]["records"]  # a picture of zeros, with zeros as its values
+    arrows = "; ".join(f"n0 -> n{i}" for i in range(1, 6))
+    found["source"] = f'digraph {{ n0 [label="0 * mul + add tanh"]; {arrows} }}'
+    found["values"], found["grads"] = [0.0] * 5, [0.0] * 3
+    assert judged(check_draw_graph, record) != OK
 
 
 def test_same_losses_are_judged_to_the_checks_tolerance_not_the_records():
