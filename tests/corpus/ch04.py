@@ -32,6 +32,7 @@ from widgets._checks.ch04 import (
     MLP_AFTER_LAST,
     MLP_CRASHED,
     MLP_LINEAR,
+    MLP_LINEAR_ANYWAY,
     MLP_NOT_MODULE,
     MLP_PARAMS,
     SHAPE_CEIL,
@@ -150,6 +151,13 @@ class MLPExtraLayer(MLPFunctional):
         return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x.flatten(1))))))
 
 
+class MLPReluFirst(MLPFunctional):
+    """ReLU before the first layer, on pixels that are never negative: it changes nothing."""
+
+    def forward(self, x):
+        return self.fc2(self.fc1(F.relu(x.flatten(1))))
+
+
 class MLPNoReturn(MLPFunctional):
     def forward(self, x):
         self.fc2(F.relu(self.fc1(x.flatten(1))))
@@ -235,7 +243,10 @@ ANSWERS = [
     mistake("a float", check_param_count, lambda: (101770.0,), COUNT_NOT_INT),
     right("nn.Sequential inside", check_mlp, lambda: (mlp(),)),
     right("view and F.relu", check_mlp, lambda: (MLPFunctional(),)),
-    mistake("no ReLU", check_mlp, lambda: (mlp(relu=False),), MLP_LINEAR),
+    changed(
+        mistake("no ReLU", check_mlp, lambda: (mlp(relu=False),), MLP_LINEAR),
+        "issue 24: the hint says what the check saw (no activation ran, the output is affine)",
+    ),
     changed(
         mistake("softmax on the output", check_mlp, lambda: (mlp(last="softmax"),), MLP_AFTER_LAST),
         "issue 24: the hint names the function seen after the last layer (it guessed)",
@@ -285,6 +296,7 @@ ANSWERS = [
     mistake("tanh on the output", check_mlp, lambda: (mlp(last="tanh"),), MLP_AFTER_LAST),
     mistake("the class, not an instance", check_mlp, lambda: (MLPFunctional,), MLP_NOT_MODULE),
     mistake("an extra layer", check_mlp, lambda: (MLPExtraLayer(),), MLP_PARAMS),
+    mistake("ReLU on the pixels", check_mlp, lambda: (MLPReluFirst(),), MLP_LINEAR_ANYWAY),
     mistake("one mask for every call", check_dropout, lambda: (dropout_same_mask,), DROP_SAME_MASK),
     mistake("times (1 − p)", check_dropout, lambda: (dropout_times_keep,), DROP_TIMES_KEEP),
     mistake("zeroes in evaluation too", check_dropout, lambda: (dropout_always,), DROP_EVAL),

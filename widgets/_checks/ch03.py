@@ -259,6 +259,8 @@ def judge_split(data: dict) -> Verdict:
     train, val = data["train"], data["val"]
     if not data["same"]:
         return failed(SPLIT_SOURCE())
+    for part in (train, val):
+        split_made(part, train["source_size"])
     if train["source_train"] is False:
         return failed(SPLIT_TEST_SET())
     total = train["source_size"]
@@ -273,6 +275,20 @@ def judge_split(data: dict) -> Verdict:
     if overlap:
         return failed(SPLIT_OVERLAP(n=len(overlap)))
     return passed(SPLIT_OK(a=a, b=b))
+
+
+def split_made(part: dict, total: object) -> None:
+    """A ``ValueError`` unless ``part``'s facts are those of a part of one dataset of ``total``
+    items: at grading they come from the hand-in, and its sizes are what the verdict reads."""
+    indices, size = part["indices"], part["size"]
+    if isinstance(total, bool) or not isinstance(total, int) or total < 1:
+        raise ValueError(f"a dataset of {total!r} items")
+    if part["source_size"] != total or not isinstance(indices, list) or len(indices) != size:
+        raise ValueError("the part's size is not its number of indices")
+    if not all(type(i) is int and 0 <= i < total for i in indices):
+        raise ValueError("the part has indices outside its dataset")
+    if len(set(indices)) != len(indices):
+        raise ValueError("the part holds an index twice")
 
 
 @exercise(SPLIT_TITLE, probe=probe_split, judge=judge_split)

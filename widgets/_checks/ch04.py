@@ -9,7 +9,7 @@ from torch import nn
 
 from .._i18n import Message
 from .._validate import unwrap_number
-from .compare import close
+from .compare import close, max_error
 from .learner import (
     Crash,
     as_data,
@@ -93,8 +93,16 @@ MLP_NOT_LOGITS = Message(
     en="Every output is ≥ 0: is there a ReLU or softmax (or sigmoid) after the last nn.Linear? The model returns logits, the last nn.Linear's raw output; nn.CrossEntropyLoss applies softmax itself.",
 )
 MLP_LINEAR = Message(
-    ja="モデル全体が線形（1 次関数）になっています。2 つの nn.Linear の間に nn.ReLU() を入れましょう。",
-    en="The whole model is linear. Put an nn.ReLU() between the two nn.Linear layers.",
+    ja="forward の中で活性化関数が 1 つも実行されていません。そのため出力は入力の 1 次関数（アフィン関数）で、チェックの画像 x で f(2x) − f(0) = 2(f(x) − f(0)) が成り立ちました。2 つの nn.Linear の間に nn.ReLU() を入れましょう。",
+    en="forward ran no activation function, so the output is an affine function of the input (linear plus a bias): on the check's images x, f(2x) − f(0) = 2(f(x) − f(0)). Put an nn.ReLU() between the two nn.Linear layers.",
+)
+MLP_LINEAR_ANYWAY = Message(
+    ja="forward では {got} の順に実行されましたが、出力は入力の 1 次関数（アフィン関数）のままで、チェックの画像 x で f(2x) − f(0) = 2(f(x) − f(0)) が成り立ちました。ReLU は 2 つの nn.Linear の間に置き、1 つ目の出力にかけます。",
+    en="forward ran {got}, yet the output is still an affine function of the input: on the check's images x, f(2x) − f(0) = 2(f(x) − f(0)). The ReLU goes between the two nn.Linear layers, on the first one's output.",
+)
+MLP_NOT_THE_NET = Message(
+    ja="出力が、このモデル自身のパラメータで計算した Flatten → Linear(784, 128) → ReLU → Linear(128, 10) の値と合いません（最大の差 {error:.2g}）。",
+    en="The outputs are not those of Flatten → Linear(784, 128) → ReLU → Linear(128, 10) computed with the model's own parameters (largest difference {error:.2g}).",
 )
 MLP_ACTIVATION = Message(
     ja="2 つの nn.Linear の間の活性化関数が {got} です。演習の指定は ReLU（nn.ReLU() または torch.relu）です。",
@@ -123,21 +131,52 @@ def layer_kinds(functions: list[str]) -> list[str]:
     return [LAYERS[name] for name in functions if name in LAYERS]
 
 
+def mlp_batches() -> tuple[torch.Tensor, ...]:
+    """The images the model runs on: a batch x, 2x and zeros (the probe's and the judge's)."""
+    x = torch.rand(8, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    return x, 2 * x, torch.zeros_like(x)
+
+
 def probe_mlp(model: object) -> dict[str, object]:
-    """The model's outputs for a batch x, for 2x and for zeros, and its parameter count."""
+    """The model's outputs for a batch x, for 2x and for zeros, its parameter count and its
+    parameters (the judge computes the statement's network with them)."""
     net = expect_module(model, MLP_NOT_MODULE)
-    gen = torch.Generator().manual_seed(0)
-    x = torch.rand(8, 1, 28, 28, generator=gen)
     outputs: list[object] = []
     layers: list[str] = []
-    for batch in (x, 2 * x, torch.zeros_like(x)):
+    for batch in mlp_batches():
         got, calls = call_watched(
             net, batch, name="forward", stub_of=type(net).forward, crashes=MLP_CRASHES, no_grad=True
         )
         outputs.append(as_data(got))
         layers = layers or layer_kinds(calls.sequence)
     count = call(lambda: sum(p.numel() for p in net.parameters()), name="parameters")
-    return {"outputs": outputs, "params": count, "layers": layers}
+    weights = call(lambda: [p.detach().clone() for p in net.parameters()], name="parameters")
+    return {"outputs": outputs, "params": count, "layers": layers, "weights": weights}
+
+
+def statement_mlp(weights: object) -> list[torch.Tensor] | None:
+    """The statement's network, Flatten → Linear(784, 128) → ReLU → Linear(128, 10), with
+    the model's own ``weights`` (in float64) on the judge's batches; None when the weights
+    are not the two layers' weight and bias (either way round)."""
+    shapes = {(128, 784): "w1", (784, 128): "w1t", (128,): "b1", (10, 128): "w2"}
+    shapes |= {(128, 10): "w2t", (10,): "b2"}
+    if not isinstance(weights, list) or len(weights) != 4:
+        return None
+    found: dict[str, torch.Tensor] = {}
+    for w in weights:
+        if not isinstance(w, torch.Tensor) or w.is_complex():
+            return None
+        name = shapes.get(tuple(w.shape), "")
+        name, w = (name[:-1], w.T) if name.endswith("t") else (name, w)
+        if not name or name in found:
+            return None
+        found[name] = w.detach().double()
+    if len(found) != 4:
+        return None
+    w1, b1, w2, b2 = (found[name] for name in ("w1", "b1", "w2", "b2"))
+    return [
+        torch.relu(batch.double().flatten(1) @ w1.T + b1) @ w2.T + b2 for batch in mlp_batches()
+    ]
 
 
 def judge_mlp(data: dict) -> Verdict:
@@ -156,10 +195,21 @@ def judge_mlp(data: dict) -> Verdict:
         return failed(MLP_NOT_LOGITS())
     # A linear (affine) model satisfies f(2x) - f(0) = 2 (f(x) - f(0)) for every x.
     if close(out2 - out0, 2 * (out - out0), atol=1e-4):
-        return failed(MLP_LINEAR())
+        if all(kind == "Linear" for kind in layers):
+            return failed(MLP_LINEAR())
+        return failed(MLP_LINEAR_ANYWAY(got=" → ".join(layers)))
     other = [kind for kind in layers[:last] if kind not in ("Linear", "ReLU")]
     if other:
         return failed(MLP_ACTIVATION(got=" → ".join(other)))
+    # The outputs must be the statement's network with the model's own parameters, on the
+    # judge's batches: at grading, outputs and layer names both come from the hand-in.
+    want = statement_mlp(data["weights"])
+    outputs = [expect_tensor(got) for got in data["outputs"]]
+    if want is None or not all(got.shape == w.shape for got, w in zip(outputs, want, strict=True)):
+        return failed(MLP_NOT_THE_NET(error=float("inf")))
+    if not all(close(got, w, rtol=1e-4, atol=1e-4) for got, w in zip(outputs, want, strict=True)):
+        error = max(max_error(got, w) for got, w in zip(outputs, want, strict=True))
+        return failed(MLP_NOT_THE_NET(error=error))
     return passed(MLP_OK(n=count))
 
 

@@ -338,6 +338,14 @@ PROBS_WRONG = Message(
 )
 
 
+STATEMENT_MEAN, STATEMENT_VAR = 0.5, 2.0  # the BatchNorm statistics the statement fills in
+
+
+def filled(stat: object, value: float) -> bool:
+    """Whether a BatchNorm statistic holds ``value`` everywhere."""
+    return isinstance(stat, torch.Tensor) and bool((stat == value).all())
+
+
 def exercise_model() -> nn.Module:
     """The small model of exercises 2 and 3, as their statement builds it (weights aside)."""
     return nn.Sequential(
@@ -374,6 +382,11 @@ def judge_probabilities(probe: dict[str, object]) -> Verdict:
     model.load_state_dict(probe["state"])  # type: ignore[arg-type]  # strict: else unreadable
     norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     batches = sum(int(m.num_batches_tracked or 0) for m in norms)
+    # The statement fills the statistics (0.5, 2.0); a count sent as 0 does not hide others.
+    moved = not all(
+        filled(m.running_mean, STATEMENT_MEAN) and filled(m.running_var, STATEMENT_VAR)
+        for m in norms
+    )
     with torch.no_grad():
         logits = copy.deepcopy(model).eval()(images)
         train_mode = torch.softmax(copy.deepcopy(model).train()(images), dim=1)
@@ -383,7 +396,7 @@ def judge_probabilities(probe: dict[str, object]) -> Verdict:
         return failed(PROBS_SHAPE(got=tuple(got.shape), want=tuple(want.shape)))
     if close(got, train_mode, atol=1e-5) and not close(got, want, atol=1e-5):
         return failed(PROBS_NO_EVAL())
-    if batches:  # forward passes BatchNorm counted in training mode
+    if batches or moved:  # forward passes BatchNorm counted in training mode
         return failed(PROBS_STATS_CHANGED(batches=batches))
     if close(got, want, atol=1e-5):
         best, pred = want[0].max(dim=0)

@@ -11,7 +11,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 from .._i18n import Message
-from .compare import close
+from .compare import close, max_error
 from .learner import (
     Crash,
     as_data,
@@ -258,6 +258,10 @@ MASK_GRAD = Message(
     ja="値は合っていますが、パディングの位置の logits にも勾配が流れています（{leak:.3g}）。パディングは学習に影響してはいけません。",
     en="The value is right, but gradient flows into the logits at padded positions ({leak:.3g}). Padding must not affect training.",
 )
+MASK_GRAD_WRONG = Message(
+    ja="値は合っていますが、logits に戻る勾配が、本物のステップだけの平均交差エントロピーの勾配と違います（最大の差 {error:.2g}）。",
+    en="The value is right, but the gradient sent back to the logits is not that of the mean cross-entropy over the real steps (largest difference {error:.2g}).",
+)
 MASK_NO_GRAD = Message(
     ja="返した損失から logits に勾配が流れません。.detach() や torch.no_grad() を使わずに計算しましょう。",
     en="No gradient flows from the returned loss to the logits. Compute it without .detach() or torch.no_grad().",
@@ -377,7 +381,19 @@ def judge_masked_loss(records: list[dict[str, object]]) -> Verdict:
         leak = grad[padded].abs().sum().item()
         if leak > 1e-7:
             return failed(MASK_GRAD(leak=leak))
+        # The gradient too is the hand-in's at grading: it must be the right loss's.
+        want_grad = reference_grad(logits, labels, lengths)
+        if not close(grad, want_grad, rtol=RTOL, atol=ATOL):
+            return failed(MASK_GRAD_WRONG(error=max_error(grad, want_grad)))
     return passed(MASK_OK(cases=len(cases)))
+
+
+def reference_grad(logits, labels, lengths) -> torch.Tensor:
+    """The gradient of the mean cross-entropy over the real steps, with respect to logits."""
+    leaf = logits.clone().requires_grad_(True)
+    one_by_one(leaf, labels, lengths).backward()
+    assert leaf.grad is not None, "backward() did not reach the logits"
+    return leaf.grad
 
 
 @exercise(MASK_TITLE, probe=probe_masked_loss, judge=judge_masked_loss)

@@ -1,4 +1,5 @@
-"""Chapter 02 exercise checks: a right answer passes, typical mistakes get their own hint."""
+"""Chapter 02 checks beyond tests/corpus/ch02.py: the detail of a ✓, stubs and crashes, and
+answers the corpus does not list (it holds the typical mistakes with their Message)."""
 
 from __future__ import annotations
 
@@ -8,22 +9,8 @@ import torch
 from tests.support.verdicts import assert_hint
 from widgets import check_grad_by_hand, check_per_sample_grads, check_sgd_step, setup
 from widgets._checks.ch02 import (
-    ACC_ALIASED,
-    ACC_LENGTH,
-    ACC_SUMMED,
     HAND_AUTOGRAD,
-    HAND_CHAIN,
-    HAND_POWER,
-    HAND_SHAPE,
-    HAND_VALUE,
-    HAND_WRONG,
-    NOT_A_FUNCTION,
-    NOT_A_TENSOR,
-    STEP_GRAD_LEFT,
-    STEP_IN_PLACE,
     STEP_LEAF,
-    STEP_REBOUND,
-    STEP_SIGN,
     STEP_UNCHANGED,
 )
 from widgets._checks.verdict import OK, TODO, WRONG
@@ -33,12 +20,6 @@ from widgets._checks.verdict import OK, TODO, WRONG
 
 def right_by_hand(x):
     return 6 * (2 * x + 1) ** 2
-
-
-def with_autograd(x):
-    x = x.clone().requires_grad_(True)
-    ((2 * x + 1) ** 3).sum().backward()
-    return x.grad
 
 
 def with_autograd_grad(x):
@@ -62,41 +43,13 @@ def test_grad_by_hand_right(answer):
     assert "Matches torch's x.grad on 22 inputs" in verdict.detail
 
 
-@pytest.mark.parametrize("answer", [with_autograd, with_autograd_grad, with_torch_func])
+@pytest.mark.parametrize("answer", [with_autograd_grad, with_torch_func])
 def test_grad_by_hand_rejects_autograd(answer):
     """The right numbers from autograd are not a gradient worked out by hand."""
     assert_hint(check_grad_by_hand(answer), HAND_AUTOGRAD)
 
 
-@pytest.mark.parametrize(
-    ("answer", "message"),
-    [
-        (lambda x: 3 * (2 * x + 1) ** 2, HAND_CHAIN),  # forgot the inner derivative 2
-        (lambda x: (2 * x + 1) ** 3, HAND_VALUE),  # the value, not the derivative
-        (lambda x: 6 * (2 * x + 1), HAND_POWER),  # u³ → 3u, square lost
-        (lambda x: ((2 * x + 1) ** 3).sum(), HAND_SHAPE),  # the scalar L
-        (lambda x: 6 * (2 * x + 1) ** 2 + 1, HAND_WRONG),
-    ],
-)
-def test_grad_by_hand_wrong(answer, message):
-    assert_hint(check_grad_by_hand(answer), message)
-
-
-def test_grad_by_hand_not_a_tensor_and_not_a_function():
-    assert_hint(check_grad_by_hand(lambda x: x.tolist()), NOT_A_TENSOR, got="list")
-    assert_hint(
-        check_grad_by_hand(right_by_hand(torch.ones(2))),
-        NOT_A_FUNCTION,
-        name="grad_by_hand",
-        got="Tensor",
-    )
-
-
 def test_grad_by_hand_stub_and_crash():
-    def stub(x):
-        return ...
-
-    assert check_grad_by_hand(stub).status == TODO
     assert check_grad_by_hand(lambda x: None).status == TODO
     assert check_grad_by_hand(None).status == TODO
     crashed = check_grad_by_hand(lambda x: x @ torch.ones(7))
@@ -131,12 +84,7 @@ def test_per_sample_accepts_a_tensor():
     assert check_per_sample_grads(torch.tensor([-1.0, 0.0, -15.0]))
 
 
-def test_per_sample_wrong():
-    assert_hint(check_per_sample_grads(loop("buggy")), ACC_SUMMED)  # the chapter's stub
-    assert_hint(check_per_sample_grads(loop("tensor_zero_after")), ACC_ALIASED, value=0.0)
-    assert_hint(check_per_sample_grads([-1.0, 0.0]), ACC_LENGTH, got=2, want=3)
-    assert "do not match" in check_per_sample_grads([1.0, 0.0, 15.0]).hint
-    assert "cannot be turned into numbers" in check_per_sample_grads(["a", 1, 2]).hint
+def test_per_sample_none_is_not_yet():
     assert check_per_sample_grads(None).status == TODO
 
 
@@ -160,22 +108,6 @@ def sgd_no_no_grad(w, lr):
     w.grad = None
 
 
-def sgd_rebind(w, lr):
-    w = w - lr * w.grad
-    return w
-
-
-def sgd_plus(w, lr):
-    with torch.no_grad():
-        w += lr * w.grad
-    w.grad = None
-
-
-def sgd_keeps_grad(w, lr):
-    with torch.no_grad():
-        w -= lr * w.grad
-
-
 def sgd_stops_grad(w, lr):
     with torch.no_grad():
         w -= lr * w.grad
@@ -191,10 +123,6 @@ def test_sgd_step_right(answer):
 @pytest.mark.parametrize(
     ("answer", "message"),
     [
-        (sgd_no_no_grad, STEP_IN_PLACE),
-        (sgd_rebind, STEP_REBOUND),
-        (sgd_plus, STEP_SIGN),
-        (sgd_keeps_grad, STEP_GRAD_LEFT),
         (sgd_stops_grad, STEP_LEAF),
         (lambda w, lr: w.grad, STEP_UNCHANGED),
     ],
@@ -211,7 +139,6 @@ def test_sgd_step_stub_is_not_yet():
     verdict = check_sgd_step(sgd_step)
     assert verdict.status == TODO and "body is still empty" in verdict.hint
     assert check_sgd_step(...).status == TODO
-    assert_hint(check_sgd_step(3), NOT_A_FUNCTION, name="sgd_step", got="int")
 
 
 def test_messages_speak_japanese_too():

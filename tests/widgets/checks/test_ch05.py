@@ -1,4 +1,5 @@
-"""Chapter 05 exercise checks and the drawing helpers of ``widgets._predictions``."""
+"""Chapter 05 checks beyond tests/corpus/ch05.py (answers it does not list; it holds the typical
+mistakes with their Message), and the drawing helpers of ``widgets._predictions``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from tests.corpus.ch05 import step_before_backward
 from tests.corpus.ch05 import step_no_zero_grad as no_zero_grad
 from widgets import (
     CourseTypeError,
@@ -32,27 +32,8 @@ def right_step(model, X, y, loss_fn, optimizer):
     return loss.item()
 
 
-def returns_tensor_object(model, X, y, loss_fn, optimizer):
-    right_step(model, X, y, loss_fn, optimizer)
-    return "done"
-
-
-def stub_step(model, X, y, loss_fn, optimizer):
-    pass
-
-
 def test_train_step():
     assert check_train_step(right_step)
-    cases = {
-        "gradients add up": no_zero_grad,
-        "after loss.backward()": step_before_backward,
-        "loss.item()": returns_tensor_object,
-        "not a function": 42,
-    }
-    for hint, answer in cases.items():
-        verdict = check_train_step(answer)
-        assert verdict.status == "wrong" and hint in verdict.hint, (hint, verdict)
-    assert check_train_step(stub_step).status == "todo"
     assert check_train_step(None).status == "todo"
 
 
@@ -63,15 +44,6 @@ def test_logits_loss():
     # log_softmax twice is only redundant: it gives the same value, so it passes
     twice = F.cross_entropy(F.log_softmax(logits, dim=1), labels.long())
     assert check_logits_loss(logits, labels, twice)
-    cases = {
-        "softmax": F.cross_entropy(F.softmax(logits, dim=1), labels.long()),
-        "NLLLoss": F.nll_loss(logits, labels.long()),
-        "nn.CrossEntropyLoss()": F.mse_loss(logits[:, 0], labels),
-        "0-d tensor": "0.5",
-    }
-    for hint, answer in cases.items():
-        verdict = check_logits_loss(logits, labels, answer)
-        assert verdict.status == "wrong" and hint in verdict.hint, (hint, verdict)
     assert check_logits_loss(logits, labels, None).status == "todo"
     assert check_logits_loss(logits, labels.long(), F.cross_entropy(logits, labels.long()))
 
@@ -92,17 +64,6 @@ def test_logits_loss_is_judged_on_the_exercises_numbers():
 
 def test_accuracy():
     assert check_accuracy(lambda z, y: (z.argmax(dim=1) == y).float().mean().item())
-    tensor = check_accuracy(lambda z, y: (z.argmax(dim=1) == y).float().mean())
-    assert tensor.status == "wrong" and ".item()" in tensor.hint  # a Python number is asked
-    cases = {
-        "Divide by the number": lambda z, y: (z.argmax(dim=1) == y).sum().item(),
-        "percentage": lambda z, y: 100 * (z.argmax(dim=1) == y).float().mean().item(),
-        "argmax(dim=1)": lambda z, y: (z.argmax(dim=0)[: len(y)] == y[: len(z[0])]).float().mean(),
-        "Python number": lambda z, y: [1.0],
-    }
-    for hint, answer in cases.items():
-        verdict = check_accuracy(answer)
-        assert verdict.status == "wrong" and hint in verdict.hint, (hint, verdict)
     assert check_accuracy(lambda z, y: None).status == "todo"
 
 

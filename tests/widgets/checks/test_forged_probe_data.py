@@ -15,6 +15,7 @@ import csv
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from PIL import Image
 
 from widgets import (
@@ -23,13 +24,18 @@ from widgets import (
     check_conv_pool_shape,
     check_digit_folder,
     check_distances,
+    check_draw_graph,
     check_dropout,
     check_grad_by_hand,
+    check_masked_loss,
+    check_mlp,
     check_mynet,
     check_one_hot,
     check_probabilities,
     check_products,
+    check_same_losses,
     check_sgd_step,
+    check_split,
     check_to_batch,
     check_train_step,
     sample_image_folder,
@@ -172,6 +178,15 @@ def test_one_hot_is_judged_on_every_digit():
     assert judged(check_one_hot, record) != OK
 
 
+def test_split_sizes_must_be_those_of_the_indices_sent():
+    data = torch.utils.data.TensorDataset(torch.arange(100))
+    parts = torch.utils.data.random_split(data, [0.8, 0.2], generator=torch.Generator())
+    record = forged(honest(check_split, *parts))
+    for part in ("train", "val"):  # "the sizes were right", with no indices at all
+        record["data"][part]["indices"] = []
+    assert judged(check_split, record) != OK
+
+
 # ch04 ------------------------------------------------------------------------------
 
 
@@ -197,6 +212,17 @@ def test_dropout_is_judged_on_the_judges_own_x_and_p():
     for case, (p, training) in zip(record["data"]["runs"], runs, strict=True):
         case |= {"p": p, "got": dropout_by_hand(x, p, training)}
     assert judged(check_dropout, record) != OK
+
+
+def test_mlp_outputs_must_be_the_statements_network_with_its_own_parameters():
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        torch.nn.Flatten(), torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10)
+    )
+    record = forged(honest(check_mlp, model))
+    g = torch.Generator().manual_seed(1)  # outputs of no network, sent with the right facts
+    record["data"]["outputs"] = [torch.randn(8, 10, generator=g) for _ in range(3)]
+    assert judged(check_mlp, record) != OK
 
 
 def test_conv_pool_shapes_are_judged_on_the_judges_own_settings():
@@ -274,6 +300,18 @@ def test_probabilities_are_computed_in_the_judge():
     assert judged(check_probabilities, record) != OK
 
 
+def test_probabilities_need_the_statements_statistics_not_only_a_zero_count():
+    model, images = small_model(), torch.rand(8, 1, 28, 28)
+    model(images)  # a look in training mode: the statistics move on
+    model.eval()
+    with torch.no_grad():
+        probs = torch.softmax(model(images), dim=1)
+    record = grading.record_of(check_probabilities, model, images, probs)
+    assert judged(check_probabilities, record) != OK
+    record["data"]["state"]["1.num_batches_tracked"] = torch.tensor(0)  # "never counted"
+    assert judged(check_probabilities, record) != OK
+
+
 def test_checkpoint_is_loaded_in_the_judge(tmp_path):
     model = small_model()
     optimizer = torch.optim.Adam(model.parameters())
@@ -284,6 +322,48 @@ def test_checkpoint_is_loaded_in_the_judge(tmp_path):
     shapes = {key: tuple(value.shape) for key, value in other.items()}
     record["data"] |= {"shapes": shapes, "loads": ""}  # "it fits the model and loads"
     assert judged(check_checkpoint, record) != OK
+
+
+# ch08 ------------------------------------------------------------------------------
+
+
+def test_a_drawn_graph_must_show_the_graphs_own_values():
+    from tests.support.reference import Tensor
+
+    record = forged(honest(check_draw_graph, Tensor))
+    (found,) = record["data"]["records"]  # a picture of zeros, with zeros as its values
+    arrows = "; ".join(f"n0 -> n{i}" for i in range(1, 6))
+    found["source"] = f'digraph {{ n0 [label="0 * mul + add tanh"]; {arrows} }}'
+    found["values"], found["grads"] = [0.0] * 5, [0.0] * 3
+    assert judged(check_draw_graph, record) != OK
+
+
+def test_same_losses_are_judged_to_the_checks_tolerance_not_the_records():
+    from tests.support.reference import Tensor, xor_training
+
+    record = forged(honest(check_same_losses, *xor_training(Tensor)))
+    record["data"]["tol"] = 1e9  # "the cell asked for a loose tolerance", with other losses
+    for found in record["data"]["records"]:
+        found["mine"] = [1.01 * loss for loss in found["theirs"]]
+    assert judged(check_same_losses, record) != OK
+
+
+# ch10 ------------------------------------------------------------------------------
+
+
+def masked_cross_entropy(logits, labels, lengths):
+    losses = F.cross_entropy(logits.permute(0, 2, 1), labels, reduction="none")
+    return losses[torch.arange(labels.shape[1]) < lengths.unsqueeze(1)].mean()
+
+
+def test_masked_loss_gradient_must_be_the_right_losss():
+    """The value right (any code can send it) and a gradient with nothing at the padding,
+    but not the gradient of the loss: a loss made without the logits' graph, say."""
+    record = forged(honest(check_masked_loss, masked_cross_entropy))
+    for case in record["data"]:
+        grad = case["grad"]
+        case["grad"] = (grad != 0).float()  # zero exactly where the right one is
+    assert judged(check_masked_loss, record) != OK
 
 
 # ch09, ch10: every case judged -----------------------------------------------------
