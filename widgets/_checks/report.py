@@ -24,8 +24,6 @@ import re
 import string
 import sys
 import threading
-import urllib.request
-import uuid
 from collections import deque
 from collections.abc import Callable
 from types import ModuleType
@@ -112,6 +110,8 @@ def hint_id(hint: str, module: str) -> str:
 
 def record(module: str, exercise: str, status: str, hint: str) -> dict[str, str]:
     """What is sent for one verdict: these six fields, all short strings."""
+    import uuid
+
     return {
         "id": uuid.uuid4().hex,  # the service counts a record sent twice (a lost reply) once
         "chapter": chapter_of(module),
@@ -125,24 +125,26 @@ def record(module: str, exercise: str, status: str, hint: str) -> dict[str, str]
 Post = Callable[[str, str, bytes, float], int]
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kw: object) -> None:
-        return None  # a redirect (to a login page) is no delivery: the record stays queued
-
-
-_opener: list[urllib.request.OpenerDirector] = []
+_opener: list = []  # urllib's opener, made on the first post (urllib is not imported before)
 
 
 def _post(url: str, token: str, body: bytes, timeout: float) -> int:
     """POST straight to the hub (no proxy from the environment, no redirect followed)."""
+    import urllib.request
+
     if not _opener:
-        _opener.append(urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect))
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args: object, **kw: object) -> None:
+                return None  # a redirect (to a login page) is no delivery: the record stays
+
+        _opener.append(urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect))
     request = urllib.request.Request(
         url, data=body, method="POST",
         headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
     )  # fmt: skip
     with _opener[0].open(request, timeout=timeout) as response:
-        return response.status
+        return int(response.status)
 
 
 class Reporter:
