@@ -31,7 +31,7 @@ WORDS = {
         "live": "自動更新中（{time}）",
         "offline": "サービスに接続できません。再試行しています…",
         "empty": "まだ報告がありません。生徒が演習の確認（check）を実行すると、ここに表示されます。",
-        "legend": "✓ 正解　✗ 不正解（数字は解答回数）　… まだ解答していません",
+        "legend": "✓ 正解した　✗ まだ正解していない　… まだ解答していない（数字は解答回数）",
     },
     "en": {
         "title": "The class at a glance",
@@ -51,7 +51,7 @@ WORDS = {
         "live": "Live ({time})",
         "offline": "Cannot reach the service; retrying…",
         "empty": "No reports yet. They appear here as students run the exercises' checks.",
-        "legend": "✓ passed   ✗ not yet right (the number: attempts)   … not answered yet",
+        "legend": "✓ passed   ✗ not right yet   … not answered yet (the numbers: attempts)",
     },
 }
 
@@ -77,7 +77,7 @@ SCRIPT = r"""
 const W = JSON.parse(document.getElementById("words").textContent);
 const C = JSON.parse(document.getElementById("catalog").textContent);
 const XSRF = document.body.dataset.xsrf;
-let lang = document.documentElement.lang, data = null, version = -1;
+let lang = document.documentElement.lang, data = null, version = -1, polled = null;
 const $ = (tag, text, attrs) => {
   const e = document.createElement(tag);
   if (text !== undefined && text !== null) e.textContent = text;
@@ -94,11 +94,18 @@ function row(cells, head) {
   for (const c of cells) tr.append(c instanceof Node ? c : $(head ? "th" : "td", c));
   return tr;
 }
+function drawState() {
+  const state = document.getElementById("state");
+  state.textContent = polled === null ? "" : polled ? w("live", polled.toLocaleTimeString(
+    lang === "ja" ? "ja-JP" : "en-US")) : w("offline");
+  state.className = polled ? "live" : "offline";
+}
 function draw() {
   for (const b of document.querySelectorAll("[data-lang]"))
     b.setAttribute("aria-pressed", b.dataset.lang === lang);
   document.documentElement.lang = lang;
   for (const e of document.querySelectorAll("[data-word]")) e.textContent = w(e.dataset.word);
+  drawState();
   const main = document.getElementById("class");
   main.replaceChildren();
   if (!data) return;
@@ -148,18 +155,16 @@ function draw() {
   main.append($("h2", w("students")), table, $("p", w("legend"), {class: "legend"}));
 }
 async function poll() {
-  const state = document.getElementById("state");
   try {
     const r = await fetch("api/summary?since=" + version,
                           {headers: {"X-XSRFToken": XSRF}, credentials: "same-origin"});
     if (!r.ok) throw new Error(r.status);
     const got = await r.json();
-    if (!got.unchanged) { data = got; version = got.version; draw(); }
-    state.textContent = w("live", new Date().toLocaleTimeString());
-    state.className = "live";
+    polled = new Date();
+    if (got.unchanged) drawState(); else { data = got; version = got.version; draw(); }
   } catch (e) {
-    state.textContent = w("offline");
-    state.className = "offline";
+    polled = false;
+    drawState();
   }
   setTimeout(poll, 2000);
 }
