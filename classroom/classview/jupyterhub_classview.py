@@ -93,7 +93,8 @@ if ON:
             "PYTHONPATH": str(LIB),
             "NYUMON_CLASSVIEW_ROOT": str(STORAGE),
             "NYUMON_CLASS_COURSE": COURSE,
-            **{k: os.environ[k] for k in ("NYUMON_CLASSVIEW_DB_URL",) if k in os.environ},
+            **{k: os.environ[k] for k in ("NYUMON_CLASSVIEW_DB_URL", "NYUMON_CLASSVIEW_REUSE")
+               if k in os.environ},
         },
     })  # fmt: skip
     scope = f"access:services!service={NAME}"

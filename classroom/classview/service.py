@@ -182,7 +182,7 @@ def main() -> None:
     )
     root = Path(os.environ.get("NYUMON_CLASSVIEW_ROOT", "/var/lib/pytorch-nyumon-classview"))
     url = os.environ.get("NYUMON_CLASSVIEW_DB_URL") or f"sqlite:///{root / 'classview.sqlite'}"
-    store = Store(url)
+    store = Store(url, reuse=float(os.environ.get("NYUMON_CLASSVIEW_REUSE", "2")))
     course = os.environ.get("NYUMON_CLASS_COURSE", "pytorch-nyumon")
     auth = HubOAuth(cache_max_age=30)  # a group change reaches the page within 30 s
     app = make_app(store, auth, os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/"), course)

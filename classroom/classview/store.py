@@ -12,6 +12,7 @@ import csv
 import datetime
 import io
 import re
+import time
 from collections import Counter, defaultdict
 
 import sqlalchemy as sa
@@ -30,7 +31,8 @@ reports = sa.Table(
     sa.Column("at", sa.DateTime, nullable=False),  # when the check ran (the kernel's clock)
     sa.Column("received", sa.DateTime, nullable=False),  # the service's clock
     sa.UniqueConstraint("course", "student", "rid"),
-    sa.Index("ix_reports_course", "course", "chapter", "exercise"),
+    sa.Index("ix_reports_cell", "course", "student", "chapter", "exercise"),
+    sa.Index("ix_reports_version", "course", "seq"),
 )  # fmt: skip
 
 FIELDS = ("id", "chapter", "exercise", "status", "hint", "at")
@@ -80,12 +82,17 @@ def iso(at: datetime.datetime | None) -> str:
 
 
 class Store:
-    def __init__(self, url: str) -> None:
+    """``reuse``: seconds a summary is served again although newer reports came (a class of
+    400 takes about a second to sum: the page's poll then costs at most that per period)."""
+
+    def __init__(self, url: str, *, reuse: float = 0.0) -> None:
+        self.reuse = reuse
         self.engine = sa.create_engine(url)
         if url.startswith("sqlite"):
             with self.engine.begin() as db:
                 db.exec_driver_sql("PRAGMA journal_mode=WAL")
         metadata.create_all(self.engine)
+        self._summaries: dict[str, tuple[float, dict]] = {}
 
     def add(self, course: str, student: str, items: list) -> int:
         """Keep ``student``'s reports (all or none); the number that were new."""
@@ -114,34 +121,53 @@ class Store:
             return db.execute(sa.select(sa.func.coalesce(sa.func.max(reports.c.seq), 0))
                               .where(reports.c.course == course)).scalar()  # fmt: skip
 
-    def rows(self, course: str) -> list:
-        with self.engine.connect() as db:
-            return db.execute(reports.select().where(reports.c.course == course)
-                              .order_by(reports.c.seq)).all()  # fmt: skip
-
     def cells(self, course: str) -> dict[tuple[str, str, str], dict]:
         """Per (student, chapter, exercise): attempts (✓ and ✗ verdicts), passed, the last
-        verdict and hint, the first and last time, and the hints of the ✗ verdicts."""
+        verdict and hint, the first and last time, and the hints of the ✗ verdicts.
+
+        Summed by the database (three grouped queries), not row by row in Python."""
+        r = reports.c
+        key = (r.student, r.chapter, r.exercise)
+        mine = r.course == course
+        sums = sa.select(
+            *key,
+            sa.func.sum(sa.case((r.status != "todo", 1), else_=0)).label("attempts"),
+            sa.func.max(sa.case((r.status == "ok", 1), else_=0)).label("passed"),
+            sa.func.min(r.at).label("first"), sa.func.max(r.at).label("latest"),
+        ).where(mine).group_by(*key)  # fmt: skip
+        ranked = sa.select(*key, r.status, r.hint, sa.func.row_number().over(
+            partition_by=key, order_by=(r.at.desc(), r.seq.desc())).label("n")
+        ).where(mine).subquery()  # fmt: skip
+        last = sa.select(ranked.c.student, ranked.c.chapter, ranked.c.exercise,
+                         ranked.c.status, ranked.c.hint).where(ranked.c.n == 1)  # fmt: skip
+        hints = sa.select(*key, r.hint, sa.func.count().label("times")).where(
+            mine, r.status == "wrong", r.hint != "").group_by(*key, r.hint)  # fmt: skip
         out: dict[tuple[str, str, str], dict] = {}
-        for r in self.rows(course):
-            cell = out.setdefault((r.student, r.chapter, r.exercise), {
-                "attempts": 0, "passed": False, "last": "", "hint": "", "first": r.at,
-                "latest": r.at, "hints": Counter(),
-            })  # fmt: skip
-            if r.status != "todo":
-                cell["attempts"] += 1
-            cell["passed"] |= r.status == "ok"
-            if r.at >= cell["latest"]:
-                cell["latest"], cell["last"], cell["hint"] = r.at, r.status, r.hint
-            cell["first"] = min(cell["first"], r.at)
-            if r.status == "wrong" and r.hint:
-                cell["hints"][r.hint] += 1
+        with self.engine.connect() as db:
+            for row in db.execute(sums):
+                out[(row.student, row.chapter, row.exercise)] = {
+                    "attempts": int(row.attempts), "passed": bool(row.passed), "last": "",
+                    "hint": "", "first": row.first, "latest": row.latest, "hints": Counter(),
+                }  # fmt: skip
+            for student, chapter, exercise, status, hint in db.execute(last):
+                out[(student, chapter, exercise)].update(last=status, hint=hint)
+            for student, chapter, exercise, hint, times in db.execute(hints):
+                out[(student, chapter, exercise)]["hints"][hint] = times
         return out
 
     def summary(self, course: str) -> dict:
         """The class at a glance: each chapter's exercises with their pass rate and commonest
-        hint, and each student's row."""
+        hint, and each student's row. Summed once per version, however many pages poll."""
         version = self.version(course)
+        known = self._summaries.get(course)
+        if known is not None and (known[1]["version"] == version
+                                  or time.monotonic() - known[0] < self.reuse):  # fmt: skip
+            return known[1]
+        made = self._summary(course, version)
+        self._summaries[course] = (time.monotonic(), made)
+        return made
+
+    def _summary(self, course: str, version: int) -> dict:
         cells = self.cells(course)
         exercises: dict[tuple[str, str], dict] = {}
         students: dict[str, dict] = {}

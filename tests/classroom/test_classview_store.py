@@ -218,3 +218,13 @@ def test_the_catalog_reads_titles_and_hints_without_importing_the_course():
 def test_an_id_is_random(store):
     assert len({sent("check_a", "ok")["id"] for _ in range(3)}) == 3
     assert uuid.UUID(sent("check_a", "ok")["id"]).version == 4
+
+
+def test_a_summary_is_reused_for_a_while_when_asked(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'classview.sqlite'}", reuse=3600)
+    store.add(COURSE, "alice", [sent("check_a", "ok")])
+    first = store.summary(COURSE)
+    store.add(COURSE, "bob", [sent("check_a", "ok")])
+    assert store.summary(COURSE) is first  # within the period: the same sums
+    store.reuse = 0
+    assert [s["name"] for s in store.summary(COURSE)["students"]] == ["alice", "bob"]
