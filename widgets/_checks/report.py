@@ -90,6 +90,18 @@ def _messages(module: ModuleType) -> list[tuple[str, re.Pattern[str]]]:
     return _catalog[name]
 
 
+_loaded: dict[int, list[ModuleType]] = {}  # the check modules, by the count of modules loaded
+
+
+def _check_modules() -> list[ModuleType]:
+    count = len(sys.modules)
+    if count not in _loaded:
+        _loaded.clear()
+        _loaded[count] = [m for n, m in sorted(sys.modules.items())
+                          if n.startswith("widgets._checks") and isinstance(m, ModuleType)]  # fmt: skip
+    return _loaded[count]
+
+
 def hint_id(hint: str, module: str) -> str:
     """The name of the course message ``hint`` was made from (``ch01.BATCH_SIX_D``).
 
@@ -97,9 +109,9 @@ def hint_id(hint: str, module: str) -> str:
     a whole match wins over a match of the hint's start. ``other`` when none matches."""
     if not hint:
         return ""
-    mine = [sys.modules[module]] if module in sys.modules else []
-    shared = [m for n, m in sorted(sys.modules.items()) if n.startswith("widgets._checks") and m]
-    tables = [_messages(m) for m in [*mine, *shared] if isinstance(m, ModuleType)]
+    own = sys.modules.get(module)
+    tables = [_messages(own)] if isinstance(own, ModuleType) else []
+    tables += [_messages(m) for m in _check_modules() if m is not own]
     for whole in (True, False):
         for table in tables:
             for ident, pattern in table:
