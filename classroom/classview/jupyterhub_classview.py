@@ -98,9 +98,9 @@ if ON:
         },
     })  # fmt: skip
     scope = f"access:services!service={NAME}"
-    hub_grants.grant_users(c, scope)
-    hub_grants.grant_servers(c, scope)
-    hub_grants.add_to_group(c, f"formgrade-{COURSE}", sorted(settings.admins))
+    hub_grants.grant_users(scope)
+    hub_grants.grant_servers(scope)
+    hub_grants.add_to_group(f"formgrade-{COURSE}", sorted(settings.admins))
     c.Spawner.environment.update({
         "NYUMON_CLASS_REPORTS": "1",
         "NYUMON_CLASS_REPORTS_URL": f"{PUBLIC}api/reports",

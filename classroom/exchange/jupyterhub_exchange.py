@@ -98,8 +98,8 @@ c.JupyterHub.services.append({
     },
 })  # fmt: skip
 scope = f"access:services!service={NAME}"
-hub_grants.grant_users(c, scope)
+hub_grants.grant_users(scope)
 # A server's token (its JUPYTERHUB_API_TOKEN, which nbgrader in it uses) may call the exchange.
-hub_grants.grant_servers(c, scope)
-hub_grants.add_to_group(c, f"formgrade-{COURSE}", sorted(settings.admins))
+hub_grants.grant_servers(scope)
+hub_grants.add_to_group(f"formgrade-{COURSE}", sorted(settings.admins))
 c.Spawner.environment.update({"NYUMON_EXCHANGE_URL": URL, "NYUMON_EXCHANGE_PATH": str(LIB)})
