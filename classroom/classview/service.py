@@ -27,7 +27,7 @@ from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuth
 from tornado import httpserver, web
 
 from . import catalog, page
-from .store import Invalid, Store
+from .store import Full, Invalid, Store
 
 log = logging.getLogger("nyumon_classview")
 MAX_BODY = 512 * 1024
@@ -111,6 +111,8 @@ class Reports(Handler):
             added = self.store.add(self.course, user["name"], items)
         except Invalid as error:
             raise web.HTTPError(400, str(error)) from None
+        except Full as error:
+            raise web.HTTPError(429, str(error)) from None
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps({"added": added}))
 

@@ -45,6 +45,13 @@ SHAPES = {
     "hint": re.compile(r"|other|[A-Za-z0-9_]{1,40}\.[A-Z][A-Z0-9_]{0,38}"),
 }
 MAX_BATCH = 500
+MAX_PER_STUDENT = 50_000  # a course's checks, each run a few hundred times: far more than a term
+
+
+class Full(ValueError):
+    """A student who sent more reports than any course makes."""
+
+
 SKEW = datetime.timedelta(minutes=5)  # a kernel's clock ahead of ours by more: ours is used
 
 
@@ -85,8 +92,9 @@ class Store:
     """``reuse``: seconds a summary is served again although newer reports came (a class of
     400 takes about a second to sum: the page's poll then costs at most that per period)."""
 
-    def __init__(self, url: str, *, reuse: float = 0.0) -> None:
-        self.reuse = reuse
+    def __init__(self, url: str, *, reuse: float = 0.0,
+                 max_per_student: int = MAX_PER_STUDENT) -> None:  # fmt: skip
+        self.reuse, self.max_per_student = reuse, max_per_student
         self.engine = sa.create_engine(url)
         if url.startswith("sqlite"):
             with self.engine.begin() as db:
@@ -103,6 +111,10 @@ class Store:
         if not rows:
             return 0
         with self.engine.begin() as db:
+            kept = db.execute(sa.select(sa.func.count()).where(
+                reports.c.course == course, reports.c.student == student)).scalar()  # fmt: skip
+            if kept + len(rows) > self.max_per_student:
+                raise Full(f"{kept} reports of {student} kept already: the limit")
             known = set(db.execute(sa.select(reports.c.rid).where(
                 reports.c.course == course, reports.c.student == student,
                 reports.c.rid.in_([r["rid"] for r in rows]))).scalars())  # fmt: skip

@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("sqlalchemy", reason="pip install -e '.[classroom]'")
 
 from classroom.classview import catalog, page
-from classroom.classview.store import Invalid, Store
+from classroom.classview.store import Full, Invalid, Store
 from widgets._checks import report
 
 COURSE = "pytorch-nyumon"
@@ -228,3 +228,11 @@ def test_a_summary_is_reused_for_a_while_when_asked(tmp_path):
     assert store.summary(COURSE) is first  # within the period: the same sums
     store.reuse = 0
     assert [s["name"] for s in store.summary(COURSE)["students"]] == ["alice", "bob"]
+
+
+def test_a_flood_from_one_student_is_refused_and_the_others_still_count(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'classview.sqlite'}", max_per_student=5)
+    assert store.add(COURSE, "mallory", [sent("check_a", "wrong") for _ in range(5)]) == 5
+    with pytest.raises(Full):
+        store.add(COURSE, "mallory", [sent("check_a", "wrong")])
+    assert store.add(COURSE, "alice", [sent("check_a", "ok")]) == 1
