@@ -142,6 +142,7 @@ _opener: list = []  # urllib's opener, made on the first post (urllib is not imp
 
 def _post(url: str, token: str, body: bytes, timeout: float) -> int:
     """POST straight to the hub (no proxy from the environment, no redirect followed)."""
+    import urllib.error
     import urllib.request
 
     if not _opener:
@@ -155,8 +156,11 @@ def _post(url: str, token: str, body: bytes, timeout: float) -> int:
         url, data=body, method="POST",
         headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
     )  # fmt: skip
-    with _opener[0].open(request, timeout=timeout) as response:
-        return int(response.status)
+    try:
+        with _opener[0].open(request, timeout=timeout) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:  # the service (or the proxy) answered: its status
+        return int(error.code)
 
 
 class Reporter:
@@ -170,7 +174,7 @@ class Reporter:
         self.lock = threading.Lock()
         self.wake = threading.Event()
         self.thread: threading.Thread | None = None
-        self.sent = self.dropped = self.failures = 0
+        self.sent = self.dropped = self.failures = self.refused = 0
 
     def add(self, item: dict[str, str]) -> None:
         """Queue ``item`` and wake the thread: list operations only, never the network."""
@@ -203,20 +207,25 @@ class Reporter:
                 delay = min(delay * 2, self.retry[1])
 
     def send_batch(self, batch: list[dict[str, str]]) -> bool:
-        """Post ``batch``; on success take it out of the queue. Never raises."""
+        """Post ``batch``; take it out of the queue once taken, or refused for good (a 4xx but
+        408 and 429: a token without the scope, a record the service does not accept). A 5xx
+        (the hub's proxy while the service is away), 408, 429 or no answer: kept. Never raises."""
         body = json.dumps({"reports": batch}, ensure_ascii=False).encode()
         try:
             status = self.post(self.url, self.token, body, self.timeout)
         except Exception:  # the hub away, a timeout, a refused connection: try again later
             return False
-        if status >= 300:
+        if 400 <= status < 500 and status not in (408, 429):
+            self.refused += len(batch)  # the service will never take these: do not keep them
+        elif status >= 300:
             return False
+        else:
+            self.sent += len(batch)
         done = {item["id"] for item in batch}
         with self.lock:
             kept = [item for item in self.queue if item["id"] not in done]
             self.queue.clear()
             self.queue.extend(kept)
-        self.sent += len(done)
         return True
 
 

@@ -212,3 +212,13 @@ def test_chapters_are_named_from_the_check_modules():
     assert report.chapter_of("widgets._checks.ch05") == "05"
     assert report.chapter_of("widgets._checks.homework.tensor") == "08"
     assert report.chapter_of("widgets._checks.legacy") == "legacy"
+
+
+def test_a_record_the_service_refuses_for_good_is_not_kept(monkeypatch, service):
+    service.status = 403  # e.g. the server's token lost the scope
+    service.release.set()
+    turn_on(monkeypatch, service.url)
+    check_image_batch(torch.zeros(2))
+    reporter = report.reporter()
+    assert until(lambda: reporter.refused == 1)
+    assert reporter.pending() == [] and reporter.sent == 0 and reporter.failures == 0
