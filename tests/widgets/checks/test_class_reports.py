@@ -222,3 +222,16 @@ def test_a_record_the_service_refuses_for_good_is_not_kept(monkeypatch, service)
     reporter = report.reporter()
     assert until(lambda: reporter.refused == 1)
     assert reporter.pending() == [] and reporter.sent == 0 and reporter.failures == 0
+
+
+def test_switched_off_in_the_kernel_nothing_more_leaves(monkeypatch, service):
+    turn_on(monkeypatch, service.url)
+    check_image_batch(torch.zeros(2))  # queued; the service holds the first request
+    assert until(lambda: service.events == ["received"])
+    check_image_batch(torch.zeros(3))  # queued behind it
+    monkeypatch.setenv(report.ON, "0")  # what %env NYUMON_CLASS_REPORTS=0 does
+    check_image_batch(torch.zeros(4))  # not even queued
+    service.release.set()
+    reporter = report.reporter()
+    assert until(lambda: not reporter.pending())
+    assert len(service.records()) == 1 and reporter.sent == 1  # only what had left already
