@@ -18,7 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # `classroom` importable when JupyterHub loads this file
 
-from classroom import runtime, users  # noqa: E402
+from classroom import hub_grants, runtime, users  # noqa: E402
 
 c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
 
@@ -110,9 +110,13 @@ c.JupyterHub.services = [
 
 # Optional includes (for example the nbgrader set-up), loaded last so they can override.
 # Relative names are taken from the repository's top folder, as `make classroom` is run there.
+# Scopes and groups the includes grant are gathered and written once, after the last include
+# (classroom/hub_grants.py): an include cannot see what another one set.
+hub_grants.reset()
 extra = sorted((HERE / "hub_config.d").glob("*.py"))
 extra += [HERE.parent / p for p in os.environ.get("NYUMON_HUB_CONFIG_EXTRA", "").split(":") if p]
 for path in extra:
     if not path.is_file():
         raise FileNotFoundError(f"NYUMON_HUB_CONFIG_EXTRA: {path} がありません / does not exist")
     load_subconfig(str(path.resolve()))  # noqa: F821 (provided by JupyterHub)
+hub_grants.apply(c)

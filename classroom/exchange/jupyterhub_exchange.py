@@ -27,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from classroom import runtime  # noqa: E402
+from classroom import hub_grants, runtime  # noqa: E402
 
 c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
 
@@ -145,8 +145,8 @@ c.JupyterHub.services.append({
     },
 })  # fmt: skip
 scope = f"access:services!service={NAME}"
-c.JupyterHub.load_roles.append({"name": "user", "scopes": ["self", scope]})
+hub_grants.grant_users(scope)
 # A server's token (its JUPYTERHUB_API_TOKEN, which nbgrader in it uses) may call the exchange.
-c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server", scope]
-c.JupyterHub.load_groups.update({f"formgrade-{COURSE}": {"users": sorted(settings.admins)}})
+hub_grants.grant_servers(scope)
+hub_grants.add_to_group(f"formgrade-{COURSE}", sorted(settings.admins))
 c.Spawner.environment.update({"NYUMON_EXCHANGE_URL": URL, "NYUMON_EXCHANGE_PATH": str(LIB)})

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .._i18n import CourseError, Message
+from . import report
 
 
 class Status(str, Enum):
@@ -279,7 +280,13 @@ def exercise(
         def run(*answers: object, **kw: object) -> Verdict:
             values = (*answers, *kw.values())
             if not values or any(is_stub(a) for a in values):
-                return replace(not_yet(), title=title())
+                verdict = not_yet()
+            else:
+                verdict = judged(*answers, **kw)
+            report.sent(check.__module__, check.__name__, str(verdict.status), verdict.hint)
+            return replace(verdict, title=title())
+
+        def judged(*answers: object, **kw: object) -> Verdict:
             try:
                 verdict = check(*answers, **kw)
             except Stopped as stopped:
@@ -288,7 +295,7 @@ def exercise(
                 verdict = settle(course_error(error))
             except Exception as error:  # a bug in the check: never the learner's fault
                 verdict = failed(COURSE_BUG(error=error_text(error)))
-            return replace(verdict, title=title())
+            return verdict
 
         run.probe = None if probe is None else probing(probe)  # type: ignore[attr-defined]
         run.judge = judge  # type: ignore[attr-defined]

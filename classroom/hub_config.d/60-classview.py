@@ -1,0 +1,1 @@
+../classview/jupyterhub_classview.py
