@@ -167,3 +167,33 @@ def test_no_seed_typos(path):
     text = path.read_text(encoding="utf-8")
     for typo in SEED_TYPOS:
         assert typo not in text
+
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+DIRECTIVE = re.compile(r"#\s*(fmt:|noqa|type:|NBVAL)")
+
+
+def english_comment(comment: str) -> bool:
+    """A comment with English words and no Japanese (quoted text and directives don't count)."""
+    if DIRECTIVE.match(comment) or JAPANESE.search(comment):
+        return False
+    return bool(re.search(r"[A-Za-z]{3,}", re.sub(r"\"[^\"]*\"|'[^']*'|`[^`]*`", "", comment)))
+
+
+def test_the_english_comment_rule_sees_one():
+    assert english_comment("# it watches the validation loss")
+    assert not english_comment("# 検証データの損失を見る")
+    assert not english_comment('# [{"file": "00000.png"}, ...]')
+    assert not english_comment("# fmt: skip")
+
+
+@pytest.mark.parametrize("path", JA, ids=ids(JA))
+def test_japanese_notebooks_comment_their_code_in_japanese(path):
+    found = []
+    for source in code_cells(path):
+        source = re.sub(r"^\s*[%!].*$", "", source, flags=re.M)
+        tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+        found += [
+            t.string for t in tokens if t.type == tokenize.COMMENT and english_comment(t.string)
+        ]
+    assert found == [], "use `@@ code ja` / `@@ code en` in chapters/src for these comments"
