@@ -143,6 +143,11 @@ def refresh(paths: list[Path]) -> list[Path]:
     for top, rels in by_top.items():
         if not installed(top):
             continue
+        # Only what git's quick look calls modified: a clean clone costs no filter run.
+        dirty = set(git("diff-files", "--name-only", "--", *rels, cwd=top).stdout.splitlines())
+        rels = [r for r in rels if r in dirty]
+        if not rels:
+            continue
         attrs = git("check-attr", "filter", "--", *rels, cwd=top).stdout.splitlines()
         rels = [
             r for r, line in zip(rels, attrs, strict=True) if line.endswith(f": filter: {FILTER}")
