@@ -36,8 +36,9 @@ def lab(tmp_path_factory):
     for path in (CHAPTER, SOLUTION, "tools/nbstrip.py", ".gitattributes"):
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / path, root / path)
-    (root / ".gitignore").write_text("my-notes/\n.ipynb_checkpoints/\n")
+    (root / ".gitignore").write_text("my-notes/\n.ipynb_checkpoints/\n*.egg-info/\n")
     (root / "my-notes").mkdir()
+    (root / "pytorch_nyumon.egg-info").mkdir()  # what `pip install -e .` leaves
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "-c", "user.name=c", "-c", "user.email=c@example.invalid", "commit", "-qm", "c")
@@ -123,3 +124,11 @@ def test_the_server_starts_without_the_save_hook_warning(lab):
     log = server.log.read_text()
     assert "nyumon_outputs" in log  # the extension that tells git after each save was loaded
     assert "Overriding existing" not in log
+
+
+def test_the_file_browser_hides_what_installing_left(lab):
+    server, root = lab
+    names = {item["name"] for item in api(server, "/api/contents/")["content"]}
+    assert (root / "pytorch_nyumon.egg-info").is_dir()
+    assert "pytorch_nyumon.egg-info" not in names
+    assert {"chapters", "solutions", "my-notes"} <= names
