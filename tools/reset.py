@@ -87,10 +87,11 @@ def reset(root: Path, chapter: str, now: datetime | None = None) -> list[str]:
             f"{rel}: 元に戻しました。あなたの版は {kept} にあります。\n"
             f"  reset to the shipped version; yours is in {kept}."
         )
-    said.append(
-        "JupyterLab で開いているときは「File → Reload Notebook from Disk」で読み込み直してください。\n"
-        "If it is open in JupyterLab, use File → Reload Notebook from Disk."
-    )
+    if any("shipped version" in line for line in said):
+        said.append(
+            "JupyterLab で開いているときは「File → Reload Notebook from Disk」で読み込み直してください。\n"
+            "If it is open in JupyterLab, use File → Reload Notebook from Disk."
+        )
     return said
 
 
