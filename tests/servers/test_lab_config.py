@@ -96,7 +96,9 @@ def test_a_japanese_system_or_make_lab_lang_ja_gets_the_japanese_ui(tmp_path, ca
         assert api(server, f"/lab/api/settings/{TRANSLATION}")["settings"]["locale"] == "en"
         assert defaults(server, TRANSLATION)["locale"] == "ja_JP"
     assert list((tmp_path / "home").rglob("plugin.jupyterlab-settings"))
-    assert json.loads((ROOT / "jupyter_config/lab-settings/overrides.json").read_text()) == OVERRIDES
+    assert (
+        json.loads((ROOT / "jupyter_config/lab-settings/overrides.json").read_text()) == OVERRIDES
+    )
 
 
 def test_make_lab_lang_en_keeps_english_on_a_japanese_system(tmp_path):
