@@ -89,7 +89,7 @@ def reset(root: Path, chapter: str, now: datetime | None = None) -> list[str]:
         )
     if any("shipped version" in line for line in said):
         said.append(
-            "JupyterLab で開いているときは「File → Reload Notebook from Disk」で読み込み直してください。\n"
+            "JupyterLab で開いているときは「ファイル → ディスクから Notebook を再読み込み」で読み込み直してください。\n"
             "If it is open in JupyterLab, use File → Reload Notebook from Disk."
         )
     return said
