@@ -8,7 +8,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # the course's small models run several times slower when two workers' threads compete.
 JOBS   ?= 2
 
-.PHONY: lab check prose test colab floor bench build assignments format clean-venv classroom classroom-setup classroom-load
+.PHONY: lab reset check prose test colab floor bench build assignments format clean-venv classroom classroom-setup classroom-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +21,18 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e ".[lab,test,nbgrader]"
 	touch $@ $(VENV)/.installed-lab
 
-## lab: start JupyterLab on 127.0.0.1 with a token, opened on the course.
+# `make lab LANG=ja` (or LANG=en) asks for that JupyterLab language whatever the system's is.
+LAB_LANG := $(if $(filter command line,$(origin LANG)),NYUMON_LAB_LANG="$(LANG)",)
+
+## lab: start JupyterLab on 127.0.0.1 with a token, opened on the course. Sets up git's view of
+## the course notebooks first (tools/nbstrip.py): outputs stay in the files, not in git.
 lab: $(VENV)/.installed-lab
-	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter_config" $(BIN)/jupyter lab $(AS_ROOT)
+	@$(BIN)/python tools/nbstrip.py --install
+	$(LAB_LANG) JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter_config" $(BIN)/jupyter lab $(AS_ROOT)
+
+## reset: put a chapter back as shipped, keeping yours in my-notes/: `make reset CHAPTER=03`.
+reset: $(VENV)/.installed-lab
+	$(BIN)/python -m tools.reset $(CHAPTER)
 
 ## classroom: JupyterHub for a class on this machine (as root; see classroom/README.md). Sets up
 ## what is missing (course runtime, proxy, secrets), prints the hub URL and a link per chapter,

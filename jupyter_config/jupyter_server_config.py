@@ -5,7 +5,10 @@
 # Security stays on: a token is required, XSRF checks are on, and the server listens on
 # the loopback interface only. Do not change these three for a classroom server; use
 # JupyterHub instead.
+import importlib.util
 import json
+import os
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -42,42 +45,58 @@ c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
 c.LabApp.app_settings_dir = str(HERE / "lab-settings")
 
 
-# Course notebooks (chapters/ja|en and solutions/ja|en) are saved as the course ships them:
-# the learner's cells and edits are kept; outputs, execution counts, widget state and
-# per-machine kernel details are not. So `git pull` brings course updates without conflicts
-# over outputs, `make test` still checks the course as written, and a chapter that was only
-# run is byte-identical on disk. Like Colab's "omit code cell output when saving"; a copy
-# saved anywhere else keeps its outputs.
-COURSE_FOLDERS = {"chapters", "solutions"}
-RUN_STATE = ("execution", "collapsed", "scrolled")  # cell metadata JupyterLab adds when run
+# Outputs stay in the notebooks, so a reload or a reopened notebook shows what ran. Git sees
+# course notebooks without them (a clean filter, tools/nbstrip.py, set up by `make lab`), and
+# after each save nyumon_outputs.py tells git's index when only the run changed: `git status`
+# stays clean and `git pull` brings course updates.
+def load_module(name, path):
+    """Import a file of this folder once, writing no __pycache__ into the repository."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        writes, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+        try:
+            spec.loader.exec_module(module)
+        finally:
+            sys.dont_write_bytecode = writes
+        sys.modules[name] = module
+    return sys.modules[name]
 
 
-def is_course_notebook(path):
-    parts = path.strip("/").split("/")
-    return len(parts) >= 3 and parts[-3] in COURSE_FOLDERS and parts[-2] in {"ja", "en"}
+load_module("nyumon_outputs", HERE / "nyumon_outputs.py")
+c.ServerApp.jpserver_extensions.update({"nyumon_outputs": True})
+
+# The file browser shows the course, not what installing it leaves behind.
+c.ContentsManager.hide_globs = [
+    *("__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*.so", "*.dylib", "*~"),  # Jupyter's own
+    "*.egg-info",
+]
 
 
-def save_course_notebooks_without_outputs(model, path, contents_manager, **kwargs):
-    if model.get("type") != "notebook" or not is_course_notebook(path):
-        return
-    nb = model["content"]
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-        meta = cell.get("metadata", {})
-        for key in RUN_STATE:
-            meta.pop(key, None)
-        meta.get("jupyter", {}).pop("outputs_hidden", None)
-        if meta.get("jupyter") == {}:
-            del meta["jupyter"]
-    meta = nb.setdefault("metadata", {})
-    meta.pop("widgets", None)
-    on_disk = Path(contents_manager.root_dir, path.strip("/"))
-    if on_disk.is_file():  # keep the course's kernel metadata, not this machine's versions
-        shipped = json.loads(on_disk.read_text(encoding="utf-8")).get("metadata", {})
-        for key in ("kernelspec", "language_info"):
-            if key in shipped:
-                meta[key] = shipped[key]
+# JupyterLab in Japanese when the system's language is Japanese (LC_ALL, LC_MESSAGES or LANG
+# ja_*), or when asked: `make lab LANG=ja` passes NYUMON_LAB_LANG, which wins (`make lab
+# LANG=en` gives English). The choice is a default written for this run beside Jupyter's
+# runtime files, with the course's other defaults; the learner's own choice in Settings →
+# Language is kept in their home directory and wins over it.
+def ui_language(environ=os.environ):
+    asked = environ.get("NYUMON_LAB_LANG", "")
+    system = environ.get("LC_ALL") or environ.get("LC_MESSAGES") or environ.get("LANG") or ""
+    return "ja_JP" if (asked or system).lower().startswith("ja") else None
 
 
-c.ContentsManager.pre_save_hook = save_course_notebooks_without_outputs
+def settings_for(language, runtime_dir):
+    """A settings folder with the course's defaults and the UI language; returns its path."""
+    overrides = json.loads((HERE / "lab-settings" / "overrides.json").read_text(encoding="utf-8"))
+    overrides["@jupyterlab/translation-extension:plugin"] = {"locale": language}
+    folder = Path(runtime_dir) / f"nyumon-lab-settings-{language}"
+    folder.mkdir(parents=True, exist_ok=True)
+    part = folder / f"overrides.json.{os.getpid()}"
+    part.write_text(json.dumps(overrides, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(part, folder / "overrides.json")  # whole, for a server starting meanwhile
+    return folder
+
+
+if ui_language():
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    c.LabApp.app_settings_dir = str(settings_for(ui_language(), jupyter_runtime_dir()))

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import tomllib
 
+from tools import nbstrip
 from widgets._i18n import Message
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -274,6 +275,13 @@ def outputs(cfg: dict[str, str]) -> dict[Path, str]:
     return files
 
 
+def as_git_sees(path: Path) -> str:
+    """A notebook without the outputs a run left in it (git's clean filter, tools/nbstrip.py):
+    a chapter run in `make lab` is current, and `make build` leaves its outputs alone."""
+    data = path.read_bytes()
+    return (nbstrip.clean(data) if path.suffix == ".ipynb" else data).decode("utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report stale files, write nothing")
@@ -281,7 +289,7 @@ def main() -> int:
     cfg = settings()
     stale = []
     for path, text in outputs(cfg).items():
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
+        if not path.exists() or as_git_sees(path) != text:
             stale.append(path.relative_to(ROOT))
             if not args.check:
                 path.parent.mkdir(parents=True, exist_ok=True)

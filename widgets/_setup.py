@@ -10,6 +10,7 @@ import random
 import numpy as np
 import torch
 
+from . import _crash_hint
 from ._env.floor import require_supported
 from ._figures import japanese_font, warm_up
 from ._i18n import LANGUAGES, Message, set_lang
@@ -73,6 +74,7 @@ def setup(lang: str = "ja", seed: int | None = 0, *, quiet: bool = False) -> tor
         seed_everything(seed)
     configure_matplotlib()
     warm_up()  # fonts and the text engine load in the background: the first plot is quick
+    _crash_hint.install()  # a course hint when the learner's line in an exercise fails
     device = pick_device()
     if not quiet:
         shown_seed = NO_SEED() if seed is None else seed

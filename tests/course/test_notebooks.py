@@ -15,6 +15,7 @@ import pytest
 import tomllib
 
 from tests.support import ROOT
+from tools import nbstrip
 
 NOTEBOOKS = sorted(
     p for folder in ("chapters", "solutions") for p in (ROOT / folder).glob("*/*.ipynb")
@@ -81,9 +82,11 @@ def test_generated_files_are_up_to_date():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
 def test_committed_clean(path):
     raw = path.read_text(encoding="utf-8")
+    if nbstrip.installed(ROOT):  # `make lab` set git's filter up: git commits its view
+        raw = nbstrip.clean(raw.encode("utf-8")).decode("utf-8")
     nb = json.loads(raw)
-    # Written as Jupyter writes on save, so running and saving an unchanged chapter leaves
-    # the file byte-identical (the lab's save hook strips the run; see jupyter_config/).
+    # Written as Jupyter writes on save, so git's clean filter (tools/nbstrip.py) gives back
+    # exactly what is committed for a chapter that was run and saved.
     same = nbformat.writes(nbformat.reads(raw, as_version=nbformat.NO_CONVERT))
     assert raw == same + "\n", "not in nbformat's layout: regenerate with `make build`"
     assert "widgets" not in nb["metadata"], "widget state saved in the notebook"
@@ -164,3 +167,33 @@ def test_no_seed_typos(path):
     text = path.read_text(encoding="utf-8")
     for typo in SEED_TYPOS:
         assert typo not in text
+
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+DIRECTIVE = re.compile(r"#\s*(fmt:|noqa|type:|NBVAL)")
+
+
+def english_comment(comment: str) -> bool:
+    """A comment with English words and no Japanese (quoted text and directives don't count)."""
+    if DIRECTIVE.match(comment) or JAPANESE.search(comment):
+        return False
+    return bool(re.search(r"[A-Za-z]{3,}", re.sub(r"\"[^\"]*\"|'[^']*'|`[^`]*`", "", comment)))
+
+
+def test_the_english_comment_rule_sees_one():
+    assert english_comment("# it watches the validation loss")
+    assert not english_comment("# 検証データの損失を見る")
+    assert not english_comment('# [{"file": "00000.png"}, ...]')
+    assert not english_comment("# fmt: skip")
+
+
+@pytest.mark.parametrize("path", JA, ids=ids(JA))
+def test_japanese_notebooks_comment_their_code_in_japanese(path):
+    found = []
+    for source in code_cells(path):
+        source = re.sub(r"^\s*[%!].*$", "", source, flags=re.M)
+        tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+        found += [
+            t.string for t in tokens if t.type == tokenize.COMMENT and english_comment(t.string)
+        ]
+    assert found == [], "use `@@ code ja` / `@@ code en` in chapters/src for these comments"

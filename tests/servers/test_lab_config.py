@@ -67,3 +67,40 @@ def test_a_learners_setting_goes_to_their_home_not_the_repository(lab):
         check=True,
     ).stdout
     assert changed == "", changed
+
+
+TRANSLATION = "@jupyterlab/translation-extension:plugin"
+NO_LOCALE = {"LC_ALL": None, "LC_MESSAGES": None, "NYUMON_LAB_LANG": None}
+JAPANESE_UI = {
+    "system ja_JP": ("ja", {}),
+    "make lab LANG=ja": ("en", {"NYUMON_LAB_LANG": "ja"}),
+    "LC_ALL ja_JP": ("en", {"LC_ALL": "ja_JP.UTF-8"}),
+}
+
+
+def test_an_english_system_gets_jupyterlabs_own_default_language(lab):
+    server, _ = lab
+    assert defaults(server, TRANSLATION)["locale"] == "default"
+
+
+@pytest.mark.parametrize("case", list(JAPANESE_UI))
+def test_a_japanese_system_or_make_lab_lang_ja_gets_the_japanese_ui(tmp_path, case):
+    lang, env = JAPANESE_UI[case]
+    with running_lab(tmp_path, lang=lang, env={**NO_LOCALE, **env}) as server:
+        assert defaults(server, TRANSLATION)["locale"] == "ja_JP"  # what the page applies
+        assert "locale" not in api(server, f"/lab/api/settings/{TRANSLATION}")["settings"]
+        assert defaults(server, "@jupyterlab/notebook-extension:tracker")["recordTiming"] is True
+        # The learner's own choice (Settings → Language) goes to their home and wins.
+        api(server, f"/lab/api/settings/{TRANSLATION}", method="PUT",
+            body={"raw": json.dumps({"locale": "en"})})  # fmt: skip
+        assert api(server, f"/lab/api/settings/{TRANSLATION}")["settings"]["locale"] == "en"
+        assert defaults(server, TRANSLATION)["locale"] == "ja_JP"
+    assert list((tmp_path / "home").rglob("plugin.jupyterlab-settings"))
+    assert (
+        json.loads((ROOT / "jupyter_config/lab-settings/overrides.json").read_text()) == OVERRIDES
+    )
+
+
+def test_make_lab_lang_en_keeps_english_on_a_japanese_system(tmp_path):
+    with running_lab(tmp_path, lang="ja", env={**NO_LOCALE, "NYUMON_LAB_LANG": "en"}) as server:
+        assert defaults(server, TRANSLATION)["locale"] == "default"

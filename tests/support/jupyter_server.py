@@ -48,15 +48,24 @@ def logged_token(log: Path) -> str:
 
 
 @contextmanager
-def running_lab(tmp: Path, *, lang: str = "en", token: str | None = None, root: Path | None = None):
+def running_lab(
+    tmp: Path,
+    *,
+    lang: str = "en",
+    token: str | None = None,
+    root: Path | None = None,
+    env: dict[str, str | None] | None = None,
+):
     """JupyterLab on a free loopback port; stopped on exit.
 
     With ``token=None`` a random token is passed in JUPYTER_TOKEN; with ``token=""`` none is
     passed, as with `make lab`, and Jupyter must generate one (read back from its log).
     HOME and the Jupyter user directories point into ``tmp`` so nothing a test does lands
     in the repository or the developer's own settings. ``root`` serves another folder than
-    the repository (the rest of the course configuration stays).
+    the repository (the rest of the course configuration stays). ``env`` adds to or replaces
+    variables of the server's environment (a value of None removes one).
     """
+    extra = env
     if token is None:
         token = secrets.token_hex(16)
     port = free_port()
@@ -73,6 +82,11 @@ def running_lab(tmp: Path, *, lang: str = "en", token: str | None = None, root: 
     env.pop("JUPYTER_TOKEN", None)
     if token:
         env["JUPYTER_TOKEN"] = token
+    for key, value in (extra or {}).items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
     log = tmp / "jupyterlab.log"
     command = lab_command(port)
     if root is not None:

@@ -1,0 +1,99 @@
+"""The course hint under a traceback when the learner's own line in an exercise cell fails."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+import torch.nn.functional as F
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+
+from widgets import _crash_hint
+from widgets._i18n import CourseValueError, Message
+
+EXERCISE_CELL = "C = A * B\ncheck_products(A, B, C, None)"
+
+
+def raised(fn) -> BaseException:
+    try:
+        fn()
+    except Exception as error:
+        return error
+    raise AssertionError("no error")
+
+
+A, B = torch.ones(2, 3), torch.ones(3, 2)
+SHAPE_ERRORS = {
+    "elementwise": lambda: A * B,
+    "matmul": lambda: A @ A,
+    "cat": lambda: torch.cat([A, B]),
+    "view": lambda: A.view(4, 2),
+    "batch": lambda: F.cross_entropy(torch.zeros(2, 3), torch.zeros(3, dtype=torch.long)),
+}
+DTYPE_ERRORS = {
+    "matmul": lambda: torch.ones(2, 2, dtype=torch.long) @ torch.ones(2, 2),
+    "linear": lambda: torch.nn.Linear(2, 1)(torch.ones(1, 2, dtype=torch.long)),
+    "nll": lambda: F.nll_loss(torch.zeros(2, 3), torch.zeros(2)),
+}
+
+
+@pytest.mark.parametrize("case", list(SHAPE_ERRORS))
+def test_pytorch_shape_errors_get_the_shape_hint(case):
+    assert _crash_hint.hint_for(raised(SHAPE_ERRORS[case]), EXERCISE_CELL) is _crash_hint.SHAPE_HINT
+
+
+@pytest.mark.parametrize("case", list(DTYPE_ERRORS))
+def test_pytorch_dtype_errors_get_the_dtype_hint(case):
+    assert _crash_hint.hint_for(raised(DTYPE_ERRORS[case]), EXERCISE_CELL) is _crash_hint.DTYPE_HINT
+
+
+def test_no_hint_outside_exercise_cells_or_for_other_errors():
+    assert _crash_hint.hint_for(raised(SHAPE_ERRORS["matmul"]), "C = A @ A") is None
+    assert _crash_hint.hint_for(raised(lambda: 1 / 0), EXERCISE_CELL) is None
+    assert _crash_hint.hint_for(NameError("name 'A' is not defined"), EXERCISE_CELL) is None
+
+
+@pytest.fixture(scope="module")
+def shell():
+    ip = InteractiveShell.instance()
+    ip.run_cell("import torch\nfrom widgets import _crash_hint", store_history=True)
+    assert _crash_hint.install()
+    yield ip
+    ip.set_custom_exc((), None)
+
+
+def run(ip, cell: str):
+    with capture_output() as cap:
+        result = ip.run_cell(cell, store_history=True)
+    texts = [o.data.get("text/plain", "") for o in cap.outputs]
+    return result, texts, cap.stdout + cap.stderr
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_shape_error_in_an_exercise_cell_shows_the_traceback_then_the_hint(shell, lang):
+    from widgets._i18n import set_lang
+
+    set_lang(lang)
+    cell = "A = torch.ones(2, 3)\nB = torch.ones(3, 2)\nC = A * B\ncheck_products(A, B, C, None)"
+    result, shown, printed = run(shell, cell)
+    assert isinstance(result.error_in_exec, RuntimeError)  # the cell still failed
+    assert "must match the size" in printed  # the traceback as always
+    assert shown == [_crash_hint.SHAPE_HINT(lang, line="`C = A * B`")]
+
+
+def test_other_cells_and_errors_look_as_in_plain_ipython(shell):
+    result, shown, printed = run(shell, "A = torch.ones(2, 3)\nA @ A")
+    assert isinstance(result.error_in_exec, RuntimeError) and shown == []
+    assert "cannot be multiplied" in printed
+    result, shown, printed = run(shell, "x = undefined_name\ncheck_products(x)")
+    assert isinstance(result.error_in_exec, NameError) and shown == []
+
+
+def test_the_courses_own_errors_keep_their_short_form(shell):
+    shell.user_ns["CourseValueError"] = CourseValueError
+    shell.user_ns["Message"] = Message
+    result, shown, printed = run(
+        shell, 'raise CourseValueError(Message(ja="日本語の文", en="An English sentence"))'
+    )
+    assert isinstance(result.error_in_exec, CourseValueError) and shown == []
+    assert "Traceback" not in printed and "CourseValueError" in printed
