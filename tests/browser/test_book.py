@@ -202,3 +202,17 @@ def test_japanese_glyphs_render(context, site) -> None:
     assert box not in japanese, f"some Japanese characters render as tofu in {font}"
     assert len(set(japanese)) == len(japanese), f"Japanese glyphs collapse to boxes in {font}"
     page.close()
+
+
+@pytest.mark.parametrize(
+    "lang,word,chapter", [("ja", "勾配", "02_autograd"), ("en", "gradient", "02_autograd")]
+)
+def test_search_finds_a_chapter(context, site, lang, word, chapter) -> None:
+    """Sphinx's search (Japanese split into words by its own splitter) finds the chapter."""
+    page = context.new_page()
+    page.goto(urljoin(site, f"{lang}/search.html?q={word}"), wait_until="load")
+    results = page.locator("#search-results li a")
+    results.first.wait_for(timeout=30_000)
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    assert any(chapter in href for href in hrefs), hrefs
+    page.close()
