@@ -51,6 +51,9 @@ PROBE_MIME = "application/vnd.nyumon.probe+json"  # widgets/_checks/grading.py: 
 IMAGE_MIMES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif")
 BADGE_RE = re.compile(r"^\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)\n*", re.M)
 HEADING_RE = re.compile(r"^#{1,6}\s+(.+)$", re.M)
+# tqdm.auto's bar is a widget whose text is its first state ("epoch 1:   0%|   | 0/57 …"):
+# a still of it says nothing, and the chapters' bars vanish when done (leave=False).
+PROGRESS_RE = re.compile(r"\d+%\|.*\|\s*\d+/\d+")
 
 BOOK_TITLE = Message(ja="PyTorch 入門", en="PyTorch Nyumon")
 INTRO = Message(
@@ -121,6 +124,11 @@ def still_note(lang: str) -> dict:
     }
 
 
+def plain_text(data: dict) -> str:
+    text = data.get("text/plain", "")
+    return "".join(text) if isinstance(text, list) else text
+
+
 def prepare(nb: dict, lang: str) -> dict:
     """The notebook as the book shows it: no badge, stills for widgets, alt text for figures."""
     nb = copy.deepcopy(nb)
@@ -134,7 +142,7 @@ def prepare(nb: dict, lang: str) -> dict:
             source = BADGE_RE.sub("", source)  # the page header has the Colab button
             cell["source"] = source
             headings = HEADING_RE.findall(source)
-            section = headings[-1].strip() if headings else section
+            section = re.sub(r"`|\*\*", "", headings[-1]).strip() if headings else section
             continue
         if cell["cell_type"] != "code":
             continue
@@ -145,6 +153,8 @@ def prepare(nb: dict, lang: str) -> dict:
             if data is not None:
                 if PROBE_MIME in data:
                     continue  # the grader's data, not for readers
+                if WIDGET_MIME in data and PROGRESS_RE.search(plain_text(data)):
+                    continue  # a progress bar
                 if WIDGET_MIME in data:
                     # A live widget needs a kernel: its still picture or text stays.
                     data = {k: v for k, v in data.items() if k != WIDGET_MIME}

@@ -99,6 +99,18 @@ def test_text_only_widget_keeps_its_text_and_grader_data_is_dropped():
     assert cells[2]["outputs"][0]["text"] == "1\n"
 
 
+def test_progress_bars_leave_the_page():
+    bar = display(
+        {
+            WIDGET: {"model_id": "t"},
+            "text/plain": ["epoch 1:   0%|          | 0/57 [00:00<?, ?it/s]"],
+        }
+    )
+    curve = display({"image/png": "iVBOR", "text/plain": "epoch 5 · train loss 0.1"})
+    cell = book.prepare(notebook(code("train()", bar, curve)), "ja")["cells"][0]
+    assert cell["outputs"] == [curve], "the bar goes; no sliders line for it"
+
+
 def test_colab_badge_leaves_the_page_and_the_title_stays():
     relpath = "chapters/ja/00_getting_started.ipynb"
     nb = json.loads((ROOT / relpath).read_text(encoding="utf-8"))
