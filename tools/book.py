@@ -129,6 +129,14 @@ def plain_text(data: dict) -> str:
     return "".join(text) if isinstance(text, list) else text
 
 
+def figure_caption(text: str) -> str:
+    """A figure's text/plain as its caption, unless it is only a repr ("<Figure size …>")."""
+    text = " ".join(text.split())
+    if not text or text.startswith("<"):
+        return ""
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
+
+
 def prepare(nb: dict, lang: str) -> dict:
     """The notebook as the book shows it: no badge, stills for widgets, alt text for figures."""
     nb = copy.deepcopy(nb)
@@ -147,7 +155,7 @@ def prepare(nb: dict, lang: str) -> dict:
         if cell["cell_type"] != "code":
             continue
         cell_number += 1
-        kept, widget, image = [], False, False
+        kept, widget, image, caption = [], False, False, ""
         for output in cell.get("outputs", []):
             data = output.get("data")
             if data is not None:
@@ -160,15 +168,24 @@ def prepare(nb: dict, lang: str) -> dict:
                     data = {k: v for k, v in data.items() if k != WIDGET_MIME}
                     output = {**output, "data": data}
                     widget = True
-                image = image or any(m in data for m in IMAGE_MIMES)
+                if any(m in data for m in IMAGE_MIMES):
+                    image = True
+                    caption = caption or figure_caption(plain_text(data))
             kept.append(output)
-        if widget:
+        # MyST-NB puts each output of a cell in a figure of its own, with the cell's caption:
+        # a caption only for a cell with one output (a figure), the sliders line in it.
+        single_figure = image and len(kept) == 1
+        if widget and single_figure:
+            caption = f"{caption} {STILL(lang)}".strip()
+        elif widget:
             kept.append(still_note(lang))
         cell["outputs"] = kept
         if image:
             alt = FIGURE_ALT(lang, section=section or BOOK_TITLE(lang), cell=cell_number)
             mystnb = cell.setdefault("metadata", {}).setdefault("mystnb", {})
             mystnb.setdefault("image", {}).setdefault("alt", alt)
+            if caption and single_figure:  # the figure in words: live_loss's, the playground's
+                mystnb.setdefault("figure", {}).setdefault("caption", caption)
     return nb
 
 

@@ -71,16 +71,34 @@ def test_readme_table_shows_each_chapters_time_in_both_languages():
 
 def test_widget_output_keeps_its_still_and_says_how_to_move_the_sliders():
     picture = display({WIDGET: {"model_id": "m"}, "image/png": "iVBOR", "text/plain": "step 200"})
-    nb = notebook(md("## 1. 全体"), code("playground()", picture))
+    nb = notebook(md("## 1. `playground()` 全体"), code("playground()", picture))
     for lang in ("ja", "en"):
         cell = book.prepare(nb, lang)["cells"][1]
-        first, note = cell["outputs"]
+        (first,) = cell["outputs"]
         assert WIDGET not in first["data"] and first["data"]["image/png"] == "iVBOR"
-        assert book.STILL(lang) in note["data"]["text/html"]
-        assert cell["metadata"]["mystnb"]["image"]["alt"] == book.FIGURE_ALT(
-            lang, section="1. 全体", cell=1
+        mystnb = cell["metadata"]["mystnb"]
+        assert mystnb["image"]["alt"] == book.FIGURE_ALT(
+            lang, section="1. playground() 全体", cell=1
         )
+        assert mystnb["figure"]["caption"] == f"step 200 {book.STILL(lang)}"
     assert WIDGET in nb["cells"][1]["outputs"][0]["data"], "the input notebook is left alone"
+
+
+def test_a_widget_beside_other_outputs_gets_the_sliders_line_as_an_output():
+    picture = display({WIDGET: {"model_id": "m"}, "image/png": "iVBOR", "text/plain": "step 200"})
+    printed = {"output_type": "stream", "name": "stdout", "text": "training\n"}
+    cell = book.prepare(notebook(code("p", printed, picture)), "en")["cells"][0]
+    assert [o.get("data", {}).get("text/plain") for o in cell["outputs"]] == [
+        None,
+        "step 200",
+        book.STILL("en"),
+    ]
+    assert "figure" not in cell["metadata"]["mystnb"], "a caption would repeat under each output"
+
+
+def test_only_a_figure_that_says_something_gets_a_caption():
+    assert book.figure_caption("<Figure size 640x480 with 1 Axes>") == ""
+    assert book.figure_caption("epoch 4 · val_acc 0.93") == "epoch 4 · val\\_acc 0.93"
 
 
 def test_text_only_widget_keeps_its_text_and_grader_data_is_dropped():
