@@ -2,7 +2,7 @@
 
 The built site (build/book) is served on 127.0.0.1 and every page reachable from its front
 page is visited: no console error, no request to another host, every internal link and image
-answers 200, the language switch leads to the same page in the other book, Japanese headings
+answers 200, MathJax typesets every formula, the language switch leads to the same page in the other book, Japanese headings
 render as glyphs (not tofu boxes), and axe-core (book/package-lock.json) finds no serious or
 critical accessibility violation.
 
@@ -148,6 +148,13 @@ def test_page(context, site, checked_links, path: str) -> None:
         checked_links[link] = status(link)
     broken = sorted(link for link in internal if checked_links[link] != 200)
     assert broken == [], broken
+    # MathJax (copied from book/node_modules) typesets every formula.
+    if page.locator("span.math, div.math").count():
+        page.wait_for_function(
+            "() => document.querySelectorAll('span.math, div.math').length"
+            " === document.querySelectorAll('.math mjx-container').length",
+            timeout=30_000,
+        )
     # The language switch leads to the same page in the other book.
     lang = path.split("/")[0]
     if lang in ("ja", "en") and path.count("/") >= 1:
