@@ -8,7 +8,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # the course's small models run several times slower when two workers' threads compete.
 JOBS   ?= 2
 
-.PHONY: lab reset check prose test colab floor bench build assignments format clean-venv classroom classroom-setup classroom-load
+.PHONY: lab reset check prose test book colab floor bench build assignments format clean-venv classroom classroom-setup classroom-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,16 @@ $(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e ".[lab,test,nbgrader]"
+	$(BIN)/python -m pip install -e ".[lab,test,nbgrader,book]"
+	touch $@ $(VENV)/.installed-lab $(VENV)/.installed-book
+
+$(VENV)/.installed-book: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e ".[lab,book]"
 	touch $@ $(VENV)/.installed-lab
+
+# MathJax and axe-core for the web book: the versions of book/package-lock.json.
+book/node_modules/.package-lock.json: book/package-lock.json
+	cd book && npm ci --no-audit --no-fund --loglevel=error
 
 # `make lab LANG=ja` (or LANG=en) asks for that JupyterLab language whatever the system's is.
 LAB_LANG := $(if $(filter command line,$(origin LANG)),NYUMON_LAB_LANG="$(LANG)",)
@@ -69,17 +77,30 @@ check: $(VENV)/.installed-test
 prose: $(VENV)/.installed-test
 	$(BIN)/python -m tools.prose
 
-## test: prose, lint, types, unit tests, every notebook (nbval), the servers, browser and classroom
-## tests, then the widget tests again under ipywidgets 7.7.1 (what Colab ships).
-test: $(VENV)/.installed-test
+## book: the web book in build/book (book/README.md): both languages, from the notebooks `make test`
+## executed (test-output/executed), executing through a cache those it lacks. `make book
+## SOLUTIONS=1` publishes the solutions too; `make book HUB=https://hub.example.org` adds
+## "Open in JupyterLab" buttons (nbgitpuller links to that hub).
+BOOK_ENV = NYUMON_BOOK_SOLUTIONS=$(if $(filter 1,$(SOLUTIONS)),1,0) NYUMON_BOOK_HUB="$(HUB)"
+book: $(VENV)/.installed-book book/node_modules/.package-lock.json
+	$(BOOK_ENV) $(BIN)/python -m tools.book
+
+## test: prose, lint, types, unit tests, every notebook (nbval, keeping what it ran for the book),
+## the servers, browser and classroom tests, the web book and its check in Chromium, then the
+## widget tests again under ipywidgets 7.7.1 (what Colab ships).
+test: $(VENV)/.installed-test book/node_modules/.package-lock.json
 	$(BIN)/python -m tools.build --check
 	$(BIN)/python -m tools.prose
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p tests.support.timing \
+	rm -rf test-output/executed
+	NYUMON_EXECUTED_DIR=test-output/executed OMP_NUM_THREADS=1 $(BIN)/python -m pytest \
+		-n $(JOBS) --dist loadfile -p tests.support.timing -m "not book" \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=180 \
 		tests chapters solutions
+	$(BOOK_ENV) $(BIN)/python -m tools.book --executed test-output/executed
+	$(BOOK_ENV) $(BIN)/python -m pytest -p no:xdist -m book tests/browser/test_book.py
 	$(BIN)/python -m tools.ipywidgets7_run
 
 ## colab: run the course as on Google Colab: Colab's Python and packages, read from its published

@@ -1,3 +1,3 @@
 """pytest set-up for everything under the repository: tests/, chapters/ and solutions/."""
 
-pytest_plugins = ["tests.support.nbval_kernel"]
+pytest_plugins = ["tests.support.nbval_kernel", "tests.support.executed"]

@@ -33,6 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("ja", "en")
 KINDS = ("md", "code", "stub", "solution")
 TITLE_RE = re.compile(r"^#\s+(.+)$", re.M)
+# The label line each chapter's first cell has (「**目安時間**: 30 分」), shown again in the
+# README's chapter table and in each web-book page's header (tools/book.py).
+TIME_RE = re.compile(r"^\*\*(?:目安時間|Estimated time)\*\*:\s*(.+?)\s*$", re.M)
 
 
 @dataclass
@@ -134,6 +137,12 @@ def parse(path: Path) -> tuple[Cell, ...]:
         kind, lang, lines = words[0], (words[1] if len(words) == 2 else None), []
     flush()
     return tuple(cells)
+
+
+def time_estimate(text: str) -> str:
+    """The time estimate of a chapter's first cell, without its note in parentheses."""
+    found = TIME_RE.search(join_wrapped_lines(text))
+    return re.split(r"\s*[（(]", found.group(1))[0] if found else ""
 
 
 def colab_url(cfg: dict[str, str], relpath: str) -> str:
@@ -239,18 +248,15 @@ def render(cfg: dict[str, str], src: Path, lang: str, solution: bool) -> str:
 
 
 def readme_table(cfg: dict[str, str], sources: list[Path]) -> str:
-    rows = ["| # | 日本語 | English |", "|---|---|---|"]
+    rows = ["| # | 日本語 | 目安時間 | English | Time |", "|---|---|---|---|---|"]
     for src in sources:
-        titles = {}
+        cols = []
         for lang in LANGS:
             first = next(c for c in parse(src) if c.lang in (None, lang))
-            titles[lang] = TITLE_RE.search(first.text).group(1)
-        cols = [
-            f"[{titles[lang]}](chapters/{lang}/{src.stem}.ipynb) "
-            + badge(cfg, f"chapters/{lang}/{src.stem}.ipynb")
-            for lang in LANGS
-        ]
-        rows.append(f"| {src.stem[:2]} | {cols[0]} | {cols[1]} |")
+            title = TITLE_RE.search(first.text).group(1)
+            relpath = f"chapters/{lang}/{src.stem}.ipynb"
+            cols += [f"[{title}]({relpath}) {badge(cfg, relpath)}", time_estimate(first.text)]
+        rows.append(f"| {src.stem[:2]} | {' | '.join(cols)} |")
     return "\n".join(rows)
 
 

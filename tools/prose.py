@@ -28,7 +28,7 @@ CONFIG = PROSE / ".textlintrc.json"
 TEXTLINT = PROSE / "node_modules" / ".bin" / "textlint"
 GLOSSARY = ROOT / "docs" / "glossary.tsv"
 READMES = ("README.md", "classroom/README.md", "classroom/nbgrader/README.md")
-READMES += ("classroom/hub_config.d/README.md",)
+READMES += ("classroom/hub_config.d/README.md", "book/README.md")
 
 # Kana and the CJK ideographs: a line with none of them holds no Japanese.
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
