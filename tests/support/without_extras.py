@@ -87,9 +87,23 @@ class Refuse(importlib.abc.MetaPathFinder):
 
 
 def main(argv: list[str]) -> int:
+    import importlib.util
+
     import pytest
 
-    sys.meta_path.insert(0, Refuse(foreign_modules()))
+    refuse = Refuse(foreign_modules())
+    sys.meta_path.insert(0, refuse)
+    # ``importlib.util.find_spec`` asks whether a module is there without importing it
+    # (torch._dynamo asks about many optional ones): there, a refused one is simply absent.
+    found = importlib.util.find_spec
+
+    def find_spec(name, package=None):
+        absolute = importlib.util.resolve_name(name, package) if name.startswith(".") else name
+        if absolute.partition(".")[0] in refuse.names:
+            return None
+        return found(name, package)
+
+    importlib.util.find_spec = find_spec
     return pytest.main(argv)
 
 
