@@ -252,6 +252,19 @@ def processes_of(uid: int) -> list[psutil.Process]:
     ]
 
 
+def cmdline(p: psutil.Process) -> list[str]:
+    """Its command line; empty once it has exited (even between listing it and asking)."""
+    try:
+        return p.cmdline()
+    except psutil.Error:  # gone, or a zombie since processes_of listed it
+        return []
+
+
+def servers_of(uid: int) -> list[psutil.Process]:
+    """The user's running Jupyter servers (``jupyterhub-singleuser``)."""
+    return [p for p in processes_of(uid) if "jupyterhub-singleuser" in " ".join(cmdline(p))]
+
+
 @contextmanager
 def running_hub(tmp: Path, **settings: str):
     """The classroom hub as `make classroom` runs it; stopped, students removed on exit.

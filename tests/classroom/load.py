@@ -33,7 +33,7 @@ import requests
 import websocket
 
 from classroom import links
-from tests.classroom.hub import ROOT, Hub, Student, processes_of, pull_api
+from tests.classroom.hub import ROOT, Hub, Student, cmdline, processes_of, pull_api
 from tests.support.jupyter_server import free_port
 
 CHAPTER = "chapters/en/01_tensors.ipynb"
@@ -143,16 +143,9 @@ def hub_tree(hub: Hub) -> tuple[list[psutil.Process], list[psutil.Process]]:
         tree = [root, *root.children(recursive=True)]
     except psutil.Error:
         return [], []
-    proxy = [p for p in tree if "configurable-http-proxy" in " ".join(_cmdline(p))]
-    servers = [p for p in tree if "jupyterhub-singleuser" in " ".join(_cmdline(p))]
+    proxy = [p for p in tree if "configurable-http-proxy" in " ".join(cmdline(p))]
+    servers = [p for p in tree if "jupyterhub-singleuser" in " ".join(cmdline(p))]
     return [p for p in tree if p not in proxy and p not in servers], proxy
-
-
-def _cmdline(p: psutil.Process) -> list[str]:
-    try:
-        return p.cmdline()
-    except psutil.Error:
-        return []
 
 
 def rss_mib(uid: int) -> float:

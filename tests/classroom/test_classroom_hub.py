@@ -20,7 +20,15 @@ import pytest
 import requests
 
 from classroom import links, runtime, users
-from tests.classroom.hub import Hub, alert_text, processes_of, pull_api, running_hub, stop
+from tests.classroom.hub import (
+    Hub,
+    alert_text,
+    processes_of,
+    pull_api,
+    running_hub,
+    servers_of,
+    stop,
+)
 from tests.support.jupyter_server import ROOT, free_port
 
 pytestmark = pytest.mark.classroom
@@ -148,11 +156,7 @@ def test_each_student_runs_as_their_own_account_with_a_private_home(pair):
         home = Path(account.pw_dir)
         assert home.stat().st_uid == account.pw_uid
         assert home.stat().st_mode & 0o777 == 0o700
-        servers = [
-            p
-            for p in processes_of(account.pw_uid)
-            if "jupyterhub-singleuser" in " ".join(p.cmdline())
-        ]
+        servers = servers_of(account.pw_uid)
         assert len(servers) == 1, servers
 
 
@@ -328,8 +332,7 @@ def test_the_hub_stops_cleanly_and_the_students_accounts_are_removed(hub: Hub, p
         requests.get(f"{hub.url}/hub/login", timeout=5)
     # The students' servers outlive the hub (cleanup_servers = False): a restart picks them
     # up again (tests/classroom/test_classroom_restart.py). Removing a student stops them.
-    running = {name for name, uid in uids.items() if any(
-        "jupyterhub-singleuser" in " ".join(p.cmdline()) for p in processes_of(uid))}  # fmt: skip
+    running = {name for name, uid in uids.items() if servers_of(uid)}
     assert running == set(uids), "a student's server stopped with the hub"
     for name in list(uids):
         assert users.remove_student(name)

@@ -27,7 +27,7 @@ from types import SimpleNamespace
 import pytest
 
 from classroom import users
-from tests.classroom.hub import ROOT, alert_text, processes_of, running_hub, start, stop
+from tests.classroom.hub import ROOT, alert_text, running_hub, servers_of, start, stop
 
 # The floor run collects every module for its widget tests, in a venv without nbgrader.
 Gradebook = pytest.importorskip("nbgrader.api", reason="pip install -e '.[nbgrader]'").Gradebook
@@ -38,7 +38,7 @@ needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="OS accounts need root
 def server_pid(name: str) -> int | None:
     """The pid of the student's running Jupyter server, if she has one."""
     uid = pwd.getpwnam(name).pw_uid
-    servers = [p for p in processes_of(uid) if "jupyterhub-singleuser" in " ".join(p.cmdline())]
+    servers = servers_of(uid)
     return servers[0].pid if servers else None
 
 

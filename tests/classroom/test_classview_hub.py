@@ -265,6 +265,8 @@ print("PENDING", len(r.pending()), "SENT", r.sent)
 
 @pytest.mark.browser
 def test_the_instructors_page_shows_both_and_updates_live_in_chromium(hub, term, browser):
+    from playwright.sync_api import expect
+
     alice, bob = term["alice"].name, term["bob"].name
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
     page = context.new_page()
@@ -283,9 +285,9 @@ def test_the_instructors_page_shows_both_and_updates_live_in_chromium(hub, term,
         assert page.locator(cell).inner_text().startswith("✗")
         page.evaluate("window.notReloaded = true")
         check_in_kernel(term["bob"], RIGHT)  # Bob's next verdict, from his kernel
-        page.wait_for_function(
-            f"document.querySelector('{cell}').textContent.startsWith('✓')", timeout=60_000
-        )
+        # A locator's wait, not wait_for_function: the page's CSP (no 'unsafe-eval') refuses
+        # a predicate Playwright would have to eval in it.
+        expect(page.locator(cell)).to_have_text(re.compile(r"^\s*✓"), timeout=60_000)
         assert page.evaluate("window.notReloaded === true")  # drawn by the poll, not a reload
         rate = page.locator('tr[data-exercise="check_image_batch"] td').nth(2).inner_text()
         assert rate.startswith("100%"), rate
