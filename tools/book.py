@@ -137,8 +137,14 @@ def figure_caption(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
 
 
-def prepare(nb: dict, lang: str) -> dict:
-    """The notebook as the book shows it: no badge, stills for widgets, alt text for figures."""
+# A chapter's link to a file of the repository (`[README](../../README.md)`): it works in
+# JupyterLab, where the chapter lies in the clone, not on a web page.
+REPO_LINK_RE = re.compile(r"\]\(\.\./\.\./([^)\s]+)\)")
+
+
+def prepare(nb: dict, lang: str, files_url: str = "") -> dict:
+    """The notebook as the book shows it: no badge, stills for widgets, alt text for figures,
+    links to the repository's files pointing at ``files_url`` (its web view) when given."""
     nb = copy.deepcopy(nb)
     # IPython's lexer: cells with `!command` or `%pip` highlight without warnings.
     nb.setdefault("metadata", {}).setdefault("language_info", {})["pygments_lexer"] = "ipython3"
@@ -148,6 +154,8 @@ def prepare(nb: dict, lang: str) -> dict:
         source = "".join(cell.get("source", ""))
         if cell["cell_type"] == "markdown":
             source = BADGE_RE.sub("", source)  # the page header has the Colab button
+            if files_url:
+                source = REPO_LINK_RE.sub(lambda m: f"]({files_url}/{m.group(1)})", source)
             cell["source"] = source
             headings = HEADING_RE.findall(source)
             section = re.sub(r"`|\*\*", "", headings[-1]).strip() if headings else section
@@ -364,7 +372,9 @@ def write_project(lang: str, args, cfg: dict, executed: Path) -> tuple[int, int]
             missing += 1
         target = src / folder / f"{stem}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(prepare(nb, lang), ensure_ascii=False, indent=1), "utf-8")
+        files_url = f"{cfg['repository']}/blob/{cfg['branch']}"
+        page = prepare(nb, lang, files_url)
+        target.write_text(json.dumps(page, ensure_ascii=False, indent=1), "utf-8")
         first = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
         info[f"{folder}/{stem}"] = {
             "colab": colab_url(cfg, relpath),

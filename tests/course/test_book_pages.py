@@ -186,3 +186,18 @@ def test_language_switch_leads_to_the_same_page(lang, pagename, href):
 def test_solutions_are_published_only_when_asked():
     assert all(folder == "chapters" for folder, _ in book.notebooks(solutions=False))
     assert any(folder == "solutions" for folder, _ in book.notebooks(solutions=True))
+
+
+def test_a_link_to_a_file_of_the_repository_points_at_its_web_page():
+    nb = notebook(
+        {
+            "cell_type": "markdown",
+            "metadata": {},
+            "source": "Help: [README](../../README.md) and [a chapter](02_autograd.ipynb).",
+        }
+    )
+    source = "".join(
+        book.prepare(nb, "en", "https://example.org/r/blob/main")["cells"][0]["source"]
+    )
+    assert "[README](https://example.org/r/blob/main/README.md)" in source
+    assert "[a chapter](02_autograd.ipynb)" in source  # a page of the book stays a page
