@@ -16,16 +16,13 @@
 #   turns on widgets/_checks/report.py in her kernels (and the line telling her what is shared).
 # The page: http://<hub>/services/classview/ (instructors only).
 import os
-import pwd
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from classroom import hub_grants, runtime  # noqa: E402
+from classroom import hub_grants, hub_services, runtime  # noqa: E402
 
 c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
 
@@ -41,46 +38,10 @@ PORT = int(os.environ.get("NYUMON_CLASSVIEW_PORT", "8003"))
 PUBLIC = f"http://127.0.0.1:{settings.port}/services/{NAME}/"  # through the proxy
 
 
-def install_package(target: Path = LIB / "nyumon_classview") -> None:
-    """This folder's modules, readable by every account, swapped in whole."""
-    new = target.with_name(f".new-{os.getpid()}")
-    shutil.rmtree(new, ignore_errors=True)
-    new.mkdir(parents=True)
-    for module in sorted(HERE.glob("*.py")):
-        if module.name != Path(__file__).name:
-            shutil.copy(module, new / module.name)
-    for path in [*target.parents[:3], new, *new.iterdir()]:
-        if path.is_relative_to(paths.prefix):
-            path.chmod(0o755 if path.is_dir() else 0o644)
-    old = target.with_name(f".old-{os.getpid()}")
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def ensure_account() -> pwd.struct_passwd:
-    try:
-        return pwd.getpwnam(ACCOUNT)
-    except KeyError:
-        subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
-             "--shell", "/usr/sbin/nologin", "--comment", "class view", ACCOUNT],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        return pwd.getpwnam(ACCOUNT)
-
-
-def make_storage(account: pwd.struct_passwd, folder: Path = STORAGE) -> None:
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chown(folder, account.pw_uid, account.pw_gid)
-    folder.chmod(0o700)
-
-
 if ON:
-    if os.geteuid() == 0:
-        install_package()
-        make_storage(ensure_account())
+    if os.geteuid() == 0:  # this package in the runtime, its account and folder, no orphan
+        hub_services.prepare(HERE, LIB / "nyumon_classview", paths.prefix, ACCOUNT,
+                             "class view", STORAGE, skip=Path(__file__).name)  # fmt: skip
     c.JupyterHub.services.append({
         "name": NAME,
         "url": f"http://127.0.0.1:{PORT}",
