@@ -29,6 +29,16 @@ import requests
 from classroom import runtime, users
 from tests.support.jupyter_server import ROOT, free_port
 
+
+def require(reason: str) -> None:
+    """Skip the test for ``reason``; under ``NYUMON_REQUIRE_CLASSROOM=1`` (CI) fail instead."""
+    import pytest
+
+    if os.environ.get("NYUMON_REQUIRE_CLASSROOM") == "1":
+        pytest.fail(f"NYUMON_REQUIRE_CLASSROOM=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
 PASSWORD = "kurasu-" + secrets.token_hex(4)  # long enough and not a common password
 
 

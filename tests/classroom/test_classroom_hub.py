@@ -25,6 +25,7 @@ from tests.classroom.hub import (
     alert_text,
     processes_of,
     pull_api,
+    require,
     running_hub,
     servers_of,
     stop,
@@ -33,12 +34,6 @@ from tests.support.jupyter_server import ROOT, free_port
 
 pytestmark = pytest.mark.classroom
 CHAPTER = "chapters/en/01_tensors.ipynb"
-
-
-def require(reason: str):
-    if os.environ.get("NYUMON_REQUIRE_CLASSROOM") == "1":
-        pytest.fail(f"NYUMON_REQUIRE_CLASSROOM=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from classroom import runtime
-from tests.classroom.hub import Student, running_hub
+from tests.classroom.hub import Student, require, running_hub
 from tests.support.jupyter_server import ROOT
 
 pytestmark = pytest.mark.classroom
@@ -33,12 +33,6 @@ def max_points() -> float:
     notebook = json.loads((ROOT / "classroom" / "nbgrader" / "source" / NOTEBOOK).read_text())
     grades = [cell["metadata"].get("nbgrader", {}) for cell in notebook["cells"]]
     return float(sum(g.get("points", 0) for g in grades if g.get("grade")))
-
-
-def require(reason: str):
-    if os.environ.get("NYUMON_REQUIRE_CLASSROOM") == "1":
-        pytest.fail(f"NYUMON_REQUIRE_CLASSROOM=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")

@@ -25,17 +25,11 @@ import pytest
 import requests
 
 from classroom import runtime
-from tests.classroom.hub import PASSWORD, Student, running_hub
+from tests.classroom.hub import PASSWORD, Student, require, running_hub
 from tests.support.jupyter_server import ROOT, free_port
 
 pytestmark = pytest.mark.classroom
 SERVICE = "/services/classview"
-
-
-def require(reason: str):
-    if os.environ.get("NYUMON_REQUIRE_CLASSROOM") == "1":
-        pytest.fail(f"NYUMON_REQUIRE_CLASSROOM=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ import pytest
 import requests
 
 from classroom import runtime
-from tests.classroom.hub import Student, running_hub, start
+from tests.classroom.hub import Student, require, running_hub, start
 from tests.support.jupyter_server import ROOT, free_port
 
 pytestmark = pytest.mark.classroom
@@ -40,12 +40,6 @@ NOTEBOOK = f"{ASSIGNMENT}/01_tensors.ipynb"
 ACCOUNT = "nyumon-jovyan"  # as in k8s_like_hub.py
 TESTER = secrets.token_hex(16)  # the tester service's token
 MAX_UPLOAD = 2 << 20
-
-
-def require(reason: str):
-    if os.environ.get("NYUMON_REQUIRE_CLASSROOM") == "1":
-        pytest.fail(f"NYUMON_REQUIRE_CLASSROOM=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
