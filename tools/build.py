@@ -226,9 +226,16 @@ def notebook(cells: list[tuple[str, str]]) -> str:
 SOLUTION_TITLE = Message(ja="# 解答: {title}", en="# Solutions: {title}")
 
 
-def render(cfg: dict[str, str], src: Path, lang: str, solution: bool) -> str:
+def notebook_relpath(stem: str, lang: str, solution: bool = False) -> str:
+    """Where chapter ``stem`` (``01_tensors``) is written for ``lang``, from the repository root.
+
+    The one place a notebook's file name is made: links, tests and tools ask here."""
     folder = "solutions" if solution else "chapters"
-    relpath = f"{folder}/{lang}/{src.stem}.ipynb"
+    return f"{folder}/{lang}/{stem}.ipynb"
+
+
+def render(cfg: dict[str, str], src: Path, lang: str, solution: bool) -> str:
+    relpath = notebook_relpath(src.stem, lang, solution)
     mine = [c for c in parse(src) if c.lang in (None, lang)]
     if not mine or mine[0].kind != "md":
         raise SystemExit(f"{src}: the first cell must be the title in markdown")
@@ -254,7 +261,7 @@ def readme_table(cfg: dict[str, str], sources: list[Path]) -> str:
         for lang in LANGS:
             first = next(c for c in parse(src) if c.lang in (None, lang))
             title = TITLE_RE.search(first.text).group(1)
-            relpath = f"chapters/{lang}/{src.stem}.ipynb"
+            relpath = notebook_relpath(src.stem, lang)
             cols += [f"[{title}]({relpath}) {badge(cfg, relpath)}", time_estimate(first.text)]
         rows.append(f"| {src.stem[:2]} | {' | '.join(cols)} |")
     return "\n".join(rows)
@@ -268,9 +275,9 @@ def outputs(cfg: dict[str, str]) -> dict[Path, str]:
     files: dict[Path, str] = {}
     for src in sources:
         for lang in LANGS:
-            files[ROOT / "chapters" / lang / f"{src.stem}.ipynb"] = render(cfg, src, lang, False)
+            files[ROOT / notebook_relpath(src.stem, lang)] = render(cfg, src, lang, False)
             if any(c.in_exercises for c in parse(src)):
-                files[ROOT / "solutions" / lang / f"{src.stem}.ipynb"] = render(
+                files[ROOT / notebook_relpath(src.stem, lang, True)] = render(
                     cfg, src, lang, True
                 )
     readme = ROOT / "README.md"
