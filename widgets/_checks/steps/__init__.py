@@ -2,7 +2,8 @@
 
 Level 1 is the hint the check itself gives (aimed at the mistake it recognised). Past it, each
 exercise has the levels below, written once per chapter in ``chNN.py`` as ``STEPS``, keyed by
-the check's name. The last level, a pointer to the solution cell, is made from the chapter and
+the catalog's name of the exercise (``check_conv2d[unfold]`` for task 8.6; see
+``catalog.py``). The last level, a pointer to the solution cell, is made from the chapter and
 needs no text here.
 """
 
@@ -26,7 +27,7 @@ CHAPTERS = ("ch00", "ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch0
 
 
 def all_steps() -> dict[str, Steps]:
-    """Every exercise's steps, by check name (``check_image_batch``)."""
+    """Every exercise's steps, by its catalog name (``check_image_batch``)."""
     found: dict[str, Steps] = {}
     for chapter in CHAPTERS:
         try:
