@@ -30,7 +30,7 @@ import sys
 import time
 from pathlib import Path
 
-from tools.build import LANGS, colab_url, settings, time_estimate
+from tools.build import LANGS, colab_url, notebook_relpath, settings, time_estimate
 from widgets._i18n import Message
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,7 +107,7 @@ def notebooks(solutions: bool) -> list[tuple[str, Path]]:
     rows = []
     for stem in sorted(p.stem for p in (ROOT / "chapters" / "src").glob("*.nb")):
         rows.append(("chapters", stem))
-        if solutions and (ROOT / "solutions" / "ja" / f"{stem}.ipynb").exists():
+        if solutions and (ROOT / notebook_relpath(stem, "ja", solution=True)).exists():
             rows.append(("solutions", stem))
     return rows
 
@@ -140,6 +140,17 @@ def figure_caption(text: str) -> str:
 # A chapter's link to a file of the repository (`[README](../../README.md)`): it works in
 # JupyterLab, where the chapter lies in the clone, not on a web page.
 REPO_LINK_RE = re.compile(r"\]\(\.\./\.\./([^)\s]+)\)")
+# A link to another chapter's notebook (`02_ja_autograd.ipynb`, or
+# `../../solutions/ja/02_ja_autograd.ipynb`): in the book, that notebook's page, which is named
+# by the chapter alone (`02_autograd`) so that both languages' sites share their paths.
+NOTEBOOK_LINK_RE = re.compile(
+    r"\]\((?:\.\./\.\./(chapters|solutions)/(?:ja|en)/)?(\d\d)_(?:ja|en)_(\w+)\.ipynb([#?][^)\s]*)?\)"
+)
+
+
+def page_link(found: re.Match) -> str:
+    folder, number, topic, anchor = found.groups()
+    return f"]({f'../{folder}/' if folder else ''}{number}_{topic}.ipynb{anchor or ''})"
 
 
 def prepare(nb: dict, lang: str, files_url: str = "") -> dict:
@@ -154,6 +165,7 @@ def prepare(nb: dict, lang: str, files_url: str = "") -> dict:
         source = "".join(cell.get("source", ""))
         if cell["cell_type"] == "markdown":
             source = BADGE_RE.sub("", source)  # the page header has the Colab button
+            source = NOTEBOOK_LINK_RE.sub(page_link, source)
             if files_url:
                 source = REPO_LINK_RE.sub(lambda m: f"]({files_url}/{m.group(1)})", source)
             cell["source"] = source
@@ -362,7 +374,7 @@ def write_project(lang: str, args, cfg: dict, executed: Path) -> tuple[int, int]
     (src / "_templates" / "nyumon-lang.html").write_text(LANGUAGE_SWITCH, "utf-8")
     pages, info, executed_docs, missing = notebooks(args.solutions), {}, [], 0
     for folder, stem in pages:
-        relpath = f"{folder}/{lang}/{stem}.ipynb"
+        relpath = notebook_relpath(stem, lang, solution=folder == "solutions")
         nb = json.loads((ROOT / relpath).read_text(encoding="utf-8"))
         ran = executed_copy(executed / relpath, nb)
         if ran is not None:

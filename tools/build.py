@@ -1,7 +1,7 @@
 """Generate the course notebooks and the README chapter table from their sources.
 
 One source per chapter, ``chapters/src/NN_topic.nb``, holds both languages side by side;
-this script writes ``chapters/{ja,en}/NN_topic.ipynb`` and ``solutions/{ja,en}/NN_topic.ipynb``,
+this script writes ``chapters/{ja,en}/NN_{ja,en}_topic.ipynb`` and the same in ``solutions/``,
 and the chapter table of README.md, using the repository URL from ``[tool.nyumon]`` in
 pyproject.toml (the one place an instructor changes it).
 
@@ -229,9 +229,22 @@ SOLUTION_TITLE = Message(ja="# 解答: {title}", en="# Solutions: {title}")
 def notebook_relpath(stem: str, lang: str, solution: bool = False) -> str:
     """Where chapter ``stem`` (``01_tensors``) is written for ``lang``, from the repository root.
 
-    The one place a notebook's file name is made: links, tests and tools ask here."""
+    The one place a notebook's file name is made: links, tests and tools ask here. The
+    language is in the name too (``chapters/ja/01_ja_tensors.ipynb``), right after the
+    chapter's number, so that JupyterLab's tabs of the two languages differ even when a
+    narrow tab shows only the first few characters."""
     folder = "solutions" if solution else "chapters"
-    return f"{folder}/{lang}/{stem}.ipynb"
+    number, _, topic = stem.partition("_")
+    return f"{folder}/{lang}/{number}_{lang}_{topic}.ipynb"
+
+
+NAME_RE = re.compile(r"(\d\d)_(ja|en)_(\w+)")
+
+
+def source_stem(name: str) -> str | None:
+    """The source stem (``01_tensors``) of a notebook's name or stem (``01_ja_tensors``)."""
+    found = NAME_RE.fullmatch(name.removesuffix(".ipynb"))
+    return f"{found.group(1)}_{found.group(3)}" if found else None
 
 
 def render(cfg: dict[str, str], src: Path, lang: str, solution: bool) -> str:
@@ -277,9 +290,7 @@ def outputs(cfg: dict[str, str]) -> dict[Path, str]:
         for lang in LANGS:
             files[ROOT / notebook_relpath(src.stem, lang)] = render(cfg, src, lang, False)
             if any(c.in_exercises for c in parse(src)):
-                files[ROOT / notebook_relpath(src.stem, lang, True)] = render(
-                    cfg, src, lang, True
-                )
+                files[ROOT / notebook_relpath(src.stem, lang, True)] = render(cfg, src, lang, True)
     readme = ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
     head, _, rest = text.partition(README_START)

@@ -3,7 +3,7 @@
     python -m tools.colab_run             # build (or reuse) the Colab-like venv, run everything
     python -m tools.colab_run --prepare   # only build the venv (CI starts this early, in the background)
     python -m tools.colab_run --python 3.12   # Colab's fallback runtime instead of its default
-    python -m tools.colab_run chapters/ja/02_autograd.ipynb   # some notebooks only
+    python -m tools.colab_run chapters/ja/02_ja_autograd.ipynb   # some notebooks only
 
 1. What Colab has comes from Colab's own published files (googlecolab/backend-info), kept in
    ``../shared/reference/`` (beside the repository, or in a folder above it; or the folder
@@ -442,7 +442,7 @@ def failed_install_problem(outputs: list, lang: str) -> str | None:
 
 
 def notebook_name(path: Path) -> str:
-    """``chapters/ja/00_getting_started.ipynb``: the path from the folder above the language."""
+    """``chapters/ja/00_ja_getting_started.ipynb``: the path from the folder above the language."""
     return "/".join(path.parts[-3:])
 
 

@@ -2,7 +2,7 @@
 
     make reset CHAPTER=03                                # both languages of chapter 03
     python -m tools.reset 03                             # the same, without make
-    python -m tools.reset chapters/ja/03_datasets.ipynb  # one notebook (solutions/ too)
+    python -m tools.reset chapters/ja/03_ja_datasets.ipynb  # one notebook (solutions/ too)
 
 A notebook that differs from the shipped one in any way (edits, outputs) is first copied, as it
 is, to ``my-notes/<ja|en>/<name>-<date>-<time>.ipynb`` (my-notes/ is ignored by git), then
@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tools import nbstrip
+from tools.build import source_stem
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,9 +46,13 @@ def notebooks(root: Path, chapter: str) -> list[Path]:
     found = []
     if match:
         prefix = f"{int(match.group(1)):02d}{match.group(2) or ''}"
-        found = sorted(p for p in root.glob("chapters/*/*.ipynb") if p.stem.startswith(prefix))
+        found = sorted(
+            p
+            for p in root.glob("chapters/*/*.ipynb")
+            if (source_stem(p.stem) or "").startswith(prefix)
+        )
     if not found:
-        names = sorted({p.stem for p in root.glob("chapters/*/*.ipynb")})
+        names = sorted({source_stem(p.stem) or p.stem for p in root.glob("chapters/*/*.ipynb")})
         raise ResetError(
             f"章 {chapter!r} が見つかりません。番号（03 など）で指定してください。\n"
             f"There is no chapter {chapter!r}; give its number (such as 03).\n  " + "  ".join(names)

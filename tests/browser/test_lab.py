@@ -22,11 +22,13 @@ from tests.support.browser import (
 )
 from tests.support.jupyter_server import ROOT
 from tools import nbstrip
+from tools.build import notebook_relpath
 
 pytestmark = pytest.mark.browser
 LANGS = ("ja", "en")
-OPENED = [f"chapters/{lang}/{name}" for lang in LANGS
-          for name in ("01_tensors.ipynb", "07_playground.ipynb")]  # fmt: skip
+OPENED = [
+    notebook_relpath(stem, lang) for lang in LANGS for stem in ("01_tensors", "07_playground")
+]
 LABELS = {"ja": ("学習率", "隠れユニット数"), "en": ("learning rate", "hidden units")}
 DONE = re.compile("完了|done")
 
@@ -51,7 +53,7 @@ def test_make_lab_opens_the_readme_then_chapter_01_runs_clean(page, lab, copies)
     assert page.locator(".jp-RenderedMarkdown table").count() >= 1  # the chapter table
     screenshot(page, "readme")
     for lang in LANGS:
-        chapter = f"chapters/{lang}/01_tensors.ipynb"
+        chapter = f"chapters/{lang}/01_{lang}_tensors.ipynb"
         copy = copies(chapter)
         open_and_run_all(page, lab, copy)
         assert_no_error_outputs(page)
@@ -91,7 +93,7 @@ def move_slider(playground, label: str) -> tuple[str, str]:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_chapter_07_widgets_render_and_respond_to_sliders(page, lab, copies, lang):
-    open_and_run_all(page, lab, copies(f"chapters/{lang}/07_playground.ipynb"))
+    open_and_run_all(page, lab, copies(f"chapters/{lang}/07_{lang}_playground.ipynb"))
     assert_no_error_outputs(page)
     notebook = page.locator(".jp-Notebook")
     text = notebook.inner_text()

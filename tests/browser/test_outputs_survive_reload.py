@@ -20,7 +20,7 @@ from tests.support.browser import dismiss_news, open_and_run_all, screenshot
 from tests.support.jupyter_server import ROOT, running_lab
 
 pytestmark = pytest.mark.browser
-CHAPTER = "chapters/en/01_tensors.ipynb"
+CHAPTER = "chapters/en/01_en_tensors.ipynb"
 GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 OUTPUTS_JS = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')]
     .map(c => c.querySelector('.jp-OutputArea-output')?.innerText ?? '')"""

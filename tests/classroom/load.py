@@ -35,8 +35,9 @@ import websocket
 from classroom import links
 from tests.classroom.hub import ROOT, Hub, Student, cmdline, processes_of, pull_api
 from tests.support.jupyter_server import free_port
+from tools.build import notebook_relpath
 
-CHAPTER = "chapters/en/01_tensors.ipynb"
+CHAPTER = "chapters/en/01_en_tensors.ipynb"
 
 
 @dataclass
@@ -86,9 +87,9 @@ def course_remote(base: Path):
     git("init", "--bare", "--initial-branch=main", str(bare))
     git("init", "--initial-branch=main", str(work))
     for lang in ("ja", "en"):
-        target = work / "chapters" / lang / "01_tensors.ipynb"
+        target = work / notebook_relpath("01_tensors", lang)
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ROOT / "chapters" / lang / "01_tensors.ipynb", target)
+        shutil.copyfile(ROOT / notebook_relpath("01_tensors", lang), target)
     git("add", ".", cwd=work)
     git("-c", "user.name=I", "-c", "user.email=i@example.org", "commit", "-m", "ch01", cwd=work)
     git("push", str(bare), "main", cwd=work)

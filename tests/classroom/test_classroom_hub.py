@@ -31,9 +31,10 @@ from tests.classroom.hub import (
     stop,
 )
 from tests.support.jupyter_server import ROOT, free_port
+from tools.build import notebook_relpath
 
 pytestmark = pytest.mark.classroom
-CHAPTER = "chapters/en/01_tensors.ipynb"
+CHAPTER = "chapters/en/01_en_tensors.ipynb"
 
 
 @pytest.fixture(scope="module")
@@ -76,9 +77,9 @@ def course(tmp_path_factory):
     git("config", "user.email", "instructor@example.org", cwd=work)
     git("config", "user.name", "Instructor", cwd=work)
     for lang in ("ja", "en"):
-        target = work / "chapters" / lang / "01_tensors.ipynb"
+        target = work / notebook_relpath("01_tensors", lang)
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ROOT / "chapters" / lang / "01_tensors.ipynb", target)
+        shutil.copyfile(ROOT / notebook_relpath("01_tensors", lang), target)
     (work / "README.md").write_text("# PyTorch Nyumon\n")
     git("add", ".", cwd=work)
     git("commit", "-m", "Chapter 01", cwd=work)
@@ -223,8 +224,8 @@ def test_nbgitpuller_link_pulls_the_course_and_a_second_pull_keeps_the_students_
     assert saved.status_code == 200, saved.text
 
     # The instructor commits: a new chapter, and a change to a file the student did not edit.
-    (work / "chapters" / "en" / "02_autograd.ipynb").write_bytes(
-        (ROOT / "chapters" / "en" / "02_autograd.ipynb").read_bytes()
+    (work / notebook_relpath("02_autograd", "en")).write_bytes(
+        (ROOT / notebook_relpath("02_autograd", "en")).read_bytes()
     )
     (work / "README.md").write_text("# PyTorch Nyumon\n\nNow with chapter 02.\n")
     git("add", ".", cwd=work)
@@ -234,7 +235,7 @@ def test_nbgitpuller_link_pulls_the_course_and_a_second_pull_keeps_the_students_
     events = pull_api(ana, query)
     assert events[-1]["phase"] == "finished", events
     assert "# my own note" in pulled.read_text()
-    assert notebook_in_home(ana, "chapters/en/02_autograd.ipynb").exists()
+    assert notebook_in_home(ana, "chapters/en/02_en_autograd.ipynb").exists()
     assert "chapter 02" in notebook_in_home(ana, "README.md").read_text()
 
 

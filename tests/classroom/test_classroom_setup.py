@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
 from classroom import links, runtime, users
 from tests.support.jupyter_server import ROOT
+from tools.build import notebook_relpath
 
 
 def test_secrets_are_owner_only_and_made_once(tmp_path):
@@ -36,24 +37,25 @@ def test_a_secret_readable_by_others_is_refused_with_the_fix(tmp_path):
 
 def test_pull_link_opens_the_chapter_after_pulling_into_the_course_folder():
     course = links.Course("https://example.org/course.git", "main")
-    link = links.pull_link("http://127.0.0.1:8000/", course, "chapters/ja/01_tensors.ipynb")
+    link = links.pull_link("http://127.0.0.1:8000/", course, "chapters/ja/01_ja_tensors.ipynb")
     parts = urlsplit(link)
     assert parts.path == "/hub/user-redirect/git-pull"
     assert parse_qs(parts.query) == {
         "repo": ["https://example.org/course.git"],
         "branch": ["main"],
-        "urlpath": ["lab/tree/pytorch-nyumon/chapters/ja/01_tensors.ipynb"],
+        "urlpath": ["lab/tree/pytorch-nyumon/chapters/ja/01_ja_tensors.ipynb"],
         "targetPath": ["pytorch-nyumon"],
     }
 
 
 def test_there_is_a_link_per_chapter_in_both_languages():
     rows = links.chapter_links("http://hub", links.Course.from_pyproject())
-    chapters = sorted(p.name for p in (ROOT / "chapters" / "ja").glob("*.ipynb"))
-    assert [r[0] for r in rows] == ["ja"] * len(chapters) + ["en"] * len(chapters)
+    stems = sorted(p.stem for p in (ROOT / "chapters" / "src").glob("*.nb"))
+    assert [r[0] for r in rows] == ["ja"] * len(stems) + ["en"] * len(stems)
     titles = {lang: [r[1] for r in rows if r[0] == lang] for lang in ("ja", "en")}
     assert titles["ja"][1].startswith("第1章") and titles["en"][1].startswith("Chapter 1")
-    assert all(chapter in row[2] for chapter, row in zip(chapters * 2, rows, strict=True))
+    paths = [quote(notebook_relpath(s, lang), safe="") for lang in ("ja", "en") for s in stems]
+    assert all(path in row[2] for path, row in zip(paths, rows, strict=True))
 
 
 def load(path: Path):

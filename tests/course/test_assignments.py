@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tools import assignments, build
+from tools.build import notebook_relpath
 
 ROOT = build.ROOT
 
@@ -83,7 +84,7 @@ def test_cell_metadata(path):
 def test_graded_checks_are_the_solutions_asserts(path):
     """One graded cell per `assert check_…(…)` of the solution notebook, in order."""
     lang = path.parent.name.rsplit("_", 1)[1]
-    solution = json.loads((ROOT / "solutions" / lang / path.name).read_text(encoding="utf-8"))
+    solution = json.loads((ROOT / notebook_relpath(path.stem, lang, True)).read_text("utf-8"))
     asserted = []
     for cell in solution["cells"]:
         if cell["cell_type"] == "code" and "assert check_" in text(cell):
@@ -104,7 +105,7 @@ def test_graded_checks_are_the_solutions_asserts(path):
 def test_released_answer_cell_is_the_chapter_stub(path):
     """Without its solution region, each answer cell is code from the chapter's stub."""
     lang = path.parent.name.rsplit("_", 1)[1]
-    chapter = json.loads((ROOT / "chapters" / lang / path.name).read_text(encoding="utf-8"))
+    chapter = json.loads((ROOT / notebook_relpath(path.stem, lang)).read_text(encoding="utf-8"))
     chapter_code = "\n".join(text(c) for c in chapter["cells"] if c["cell_type"] == "code")
     for cell in cells(path):
         if cell["metadata"]["nbgrader"]["solution"]:

@@ -130,7 +130,7 @@ def test_progress_bars_leave_the_page():
 
 
 def test_colab_badge_leaves_the_page_and_the_title_stays():
-    relpath = "chapters/ja/00_getting_started.ipynb"
+    relpath = "chapters/ja/00_ja_getting_started.ipynb"
     nb = json.loads((ROOT / relpath).read_text(encoding="utf-8"))
     first = "".join(book.prepare(nb, "ja")["cells"][0]["source"])
     assert "colab-badge.svg" not in first
@@ -164,9 +164,9 @@ def test_page_bar_links_colab_hub_and_time():
 
 
 def test_hub_link_is_classrooms_nbgitpuller_link():
-    link = book.pull_link("https://hub.example.org/", "chapters/en/01_tensors.ipynb")
+    link = book.pull_link("https://hub.example.org/", "chapters/en/01_en_tensors.ipynb")
     assert link.startswith("https://hub.example.org/hub/user-redirect/git-pull?")
-    assert "chapters%2Fen%2F01_tensors.ipynb" in link
+    assert "chapters%2Fen%2F01_en_tensors.ipynb" in link
 
 
 @pytest.mark.parametrize(
@@ -193,11 +193,14 @@ def test_a_link_to_a_file_of_the_repository_points_at_its_web_page():
         {
             "cell_type": "markdown",
             "metadata": {},
-            "source": "Help: [README](../../README.md) and [a chapter](02_autograd.ipynb).",
+            "source": "Help: [README](../../README.md) and [a chapter](02_en_autograd.ipynb),"
+            " [its solution](../../solutions/en/02_en_autograd.ipynb#Exercises).",
         }
     )
     source = "".join(
         book.prepare(nb, "en", "https://example.org/r/blob/main")["cells"][0]["source"]
     )
     assert "[README](https://example.org/r/blob/main/README.md)" in source
-    assert "[a chapter](02_autograd.ipynb)" in source  # a page of the book stays a page
+    # A page of the book stays a page, named by the chapter alone (both sites share paths).
+    assert "[a chapter](02_autograd.ipynb)" in source
+    assert "[its solution](../solutions/02_autograd.ipynb#Exercises)" in source

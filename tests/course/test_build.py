@@ -48,4 +48,4 @@ def test_chapter_and_solution_split(tmp_path):
     assert "y = 2" in solution and "y = None" not in solution and "x = 1" not in solution
     assert "# 解答: タイトル" in solution
     assert 'setup(\\"ja\\")' in solution and "git+https://github.com/o/r@main" in solution
-    assert "colab.research.google.com/github/o/r/blob/main/solutions/ja/99_x.ipynb" in solution
+    assert "colab.research.google.com/github/o/r/blob/main/solutions/ja/99_ja_x.ipynb" in solution

@@ -16,6 +16,7 @@ import tomllib
 
 from tests.support import ROOT
 from tools import nbstrip
+from tools.build import notebook_relpath, source_stem
 
 NOTEBOOKS = sorted(
     p for folder in ("chapters", "solutions") for p in (ROOT / folder).glob("*/*.ipynb")
@@ -63,8 +64,17 @@ CHAPTERS = (
 def test_every_chapter_of_the_plan_exists_with_solutions():
     for folder in ("chapters", "solutions"):
         for lang in ("ja", "en"):
-            found = {p.stem for p in (ROOT / folder / lang).glob("*.ipynb")}
-            assert found == set(CHAPTERS), (folder, lang, sorted(found ^ set(CHAPTERS)))
+            found = {p.name for p in (ROOT / folder / lang).glob("*.ipynb")}
+            want = {Path(notebook_relpath(c, lang, folder == "solutions")).name for c in CHAPTERS}
+            assert found == want, (folder, lang, sorted(found ^ want))
+
+
+def test_the_two_languages_notebooks_have_names_a_narrow_tab_tells_apart():
+    """JupyterLab cuts a tab's name to its first characters when many are open."""
+    for chapter in CHAPTERS:
+        ja, en = (Path(notebook_relpath(chapter, lang)).name for lang in ("ja", "en"))
+        assert ja[:5] != en[:5] and ja[:2] == en[:2] == chapter[:2], (ja, en)
+        assert source_stem(ja) == source_stem(en) == chapter
 
 
 def test_there_are_notebooks_in_both_languages():
@@ -97,7 +107,7 @@ def test_committed_clean(path):
 
 @pytest.mark.parametrize("ja", JA, ids=ids(JA))
 def test_english_twin_has_the_same_code(ja):
-    en = ja.parent.parent / "en" / ja.name
+    en = ROOT / notebook_relpath(source_stem(ja.name), "en", ja.parts[-3] == "solutions")
     assert en.exists(), f"{en} is missing"
     ja_cells, en_cells = code_cells(ja), code_cells(en)
     assert len(ja_cells) == len(en_cells), "different number of code cells"

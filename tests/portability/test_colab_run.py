@@ -20,6 +20,7 @@ import nbformat
 import pytest
 
 from tools import build, colab_run
+from tools.build import notebook_relpath
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,7 +32,7 @@ def first_code_cell(path: Path) -> str:
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_only_the_install_url_is_rewritten(lang):
-    source = first_code_cell(ROOT / "chapters" / lang / "00_getting_started.ipynb")
+    source = first_code_cell(ROOT / notebook_relpath("00_getting_started", lang))
     url = colab_run.install_url(Path("/tmp/clone"), "a" * 40)
     rewritten = colab_run.pointed_at(source, url)
     assert f'%pip install -q "pytorch-nyumon @ {url}"' in rewritten
@@ -85,7 +86,7 @@ def test_failed_install_stops_with_the_bilingual_message(lang, tmp_path):
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    source = first_code_cell(ROOT / "chapters" / lang / "00_getting_started.ipynb")
+    source = first_code_cell(ROOT / notebook_relpath("00_getting_started", lang))
     colab = "import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')"
     cell = colab_run.pointed_at(source, colab_run.UNREACHABLE)
     nb = nbformat.v4.new_notebook(
@@ -216,11 +217,11 @@ def test_japanese_chapters_and_english_solutions_run_by_default():
     names = [colab_run.notebook_name(p) for p in colab_run.selected(ROOT, [])]
     chapters = sorted(p.name for p in (ROOT / "chapters" / "src").glob("*.nb"))
     assert len(chapters) >= 11
-    expected = [f"chapters/ja/{c[:-3]}.ipynb" for c in chapters]
-    expected += [f"solutions/en/{c[:-3]}.ipynb" for c in chapters]
+    expected = [notebook_relpath(c[:-3], "ja") for c in chapters]
+    expected += [notebook_relpath(c[:-3], "en", solution=True) for c in chapters]
     assert names == expected
-    asked = colab_run.selected(ROOT, [ROOT / "solutions" / "ja" / "01_tensors.ipynb"])
-    assert [colab_run.notebook_name(p) for p in asked] == ["solutions/ja/01_tensors.ipynb"]
+    asked = colab_run.selected(ROOT, [ROOT / notebook_relpath("01_tensors", "ja", solution=True)])
+    assert [colab_run.notebook_name(p) for p in asked] == ["solutions/ja/01_ja_tensors.ipynb"]
 
 
 def test_what_the_pins_pull_in_is_constrained_to_colab_s_versions_too(reference):

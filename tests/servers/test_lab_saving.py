@@ -19,8 +19,8 @@ import pytest
 from tests.support.jupyter_server import ROOT, api, running_lab
 
 pytestmark = pytest.mark.server
-CHAPTER = "chapters/ja/01_tensors.ipynb"
-SOLUTION = "solutions/en/02_autograd.ipynb"
+CHAPTER = "chapters/ja/01_ja_tensors.ipynb"
+SOLUTION = "solutions/en/02_en_autograd.ipynb"
 GIT_ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 
 

@@ -27,12 +27,12 @@ TARGETS = {
         *("-k", "(ch05 or ch06 or ch07 or ch08 or ch09 or ch10) and not recorded"),
     ],
     "solutions": [
-        "solutions/en/05_optimization.ipynb",
-        "solutions/en/06_cnn.ipynb",
-        "solutions/en/07_playground.ipynb",
-        "solutions/en/08_autograd_from_scratch.ipynb",
-        "solutions/en/09_regularization_transfer.ipynb",
-        "solutions/en/10_sequences.ipynb",
+        "solutions/en/05_en_optimization.ipynb",
+        "solutions/en/06_en_cnn.ipynb",
+        "solutions/en/07_en_playground.ipynb",
+        "solutions/en/08_en_autograd_from_scratch.ipynb",
+        "solutions/en/09_en_regularization_transfer.ipynb",
+        "solutions/en/10_en_sequences.ipynb",
     ],
 }
 

@@ -21,7 +21,7 @@ import pytest
 from tests.support import ROOT
 from tools import nbstrip, reset
 
-CH01, CH02 = "chapters/ja/01_tensors.ipynb", "chapters/ja/02_autograd.ipynb"
+CH01, CH02 = "chapters/ja/01_ja_tensors.ipynb", "chapters/ja/02_ja_autograd.ipynb"
 ENV = {
     **os.environ,
     "GIT_CONFIG_GLOBAL": os.devnull,
@@ -179,7 +179,7 @@ def test_without_the_post_save_step_git_would_call_a_run_chapter_modified(course
     _, learner = course
     nb = as_run_in_jupyterlab((learner / CH01).read_bytes())
     (learner / CH01).write_text(nbstrip.dumps(nb), encoding="utf-8")
-    assert status(learner) == " M chapters/ja/01_tensors.ipynb\n"
+    assert status(learner) == " M chapters/ja/01_ja_tensors.ipynb\n"
     assert git(learner, "diff").stdout == ""  # only the size differs, not git's view
     assert nbstrip.refresh([learner / CH01]) == [learner / CH01]
     assert status(learner) == ""
@@ -204,16 +204,16 @@ def test_an_edited_chapter_blocks_pull_until_it_is_reset(course):
     run_and_save(learner, CH01)
     edit_code(learner / CH01, "x = 42  # 自分で書き換えた行\n")
     mine = (learner / CH01).read_bytes()
-    assert status(learner) == " M chapters/ja/01_tensors.ipynb\n"
+    assert status(learner) == " M chapters/ja/01_ja_tensors.ipynb\n"
     assert "x = 42" in git(learner, "diff").stdout and "run 0" not in git(learner, "diff").stdout
     update_upstream(upstream, CH01)
     refused = git(learner, "pull", "--ff-only", check=False)
     assert refused.returncode != 0 and "would be overwritten" in refused.stderr
 
     said = reset.reset(learner, "01", now=datetime(2026, 12, 4, 20, 15, 30))
-    kept = learner / "my-notes" / "ja" / "01_tensors-20261204-201530.ipynb"
+    kept = learner / "my-notes" / "ja" / "01_ja_tensors-20261204-201530.ipynb"
     assert kept.read_bytes() == mine
-    assert "my-notes/ja/01_tensors-20261204-201530.ipynb" in said[0]
+    assert "my-notes/ja/01_ja_tensors-20261204-201530.ipynb" in said[0]
     assert "Reload Notebook from Disk" in said[-1]
     assert status(learner) == ""
     assert git(learner, "pull", "--ff-only", check=False).returncode == 0
@@ -252,7 +252,7 @@ def test_reset_of_one_notebook_puts_back_outputs_and_staged_edits(course):
     git(learner, "add", CH02)
     said = reset.reset(learner, CH02, now=datetime(2026, 1, 2, 3, 4, 5))
     assert (learner / CH02).read_bytes() == (ROOT / CH02).read_bytes()
-    assert (learner / "my-notes/ja/02_autograd-20260102-030405.ipynb").is_file()
+    assert (learner / "my-notes/ja/02_ja_autograd-20260102-030405.ipynb").is_file()
     assert status(learner) == "", said
 
 

@@ -40,7 +40,7 @@ def test_each_hook_runs_a_tool_of_the_venv():
     "hook,changed,runs",
     [
         ("build-check", "chapters/src/01_tensors.nb", True),
-        ("build-check", "chapters/en/01_tensors.ipynb", True),
+        ("build-check", "chapters/en/01_en_tensors.ipynb", True),
         ("build-check", "README.md", True),
         ("build-check", "tools/build.py", True),
         ("build-check", "widgets/_setup.py", False),
