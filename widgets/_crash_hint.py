@@ -9,6 +9,7 @@ in the learner's language follows. Every other error is shown exactly as IPython
 
 from __future__ import annotations
 
+import html
 import linecache
 import re
 from types import TracebackType
@@ -17,6 +18,9 @@ from typing import Any
 from ._i18n import Message
 
 EXERCISE = re.compile(r"\bcheck_\w+\s*\(")
+# Two shape errors have a hint of their own (the product the learner meant); the rest share one.
+ELEMENTWISE = re.compile(r"The size of tensor a .* must match the size of tensor b")
+MATMUL = re.compile(r"shapes cannot be multiplied|must match mat2|size mismatch, got input")
 SHAPE = re.compile(
     r"must match the size of tensor|shapes cannot be multiplied|size mismatch|"
     r"Sizes of tensors must match|is invalid for input of size|The expanded size of the tensor|"
@@ -33,11 +37,25 @@ HANDLED = (RuntimeError, ValueError, IndexError, TypeError)
 
 SHAPE_HINT = Message(
     ja="講座のヒント: あなたの書いた行 {line} が、テンソルの形が合わずに止まりました。チェックはまだ動いていません。"
-    "`print(A.shape, B.shape)` のように形を表示して確かめましょう。`*` は要素ごとの積で、同じ形（またはブロードキャストできる形）が必要です。"
-    "`@` は行列の積で、(n, k) と (k, m) のように内側の大きさがそろっている必要があります。",
+    "`print(x.shape)` のように、その行で使うテンソルの形を表示して、課題が求める形と比べましょう。",
     en="Course hint: your line {line} stopped because the tensors' shapes do not fit; the check has not run yet. "
-    "Print the shapes, for example print(A.shape, B.shape). `*` is the element-wise product and needs the same shape "
-    "(or shapes that broadcast); `@` is the matrix product and needs matching inner sizes, (n, k) and (k, m).",
+    "Print the shapes of the tensors on that line, for example print(x.shape), and compare them with what the task asks for.",
+)
+ELEMENTWISE_HINT = Message(
+    ja="講座のヒント: あなたの書いた行 {line} が、要素ごとの演算で形が合わずに止まりました。チェックはまだ動いていません。"
+    "`*` や `+` は要素ごとの演算で、同じ形（またはブロードキャストできる形）が必要です。"
+    "`print(A.shape, B.shape)` で形を確かめましょう。行列の積のつもりなら `@` を使います。",
+    en="Course hint: your line {line} stopped because an element-wise operation got shapes that do not fit; "
+    "the check has not run yet. `*` and `+` work element by element and need the same shape (or shapes that "
+    "broadcast): print(A.shape, B.shape). If you meant the matrix product, use `@`.",
+)
+MATMUL_HINT = Message(
+    ja="講座のヒント: あなたの書いた行 {line} が、行列の積で形が合わずに止まりました。チェックはまだ動いていません。"
+    "`@` は (n, k) と (k, m) のように、左の列の数と右の行の数がそろっている必要があります。"
+    "`print(A.shape, B.shape)` で形を確かめましょう。要素ごとの積のつもりなら `*` を使います。",
+    en="Course hint: your line {line} stopped because a matrix product got shapes that do not fit; the check has "
+    "not run yet. `@` needs the inner sizes to match, (n, k) and (k, m): print(A.shape, B.shape). If you meant "
+    "the element-wise product, use `*`.",
 )
 DTYPE_HINT = Message(
     ja="講座のヒント: あなたの書いた行 {line} が、テンソルのデータ型（dtype）が合わずに止まりました。チェックはまだ動いていません。"
@@ -54,6 +72,10 @@ def hint_for(error: BaseException, cell: str) -> Message | None:
     if not isinstance(error, HANDLED) or not EXERCISE.search(cell):
         return None
     text = str(error)
+    if ELEMENTWISE.search(text):
+        return ELEMENTWISE_HINT
+    if MATMUL.search(text):
+        return MATMUL_HINT
     if SHAPE.search(text):
         return SHAPE_HINT
     if DTYPE.search(text):
@@ -86,8 +108,11 @@ def _handler(shell: Any, etype: type, value: BaseException, tb: TracebackType, t
         from IPython.display import display
 
         text = hint(line=cell_line(tb))
-        html = f'<div style="border-left:4px solid #8a6d00;padding:4px 10px;color:#8a6d00">{text}</div>'
-        display({"text/plain": text, "text/html": html}, raw=True)
+        box = (
+            '<div style="border-left:4px solid #8a6d00;padding:4px 10px;color:#8a6d00">'
+            f"{html.escape(text)}</div>"  # the learner's line, as text
+        )
+        display({"text/plain": text, "text/html": box}, raw=True)
     return stb
 
 

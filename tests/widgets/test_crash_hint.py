@@ -37,9 +37,26 @@ DTYPE_ERRORS = {
 }
 
 
+SHAPE_HINTS = {
+    "elementwise": _crash_hint.ELEMENTWISE_HINT,
+    "add": _crash_hint.ELEMENTWISE_HINT,
+    "matmul": _crash_hint.MATMUL_HINT,
+    "linear": _crash_hint.MATMUL_HINT,
+    "mv": _crash_hint.MATMUL_HINT,
+}
+SHAPE_ERRORS |= {
+    "add": lambda: A + B,
+    "expand": lambda: torch.ones(2, 3).expand(4, 2),
+    "linear": lambda: torch.nn.Linear(4, 1)(A),
+    "mv": lambda: torch.mv(A, torch.ones(2)),
+}
+
+
 @pytest.mark.parametrize("case", list(SHAPE_ERRORS))
-def test_pytorch_shape_errors_get_the_shape_hint(case):
-    assert _crash_hint.hint_for(raised(SHAPE_ERRORS[case]), EXERCISE_CELL) is _crash_hint.SHAPE_HINT
+def test_pytorch_shape_errors_get_the_hint_for_their_kind(case):
+    """`*` and `@` each get a hint about that product; other shape errors the general one."""
+    want = SHAPE_HINTS.get(case, _crash_hint.SHAPE_HINT)
+    assert _crash_hint.hint_for(raised(SHAPE_ERRORS[case]), EXERCISE_CELL) is want
 
 
 @pytest.mark.parametrize("case", list(DTYPE_ERRORS))
@@ -78,7 +95,15 @@ def test_a_shape_error_in_an_exercise_cell_shows_the_traceback_then_the_hint(she
     result, shown, printed = run(shell, cell)
     assert isinstance(result.error_in_exec, RuntimeError)  # the cell still failed
     assert "must match the size" in printed  # the traceback as always
-    assert shown == [_crash_hint.SHAPE_HINT(lang, line="`C = A * B`")]
+    assert shown == [_crash_hint.ELEMENTWISE_HINT(lang, line="`C = A * B`")]
+
+
+def test_the_learners_line_is_shown_as_text_not_html(shell):
+    cell = "A = torch.ones(2, 3)\nC = A @ A  # <b>bold</b>\ncheck_products(A, A, C, None)"
+    with capture_output() as cap:
+        shell.run_cell(cell, store_history=True)
+    (box,) = [o.data["text/html"] for o in cap.outputs if "text/html" in o.data]
+    assert "&lt;b&gt;bold&lt;/b&gt;" in box and "<b>" not in box
 
 
 def test_other_cells_and_errors_look_as_in_plain_ipython(shell):
