@@ -230,6 +230,50 @@ class Student:
             self.api("DELETE", f"terminals/{name}")
 
 
+# nbgrader's command line, as an instructor runs it in a kernel of his own server.
+NBGRADER = """
+import subprocess, sys
+from pathlib import Path
+def nbgrader(*args):
+    done = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), *args],
+                          cwd=Path.home() / "pytorch-nyumon-course", capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout + done.stderr
+"""
+
+
+def run_ok(person: Student, code: str) -> str:
+    """``code`` run in a new kernel of the person's server, which must not raise; its stdout."""
+    out = person.run_in_kernel(code, timeout=300)
+    assert not out["error"], out
+    return out["stdout"]
+
+
+def server_call(person: Student, method: str, path: str, body: dict | None = None):
+    """A request to the person's own server outside /api (nbgrader's assignment list)."""
+    return person.session.request(
+        method, f"{person.server}/{path}", json=body,
+        headers={"X-XSRFToken": person.xsrf()}, timeout=120,
+    )  # fmt: skip
+
+
+def instructor(hub: Hub, *assignments: str) -> Student:
+    """The hub's admin as the instructor: the course copied home, ``assignments`` released."""
+    session, response = hub.log_in(hub.admin)
+    assert response.status_code == 302
+    hub.made.append(hub.admin)  # their OS account is removed with the students'
+    teacher = Student(hub.admin, session, hub)
+    teacher.start_server()
+    # The instructor's own copy of the course, as a clone in his home would be.
+    teacher.hand_over(ROOT / "classroom" / "nbgrader", "pytorch-nyumon-course")
+    steps = "".join(
+        f"nbgrader('generate_assignment', {a!r})\nnbgrader('release_assignment', {a!r})\n"
+        for a in assignments
+    )
+    run_ok(teacher, NBGRADER + steps)
+    return teacher
+
+
 def alert_text(html: str) -> str:
     """The message a hub page shows a person (NativeAuthenticator's alerts, login errors)."""
     found = re.findall(r'class="[^"]*(?:alert|login_error)[^"]*"[^>]*>(.*?)</', html, re.S)

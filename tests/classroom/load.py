@@ -200,9 +200,15 @@ def last_cell_done(
     return int(out["stdout"].strip())
 
 
+# A student's homework during the class: called with her and "fetch" (before her cells), then
+# "submit" twice (once before the cells, once after): what a hub restart must not lose.
+Homework = Callable[[Student, str], object]
+
+
 def one_student(
     hub: Hub, course: links.Course, label: str, report: Report, lock: threading.Lock,
     ready: Callable[[], None], working: Callable[[], None], idle: float, deadline: float,
+    homework: Homework | None = None,
 ) -> None:  # fmt: skip
     try:
         student = hub.student(label)
@@ -211,6 +217,9 @@ def one_student(
         query = {"repo": course.repository, "branch": course.branch, "targetpath": links.TARGET}
         events = pull_api(student, query)
         assert events and events[-1].get("phase") == "finished", events[-3:]
+        if homework is not None:
+            again(lambda: homework(student, "fetch"), report, lock, deadline)
+            again(lambda: homework(student, "submit"), report, lock, deadline)
         cells = again(lambda: code_cells(student), report, lock, deadline)
         kernel = again(student.start_kernel, report, lock, deadline)
         working()
@@ -231,6 +240,8 @@ def one_student(
                 report.latencies.append(took)
             assert not out["error"], f"cell {i}: {out['error'][:300]}"
             i += 1
+        if homework is not None:
+            again(lambda: homework(student, "submit"), report, lock, deadline)
         again(lambda: student.api("DELETE", f"kernels/{kernel}"), report, lock, deadline)
         time.sleep(idle)
         again(
@@ -261,9 +272,11 @@ def runaway(hub: Hub, report: Report, lock: threading.Lock, limit_bytes: int) ->
 def simulate(
     hub: Hub, course: links.Course, n: int, *, limit_bytes: int, idle: float = 2.0,
     time_cap: float = 900.0, during: Callable[[Report], None] | None = None,
+    homework: Homework | None = None,
 ) -> Report:  # fmt: skip
     """Run the class; ``during(report)``, if given, runs once every student has pulled the
-    course and started her kernel (a hub restart, say), while they run their cells."""
+    course, handed in once (with ``homework``) and started her kernel (a hub restart, say),
+    while they run their cells; with ``homework`` each hands in again after her cells."""
     report, lock = Report(students=n), threading.Lock()
     start, deadline = time.monotonic(), time.monotonic() + time_cap
     up, busy = threading.Semaphore(0), threading.Semaphore(0)
@@ -272,7 +285,8 @@ def simulate(
     threads = [
         threading.Thread(
             target=one_student,
-            args=(hub, course, f"s{i:02d}", report, lock, up.release, busy.release, idle, deadline),
+            args=(hub, course, f"s{i:02d}", report, lock, up.release, busy.release),
+            kwargs={"idle": idle, "deadline": deadline, "homework": homework},
         )
         for i in range(n)
     ]

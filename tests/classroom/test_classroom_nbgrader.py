@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 
 from classroom import runtime
-from tests.classroom.hub import Student, require, running_hub
+from tests.classroom.hub import NBGRADER, instructor, require, running_hub
+from tests.classroom.hub import run_ok as run
+from tests.classroom.hub import server_call as call
 from tests.support.jupyter_server import ROOT
 
 pytestmark = pytest.mark.classroom
@@ -63,45 +65,9 @@ def hub(tmp_path_factory):
         shutil.rmtree(exchange, ignore_errors=True)
 
 
-def run(person: Student, code: str) -> str:
-    out = person.run_in_kernel(code, timeout=300)
-    assert not out["error"], out
-    return out["stdout"]
-
-
-NBGRADER = """
-import subprocess, sys
-from pathlib import Path
-def nbgrader(*args):
-    done = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), *args],
-                          cwd=Path.home() / "pytorch-nyumon-course", capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout + done.stderr
-"""
-
-
 @pytest.fixture(scope="module")
 def teacher(hub):
-    """The hub's admin, as the instructor: the course copied home, the assignment released."""
-    session, response = hub.log_in(hub.admin)
-    assert response.status_code == 302
-    hub.made.append(hub.admin)  # their OS account is removed with the students'
-    teacher = Student(hub.admin, session, hub)
-    teacher.start_server()
-    # The instructor's own copy of the course, as a clone in his home would be.
-    teacher.hand_over(ROOT / "classroom" / "nbgrader", "pytorch-nyumon-course")
-    run(teacher, NBGRADER + f"""
-nbgrader("generate_assignment", {ASSIGNMENT!r})
-nbgrader("release_assignment", {ASSIGNMENT!r})
-""")  # fmt: skip
-    return teacher
-
-
-def call(person: Student, method: str, path: str, body: dict | None = None):
-    return person.session.request(
-        method, f"{person.server}/{path}", json=body,
-        headers={"X-XSRFToken": person.xsrf()}, timeout=120,
-    )  # fmt: skip
+    return instructor(hub, ASSIGNMENT)
 
 
 def test_student_fetches_submits_and_is_graded(hub, teacher):
