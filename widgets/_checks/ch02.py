@@ -211,20 +211,20 @@ STEP_IN_PLACE = Message(
     en="Changing a leaf tensor with requires_grad=True while recording raised an error. Do the update inside with torch.no_grad():.",
 )
 STEP_REBOUND = Message(
-    ja="新しいテンソルを作っただけで、呼び出し側の w は変わっていません。w = w - ... ではなく、その場で書き換える w -= lr * w.grad（torch.no_grad() の中）を使います。",
-    en="A new tensor was made, but the caller's w did not change. Instead of w = w - ..., update in place: w -= lr * w.grad (inside torch.no_grad()).",
+    ja="新しいテンソルを作っただけで、呼び出し側の w は変わっていません。w = w - ... は関数の中の名前 w を新しいテンソルに付け替えるだけです。torch.no_grad() の中で、-= や sub_() のようなその場の演算（in-place 演算）で w 自身の値を書き換えます。",
+    en="A new tensor was made, but the caller's w did not change: w = w - ... only points the name w inside the function at a new tensor. Change w's own values with an in-place operation (such as -= or sub_()) inside torch.no_grad().",
 )
 STEP_UNCHANGED = Message(
-    ja="w の値が変わっていません。w -= lr * w.grad で、勾配と逆向きに動かします。",
-    en="w did not change. Move it against the gradient: w -= lr * w.grad.",
+    ja="w の値が変わっていません。torch.no_grad() の中で、学習率 × 勾配を w 自身からその場で引き、勾配と逆向きに動かします。",
+    en="w did not change. Move it against the gradient: inside torch.no_grad(), subtract the learning rate times the gradient from w itself, in place.",
 )
 STEP_RESET_FIRST = Message(
-    ja="w が変わっていません。更新の前に勾配を消しています（w.grad = None や zero_() が先）。先に w -= lr * w.grad で更新し、そのあとで w.grad = None にします。",
-    en="w did not change: the gradient was reset before the update (w.grad = None or zero_() came first). Update first with w -= lr * w.grad, then set w.grad = None.",
+    ja="w が変わっていません。更新の前に勾配を消しています（w.grad = None や zero_() が先）。先に w.grad を使って w を更新し、勾配のリセットはそのあとにします。",
+    en="w did not change: the gradient was reset before the update (w.grad = None or zero_() came first). Update w with w.grad first; reset the gradient only after that.",
 )
 STEP_SIGN = Message(
-    ja="勾配の向きに進んでいます。損失を減らすには勾配と逆向き、w -= lr * w.grad です。",
-    en="It moved along the gradient. To lower the loss, go against it: w -= lr * w.grad.",
+    ja="勾配の向きに進んでいます。損失を減らすには勾配と逆向きに進みます。学習率 × 勾配は、w に足すのではなく w から引きます。",
+    en="It moved along the gradient. To lower the loss, go against it: subtract the learning rate times the gradient from w, do not add it.",
 )
 STEP_LEAF = Message(
     ja="更新後の w が、requires_grad=True の葉テンソルではなくなりました。次の backward() で w.grad が得られるよう、torch.no_grad() の中でその場で書き換えましょう。",
@@ -235,8 +235,8 @@ STEP_GRAD_LEFT = Message(
     en="w.grad is still there after the update. Reset it with w.grad = None so the next backward() does not add onto it.",
 )
 STEP_WRONG = Message(
-    ja="更新後の w が {got} です（正しくは {want}）。w -= lr * w.grad の 1 回だけ更新します。",
-    en="After the update w is {got} (expected {want}). Update once: w -= lr * w.grad.",
+    ja="更新後の w が {got} です（正しくは {want}）。1 回の呼び出しで、w を学習率 × 勾配の分だけ 1 回動かします。",
+    en="After the update w is {got} (expected {want}). One call moves w once, by the learning rate times the gradient.",
 )
 STEP_OK = Message(
     ja="2 歩とも torch の計算と一致し、w は葉テンソルのままです。",
