@@ -73,7 +73,7 @@ LATER_DIFFERS = Message(
     en="They part at step {step} (difference {error:.2g}). Check the update (from each parameter's data, subtract its grad times the learning rate lr) and that every step resets grad to zero (gradients accumulate).",
 )
 DIVERGED = Message(
-    ja="自作の学習が発散しました（ステップ {step} で損失が {value}）。更新の向きを確かめましょう。data は勾配と逆向きに動かすので、lr 倍した grad は足すのではなく引きます。損失がデータ数で割った平均になっているかも確かめましょう。",
+    ja="自作の学習が発散しました（ステップ {step} で損失が {value}）。更新の向きを確かめましょう。data は勾配と逆向きに動かすので、lr 倍した grad を足すのではなく引きます。損失がデータ数で割った平均になっているかも確かめましょう。",
     en="Your training diverged (the loss became {value} at step {step}). Check the update's sign: data moves against the gradient, so lr times grad is subtracted from it, not added. Check too that the loss is the mean over the examples.",
 )
 MINE_NONE = Message(

@@ -47,8 +47,8 @@ STEPS: dict[str, Steps] = {
             "勾配の記録を止めること、出力のロジットを確率に変えることです。"
             "確率にするのは softmax で、クラスの軸は 2 番目（dim=1）です。"
             "`model(images)` の形は (8, 10) なので、各行の合計が 1 になります。"
-            "評価モードにする前に一度でも `model(images)` を呼ぶと BatchNorm の統計が書き換わるので、"
-            "切り替えは最初に行います。",
+            "評価モードへの切り替えより先に `model(images)` を一度でも呼ぶと、BatchNorm の統計が"
+            "書き換わってしまいます。切り替えは最初に行いましょう。",
             en="Prediction takes three steps: switch to evaluation mode, so that BatchNorm uses the "
             "mean and variance it has stored; stop recording gradients; turn the output logits "
             "into probabilities. The probabilities come from softmax over the class axis, dim=1: "

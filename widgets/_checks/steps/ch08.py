@@ -29,10 +29,10 @@ STEPS: dict[str, Steps] = {
         ),
         first_step=Message(
             ja="`__mul__` から始めます。"
-            "`__add__` を写し、1 行目の `other = as_tensor(other)` はそのままにして、"
+            "`__add__` をコピーし、1 行目の `other = as_tensor(other)` はそのままで、"
             '結果を `out = Tensor(self.data * other.data, (self, other), "*")` にします。'
-            "`_backward` の中では、`out.grad` に相手の `data` を掛け、`unbroadcast` で入力の形に"
-            "戻してから、それぞれの `grad` に `+=` で足し込みます（勾配は課題 8.2 のチェックで確かめます）。"
+            "`_backward` の中では、`out.grad` に相手の `data` を掛けて `unbroadcast` で入力の形に"
+            "戻し、それぞれの `grad` に `+=` で足し込みます。勾配は課題 8.2 のチェックで確かめます。"
             "最後の `out._backward = _backward` と `return out` も忘れずに。",
             en="Start with `__mul__`. Copy `__add__`, keep its first line, "
             "`other = as_tensor(other)`, and make the result `out = Tensor(self.data * "
@@ -66,8 +66,8 @@ STEPS: dict[str, Steps] = {
             ja="まず、ノードをトポロジカル順に並べる関数を書きます。"
             "空のリスト `order` と、訪れたノードの `id` を入れる集合 `seen` を用意し、"
             "内側の関数 `visit(node)` を次のようにします。"
-            "`id(node)` が `seen` にあれば何もしない。なければ `seen` に加え、"
-            "`node._prev` の各入力に `visit` を呼び、最後に `order.append(node)` で自分を加える。"
+            "`id(node)` が `seen` にあれば何もしません。なければ `seen` に加え、"
+            "`node._prev` の各入力に `visit` を呼び、最後に `order.append(node)` で自分を加えます。"
             "`visit(self)` のあとの `order` の逆順に、`_backward()` を呼んでいきます。",
             en="First write the function that lists the nodes in topological order. Start with an "
             "empty list `order` and a set `seen` for the `id` of every visited node, and an inner "
@@ -82,8 +82,8 @@ STEPS: dict[str, Steps] = {
             ja="DOT の文字列は、`digraph {{ ... }}` の中にノードと矢印を 1 行ずつ並べたものです"
             "（上のセルの `show_dot` の例を見ましょう）。"
             "`backward()` と同じように出力から `_prev` をたどり、すべての Tensor を 1 回ずつ訪れます。"
-            "各 Tensor について、`data` と `grad` を書いたラベルのノードを 1 つ、"
-            "`_op` があれば演算のノードを 1 つ描き、入力から演算へ、演算から結果へ矢印を引きます。"
+            "各 Tensor について、`data` と `grad` を書いたラベルのノードを 1 つ描きます。"
+            "`_op` があれば演算のノードも 1 つ描き、入力から演算へ、演算から結果へ矢印を引きます。"
             "ノードの名前に `id(t)` を使うと、同じ値の Tensor どうしも区別できます。"
             "`backward()` のあとで描けば、ラベルに勾配が出ます。最後に `show_dot(文字列)` を返します。",
             en="DOT text is a list of nodes and arrows, one per line, inside `digraph {{ ... }}` "
@@ -175,12 +175,12 @@ STEPS: dict[str, Steps] = {
     "check_conv2d[unfold]": Steps(
         more=Message(
             ja="`F.unfold` は、各窓の中身を 1 列に並べた形 (N, C_in·kh·kw, 窓の数) を返します。"
-            "窓の数は h_out × w_out で、stride・padding・dilation も `F.unfold` に渡せます。"
+            "窓の数は h_out × w_out です。stride・padding・dilation も `F.unfold` に渡せます。"
             "groups が 1 なら、カーネルを (C_out, C_in·kh·kw) に並べ直した行列との積 1 回で "
             "(N, C_out, 窓の数) が出ます。"
             "groups があるときは、列をグループごとに分けて (N, groups, 列の長さ / groups, 窓の数) にし、"
             "カーネルも (groups, C_out / groups, -1) にして、グループの軸をそろえた行列積にします。"
-            "最後に (N, C_out, h_out, w_out) に並べ直して、bias を足します。",
+            "仕上げは、(N, C_out, h_out, w_out) への並べ直しと bias の足し算です。",
             en="`F.unfold` lays out each window as one column, giving shape "
             "(N, C_in·kh·kw, number of windows); there are h_out × w_out windows, and stride, "
             "padding and dilation go to `F.unfold` as well. With one group, a single product with "

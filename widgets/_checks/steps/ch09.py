@@ -55,9 +55,9 @@ STEPS: dict[str, Steps] = {
         ),
         first_step=Message(
             ja="変換を 1 つ決めたら、チェックの前に目で確かめます。"
-            "第5節のように、訓練データの 1 枚 `X_train[0]` に `augment` を何度かかけて "
-            '`plt.imshow(augment(X_train[0])[0], cmap="gray_r")` で並べ、同じ数字に見えるか、'
-            "毎回少しずつ違うか、はみ出していないかを見ます。"
+            "第5節のように、訓練データの 1 枚 `X_train[0]` に `augment` を何度かかけ、"
+            '`plt.imshow(augment(X_train[0])[0], cmap="gray_r")` で並べます。'
+            "同じ数字に見えるか、毎回少しずつ違うか、はみ出していないかを見ましょう。"
             "まずは `v2.RandomAffine` の回転の範囲 `degrees` だけを小さく決めて試し、"
             "それから平行移動 `translate` と拡大縮小 `scale` を足していきます。",
             en="Once you have a transform, look before you check: as in section 5, apply "

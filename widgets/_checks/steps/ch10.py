@@ -9,11 +9,11 @@ STEPS: dict[str, Steps] = {
     "check_gru_step": Steps(
         more=Message(
             ja="式の W x は、コードでは `x @ W.T` です。"
-            "`cell.weight_ih.chunk(3)` は、縦に重なった重みを r・z・n の順に 3 つに分けます。"
+            "`cell.weight_ih.chunk(3)` は、縦に重なった重みを、r・z・n の順の 3 つに分けます。"
             "`weight_hh`・`bias_ih`・`bias_hh` も同じ順です。"
             "r と z には sigmoid、候補 n には tanh を使います。"
             "n の中で r が掛かるのは h を使う部分全体、つまり W_hn h + b_hn で、バイアス b_hn も含みます。"
-            "h に先に r を掛けるのではありません。"
+            "r を先に h へ掛けるのではありません。"
             "z は「前の h をどれだけ残すか」なので、新しい隠れ状態は (1 − z) * n + z * h です。",
             en="The W x of the formulas is `x @ W.T` in code. `cell.weight_ih.chunk(3)` splits the "
             "stacked weights into three, in the order r, z, n; `weight_hh`, `bias_ih` and "
@@ -39,8 +39,8 @@ STEPS: dict[str, Steps] = {
         more=Message(
             ja="手順は 3 つです。"
             '1 つ目に、`F.cross_entropy` に `reduction="none"` を付けて、ステップごとの損失 (N, T) を得ます。'
-            "クラスの次元を dim=1 に置くため、`logits` を (N, 3, T) に並べ替えるか、"
-            "(N·T, 3) と (N·T,) に平らにします。"
+            "`F.cross_entropy` はクラスの次元が dim=1 の形を受け取るので、`logits` を (N, 3, T) へ"
+            "並べ替えるか、(N·T, 3) と (N·T,) へ平らにします。"
             "2 つ目に、`lengths` から、本物のステップで True になるマスク (N, T) を作ります。"
             "位置 t が本物なのは t < lengths[i] のときで、ラベルが 0 かどうかでは見分けられません。"
             "3 つ目に、マスクが True の位置の損失だけを平均します。割る数は本物のステップの数です。",
@@ -53,8 +53,8 @@ STEPS: dict[str, Steps] = {
         ),
         first_step=Message(
             ja="最初の一手はマスクです。"
-            "位置の番号 `torch.arange(T)` は形 (T,)、`lengths.unsqueeze(1)` は形 (N, 1) なので、"
-            "比べるとブロードキャストで形 (N, T) の真偽値になります: "
+            "位置の番号 `torch.arange(T)` の形は (T,)、`lengths.unsqueeze(1)` の形は (N, 1) です。"
+            "両者を比べると、ブロードキャストで (N, T) の真偽値ができます: "
             "`mask = torch.arange(labels.shape[1]) < lengths.unsqueeze(1)`。"
             "`mask[0]` を表示して、`lengths[0]` 個の True のあとに False が並ぶことを確かめましょう。",
             en="The first move is the mask. The positions `torch.arange(T)` have shape (T,) and "
