@@ -215,7 +215,7 @@ ANSWERS = [
         "p.data += ...",
         check_same_losses,
         lambda: xor_training(Tensor, update="+="),
-        "p.data -= lr * p.grad",
+        "subtracted from it, not added",
     ),
     mistake(
         "grad never reset",

@@ -424,8 +424,8 @@ def check_probabilities(model: nn.Module, images: torch.Tensor, probs: object) -
 
 CKPT_TITLE = Message(ja="チェックポイントの保存", en="Saving a checkpoint")
 CKPT_NO_FILE = Message(
-    ja="{path} にはまだファイルがありません。torch.save(checkpoint, path) で保存しましょう。",
-    en="There is no file at {path} yet. Save it with torch.save(checkpoint, path).",
+    ja="{path} にはまだファイルがありません。チェックポイントの辞書を torch.save で保存しましょう（1 つ目の引数が保存するもの、2 つ目が保存先の path です）。",
+    en="There is no file at {path} yet. Save the checkpoint dict with torch.save (first argument: what to save; second: where to save it, path).",
 )
 CKPT_NOT_A_PATH = Message(
     ja="path にはファイルの場所（str か Path）を渡してください（渡されたのは {got} です）。",

@@ -69,12 +69,12 @@ FIRST_DIFFERS = Message(
     en="The very first loss differs: check the forward pass and that both models start from the same weights.",
 )
 LATER_DIFFERS = Message(
-    ja="ステップ {step} から差が出ます（差 {error:.2g}）。更新 p.data -= lr * p.grad と、毎ステップ grad を 0 に戻すこと（勾配は足し合わされます）を確かめましょう。",
-    en="They part at step {step} (difference {error:.2g}). Check the update p.data -= lr * p.grad and that every step resets grad to zero (gradients accumulate).",
+    ja="ステップ {step} から差が出ます（差 {error:.2g}）。更新（各パラメータの data から、学習率 lr を掛けた grad を引きます）と、毎ステップ grad を 0 に戻していること（勾配は足し合わされます）を確かめましょう。",
+    en="They part at step {step} (difference {error:.2g}). Check the update (from each parameter's data, subtract its grad times the learning rate lr) and that every step resets grad to zero (gradients accumulate).",
 )
 DIVERGED = Message(
-    ja="自作の学習が発散しました（ステップ {step} で損失が {value}）。更新の向き p.data -= lr * p.grad（+= ではなく）と、損失がデータ数で割った平均になっているかを確かめましょう。",
-    en="Your training diverged (the loss became {value} at step {step}). Check the update's sign, p.data -= lr * p.grad (not +=), and that the loss is the mean over the examples.",
+    ja="自作の学習が発散しました（ステップ {step} で損失が {value}）。更新の向きを確かめましょう。data は勾配と逆向きに動かすので、lr 倍した grad を足すのではなく引きます。損失がデータ数で割った平均になっているかも確かめましょう。",
+    en="Your training diverged (the loss became {value} at step {step}). Check the update's sign: data moves against the gradient, so lr times grad is subtracted from it, not added. Check too that the loss is the mean over the examples.",
 )
 MINE_NONE = Message(
     ja="train_mine が None を返しました。最後に return losses を書き忘れていませんか？",
