@@ -15,13 +15,18 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 import atexit
+import importlib.abc
+import importlib.util
 import io
+import sys
 import threading
+from collections.abc import Callable
 
 JAPANESE_FONT = "IPAexGothic"  # the font matplotlib-fontja ships
 _warm: threading.Thread | None = None
 _font_lock = threading.Lock()
 _warm_lock = threading.Lock()
+_hook_lock = threading.Lock()
 
 
 def japanese_font() -> None:
@@ -39,6 +44,51 @@ def japanese_font() -> None:
                 import matplotlib_fontja
 
                 matplotlib_fontja.japanize()
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Runs callbacks right after module ``name`` is first imported, then leaves sys.meta_path."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.callbacks: dict[str, Callable[[], None]] = {}
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)  # once, and never while finding the real spec below
+        spec = importlib.util.find_spec(fullname)
+        loader = spec.loader if spec is not None else None
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        real_exec = loader.exec_module
+        callbacks = self.callbacks
+
+        def exec_module(module) -> None:
+            real_exec(module)
+            for callback in callbacks.values():
+                callback()
+
+        loader.exec_module = exec_module  # this spec's own loader object
+        return spec
+
+
+def when_imported(name: str, key: str, callback: Callable[[], None]) -> None:
+    """Run ``callback`` now if module ``name`` is loaded, else as soon as it is imported.
+
+    ``key`` names the callback: a second call with the same key replaces the first, so that
+    calling ``setup()`` twice before matplotlib is imported configures it once."""
+    if name in sys.modules:
+        callback()
+        return
+    with _hook_lock:
+        hook = next(
+            (f for f in sys.meta_path if isinstance(f, _AfterImport) and f.name == name), None
+        )
+        if hook is None:
+            hook = _AfterImport(name)
+            sys.meta_path.insert(0, hook)
+        hook.callbacks[key] = callback
 
 
 def new_figure(width: float, height: float, dpi: float) -> Figure:
