@@ -31,12 +31,20 @@ def first_code_cell(path: Path) -> str:
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_only_the_install_url_is_rewritten(lang):
-    source = first_code_cell(ROOT / "chapters" / lang / "00_getting_started.ipynb")
+    source = first_code_cell(ROOT / build.notebook_relpath("00_getting_started", lang))
     url = colab_run.install_url(Path("/tmp/clone"), "a" * 40)
     rewritten = colab_run.pointed_at(source, url)
-    assert f'%pip install -q "pytorch-nyumon @ {url}"' in rewritten
+    assert f'    url = "{url}"\n    %pip install -q "pytorch-nyumon @ {{url}}"' in rewritten
     before, after = source.splitlines(), rewritten.splitlines()
     assert [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b] == [3]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_install_cell_stays_inside_the_box(lang):
+    """Issue 29: no line of the first cell runs past a code cell's ~88 columns (CJK: two)."""
+    source = first_code_cell(ROOT / build.notebook_relpath("00_getting_started", lang))
+    too_long = [line for line in source.splitlines() if build.columns(line) > build.CELL_COLUMNS]
+    assert too_long == []
 
 
 def test_install_url_is_a_git_url_every_pip_accepts():
@@ -85,7 +93,7 @@ def test_failed_install_stops_with_the_bilingual_message(lang, tmp_path):
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    source = first_code_cell(ROOT / "chapters" / lang / "00_getting_started.ipynb")
+    source = first_code_cell(ROOT / build.notebook_relpath("00_getting_started", lang))
     colab = "import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')"
     cell = colab_run.pointed_at(source, colab_run.UNREACHABLE)
     nb = nbformat.v4.new_notebook(
