@@ -38,8 +38,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
-# The longest silence before a "still installing" line (the tests shorten it).
-QUIET_SECONDS = float(os.environ.get("NYUMON_LAB_QUIET_SECONDS", "10"))
+# The longest silence before a "still installing" line: under 10 s with margin (the tests
+# shorten it).
+QUIET_SECONDS = float(os.environ.get("NYUMON_LAB_QUIET_SECONDS", "8"))
 PROBE_SECONDS = 5.0
 
 # Sizes and times seen on a 2-core machine (README "Start here"; bench/bench_make_lab.py).

@@ -12,7 +12,7 @@ import torch
 
 from . import _crash_hint
 from ._env.floor import require_supported
-from ._figures import japanese_font, when_imported
+from ._figures import japanese_font, theme_rc, when_imported
 from ._i18n import LANGUAGES, Message, set_lang
 from ._validate import require_int
 
@@ -58,6 +58,7 @@ def _matplotlib_defaults() -> None:
             "axes.grid": True,
             "grid.alpha": 0.3,
             "axes.unicode_minus": False,
+            **theme_rc(),  # JupyterLab's light or dark theme (issue 29)
         }
     )
 
