@@ -50,8 +50,8 @@ TEXT = {
         "Creating the course's Python environment (.venv): a few seconds.",
     ),
     "torch_cpu": (
-        "PyTorch（CPU 版）を入れます。ダウンロードは約 0.2 GB、.venv 全体で約 1.5 GB、数分かかります。",
-        "Installing PyTorch (CPU build): about 0.2 GB to download, about 1.5 GB in .venv in all, "
+        "PyTorch（CPU 版）を入れます。ダウンロードは約 0.2 GB、.venv 全体で約 1.3 GB、数分かかります。",
+        "Installing PyTorch (CPU build): about 0.2 GB to download, about 1.3 GB in .venv in all, "
         "a few minutes.",
     ),
     "torch_pypi": (
