@@ -10,19 +10,27 @@ JOBS   ?= 2
 
 .PHONY: lab reset check prose test book colab floor bench build assignments format clean-venv classroom classroom-setup classroom-load
 
+# Where the first `make lab` takes PyTorch from (tools/lab_install.py): auto = PyTorch's CPU
+# wheel index on a machine without an NVIDIA GPU, else PyPI; off = PyPI only; cuda = PyPI (its
+# Linux builds are the CUDA ones); or an index URL. An NYUMON_TORCH_INDEX in the environment
+# wins. The test paths (check, test, book, …) never use PyTorch's index: they install with off.
+TORCH_INDEX ?= auto
+INSTALL := $(BIN)/python -m tools.lab_install
+
 $(BIN)/python:
+	@$(PYTHON) tools/lab_install.py --announce-venv
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e ".[lab]"
+	NYUMON_TORCH_INDEX="$${NYUMON_TORCH_INDEX:-$(TORCH_INDEX)}" $(INSTALL) ".[lab]"
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e ".[lab,test,nbgrader,book]"
+	NYUMON_TORCH_INDEX=off $(INSTALL) ".[lab,test,nbgrader,book]"
 	touch $@ $(VENV)/.installed-lab $(VENV)/.installed-book
 
 $(VENV)/.installed-book: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e ".[lab,book]"
+	NYUMON_TORCH_INDEX=off $(INSTALL) ".[lab,book]"
 	touch $@ $(VENV)/.installed-lab
 
 # MathJax and axe-core for the web book: the versions of book/package-lock.json.

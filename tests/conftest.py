@@ -9,7 +9,7 @@ from widgets._i18n import get_lang, set_lang
 
 # One session-wide Chromium for tests/browser and tests/classroom alike: two session fixtures
 # would start two Playwright sessions in one xdist worker, and the second one fails.
-__all__ = ["browser", "chromium_path", "english"]
+__all__ = ["browser", "chromium_path", "english", "light_theme"]
 
 
 @pytest.fixture(autouse=True)
@@ -22,3 +22,10 @@ def english():
     set_lang("en")
     yield
     set_lang(before)
+
+
+@pytest.fixture(autouse=True)
+def light_theme(monkeypatch):
+    """Figures are drawn for the light theme, whatever the developer's JupyterLab has chosen
+    (widgets/_figures.py reads it); tests of the dark theme set NYUMON_THEME themselves."""
+    monkeypatch.setenv("NYUMON_THEME", "light")

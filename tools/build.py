@@ -174,26 +174,67 @@ INSTALL_FAILED = Message(
 )
 
 
-def install_spec(cfg: dict[str, str]) -> str:
-    """The requirement the Colab cell installs (tools/colab_run.py rewrites exactly this)."""
-    return f"{cfg['distribution']} @ git+{cfg['repository']}@{cfg['branch']}"
+def install_url(cfg: dict[str, str]) -> str:
+    """The git URL the Colab cell installs from (tools/colab_run.py rewrites exactly this)."""
+    return f"git+{cfg['repository']}@{cfg['branch']}"
+
+
+# A code cell's box shows about 88 columns before a line runs past it; a CJK character
+# takes two.
+CELL_COLUMNS = 88
+
+
+def columns(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrapped_literal(text: str, indent: str, end: str = "") -> list[str]:
+    """``text`` as adjacent string literals, each line within CELL_COLUMNS (with ``end``
+    after the last), broken after a space or a Japanese comma or full stop, or before an
+    opening parenthesis."""
+    lines: list[str] = []
+    rest = text
+    while rest:
+        room = CELL_COLUMNS - columns(f'{indent}""{end}')
+        cut = 0
+        for i, ch in enumerate(rest):
+            if columns(rest[: i + 1]) > room:
+                break
+            if ch in " 、。）" or i == len(rest) - 1:
+                cut = i + 1
+            elif ch == "（" and i:
+                cut = i
+        else:
+            cut = len(rest)
+        cut = cut or len(rest)  # one unbreakable run: leave it long
+        lines.append(f'{indent}"{rest[:cut]}"')
+        rest = rest[cut:]
+    return lines
 
 
 def setup_cell(cfg: dict[str, str], lang: str) -> str:
     other = "en" if lang == "ja" else "ja"
-    # IPython (and Colab) store a shell command's exit status, %pip's too, in _exit_code.
-    return (
-        "import sys\n\n"
-        f'if "google.colab" in sys.modules:  # {SETUP_COMMENT(lang)}\n'
-        f'    %pip install -q "{install_spec(cfg)}"\n'
-        f"    if _exit_code != 0:  # {FAILED_COMMENT(lang)}\n"
-        "        raise RuntimeError(\n"
-        f'            "{INSTALL_FAILED(lang)}\\n"\n'
-        f'            "{INSTALL_FAILED(other)}"\n'
-        "        )\n"
-        "from widgets import setup\n\n"
-        f'device = setup("{lang}")'
-    )
+    message = wrapped_literal(INSTALL_FAILED(lang) + "\\n", " " * 12)
+    message += wrapped_literal(INSTALL_FAILED(other), " " * 12)
+    # IPython (and Colab) store a shell command's exit status, %pip's too, in _exit_code;
+    # %pip fills in {url} from the cell's variables (which keeps the line inside the box).
+    lines = [
+        "import sys",
+        "",
+        f'if "google.colab" in sys.modules:  # {SETUP_COMMENT(lang)}',
+        f'    url = "{install_url(cfg)}"',
+        f'    %pip install -q "{cfg["distribution"]} @ {{url}}"',
+        f"    if _exit_code != 0:  # {FAILED_COMMENT(lang)}",
+        "        raise RuntimeError(",
+        *message,
+        "        )",
+        "from widgets import setup",
+        "",
+        f'device = setup("{lang}")',
+    ]
+    return "\n".join(lines)
 
 
 def nb_cell(kind: str, text: str, index: int) -> dict:

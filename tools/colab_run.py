@@ -337,10 +337,10 @@ def install_url(clone: Path, sha: str) -> str:
 def pointed_at(source: str, url: str) -> str:
     """The notebook's install cell with the repository URL replaced by ``url`` (and only that)."""
     cfg = build.settings()
-    spec = build.install_spec(cfg)
-    if source.count(spec) != 1:
-        raise SystemExit(f"colab-run: the first code cell does not install {spec!r}:\n{source}")
-    return source.replace(spec, f"{cfg['distribution']} @ {url}")
+    spec = f'"{build.install_url(cfg)}"'  # the cell's `url = "…"`, which %pip installs
+    if source.count(spec) != 1 or f"{cfg['distribution']} @ {{url}}" not in source:
+        raise SystemExit(f"colab-run: the first code cell does not install {spec}:\n{source}")
+    return source.replace(spec, f'"{url}"')
 
 
 # -- 4./5. running notebooks -----------------------------------------------------------------------

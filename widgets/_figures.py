@@ -9,19 +9,28 @@ is quick.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 import atexit
+import contextlib
+import importlib.abc
+import importlib.util
 import io
+import os
+import re
+import sys
 import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 JAPANESE_FONT = "IPAexGothic"  # the font matplotlib-fontja ships
 _warm: threading.Thread | None = None
 _font_lock = threading.Lock()
 _warm_lock = threading.Lock()
+_hook_lock = threading.Lock()
 
 
 def japanese_font() -> None:
@@ -41,13 +50,139 @@ def japanese_font() -> None:
                 matplotlib_fontja.japanize()
 
 
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Runs callbacks right after module ``name`` is first imported, then leaves sys.meta_path."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.callbacks: dict[str, Callable[[], None]] = {}
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)  # once, and never while finding the real spec below
+        spec = importlib.util.find_spec(fullname)
+        loader = spec.loader if spec is not None else None
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        real_exec = loader.exec_module
+        callbacks = self.callbacks
+
+        def exec_module(module) -> None:
+            real_exec(module)
+            for callback in callbacks.values():
+                callback()
+
+        loader.exec_module = exec_module  # this spec's own loader object
+        return spec
+
+
+def when_imported(name: str, key: str, callback: Callable[[], None]) -> None:
+    """Run ``callback`` now if module ``name`` is loaded, else as soon as it is imported.
+
+    ``key`` names the callback: a second call with the same key replaces the first, so that
+    calling ``setup()`` twice before matplotlib is imported configures it once."""
+    if name in sys.modules:
+        callback()
+        return
+    with _hook_lock:
+        hook = next(
+            (f for f in sys.meta_path if isinstance(f, _AfterImport) and f.name == name), None
+        )
+        if hook is None:
+            hook = _AfterImport(name)
+            sys.meta_path.insert(0, hook)
+        hook.callbacks[key] = callback
+
+
+# -- light and dark themes (issue 29 item 6) ----------------------------------------------------
+# JupyterLab's dark theme shows outputs on #111111: a white figure is a white block there and
+# black text unreadable. The kernel reads the theme the learner chose in JupyterLab (its user
+# settings, on the same machine as `make lab`) and draws for it: on the dark theme with a
+# transparent background and light text. Elsewhere (Colab, scripts, nbval) it is light.
+# Text colours keep a contrast of at least 4.5 with the theme's background (WCAG AA; a test).
+BACKGROUND = {"light": "#ffffff", "dark": "#111111"}  # JupyterLab's --jp-layout-color0
+PALETTES: dict[str, dict[str, str]] = {
+    "light": {"text": "#000000", "edge": "#000000", "grid": "#b0b0b0", "red": "#b3261e",
+              "note": "#ffffff", "legend": "#ffffff", "legend_edge": "#cccccc"},
+    "dark": {"text": "#e8e8e8", "edge": "#a8a8a8", "grid": "#8a8a8a", "red": "#ff8a80",
+             "note": "#1e1e1e", "legend": "#1e1e1e", "legend_edge": "#555555"},
+}  # fmt: skip
+THEME_SETTINGS = Path("@jupyterlab", "apputils-extension", "themes.jupyterlab-settings")
+THEME_RE = re.compile(r'"theme"\s*:\s*"([^"]*)"')
+
+
+def settings_dir() -> Path:
+    """JupyterLab's user-settings folder, as JupyterLab finds it."""
+    if os.environ.get("JUPYTERLAB_SETTINGS_DIR"):
+        return Path(os.environ["JUPYTERLAB_SETTINGS_DIR"])
+    config = os.environ.get("JUPYTER_CONFIG_DIR") or Path.home() / ".jupyter"
+    return Path(config, "lab", "user-settings")
+
+
+def theme() -> str:
+    """``"dark"`` when JupyterLab's chosen theme is a dark one, else ``"light"``.
+
+    ``NYUMON_THEME=dark|light`` decides instead (a script, or a theme this cannot read)."""
+    forced = os.environ.get("NYUMON_THEME", "").strip().lower()
+    if forced in PALETTES:
+        return forced
+    try:
+        text = (settings_dir() / THEME_SETTINGS).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return "light"
+    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
+    found = THEME_RE.search(text)
+    return "dark" if found and "dark" in found.group(1).lower() else "light"
+
+
+def palette(name: str | None = None) -> dict[str, str]:
+    """The named colours of theme ``name`` (default: the current one)."""
+    return PALETTES[name or theme()]
+
+
+def theme_rc(name: str | None = None) -> Any:  # matplotlib types its keys as Literals
+    """matplotlib settings that draw for theme ``name`` (default: the current one)."""
+    name = name or theme()
+    c = PALETTES[name]
+    background = "white" if name == "light" else (0, 0, 0, 0)  # dark: the page shows through
+    return {
+        "figure.facecolor": background,
+        "axes.facecolor": background,
+        "savefig.facecolor": "auto",
+        "savefig.transparent": False,
+        "text.color": c["text"],
+        "axes.labelcolor": c["text"],
+        "axes.titlecolor": c["text"],
+        "axes.edgecolor": c["edge"],
+        "xtick.color": c["edge"],
+        "ytick.color": c["edge"],
+        "xtick.labelcolor": c["text"],
+        "ytick.labelcolor": c["text"],
+        "grid.color": c["grid"],
+        "legend.facecolor": c["legend"],
+        "legend.edgecolor": c["legend_edge"],
+        "legend.labelcolor": c["text"],
+    }
+
+
+@contextlib.contextmanager
+def themed(name: str | None = None) -> Iterator[None]:
+    """Artists made inside take the colours of theme ``name`` (default: the current one)."""
+    import matplotlib as mpl
+
+    with mpl.rc_context(theme_rc(name)):
+        yield
+
+
 def new_figure(width: float, height: float, dpi: float) -> Figure:
     """An empty matplotlib ``Figure`` with an Agg canvas (no pyplot), Japanese-ready."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     japanese_font()
-    figure = Figure(figsize=(width, height), dpi=dpi)
+    with themed():
+        figure = Figure(figsize=(width, height), dpi=dpi)
     FigureCanvasAgg(figure)
     return figure
 
@@ -75,9 +210,11 @@ def to_png(figure) -> bytes:
     canvas = figure.canvas
     canvas.draw()
     size, pixels = canvas.get_width_height(), canvas.buffer_rgba()
-    rgb = Image.frombuffer("RGBA", size, pixels, "raw", "RGBA", 0, 1).convert("RGB")
+    image = Image.frombuffer("RGBA", size, pixels, "raw", "RGBA", 0, 1)
+    if figure.get_facecolor()[3] == 1:  # opaque: RGB is smaller; transparent keeps its alpha
+        image = image.convert("RGB")
     buffer = io.BytesIO()
-    rgb.save(buffer, format="png", compress_level=1)
+    image.save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
 
 

@@ -10,7 +10,7 @@ import math
 
 import torch
 
-from ._figures import japanese_font
+from ._figures import japanese_font, palette, themed
 from ._i18n import CourseTypeError, CourseValueError, Message
 from ._validate import WRONG_TYPE, require_int, type_name
 
@@ -115,7 +115,9 @@ def show_predictions(
     best, pred = probs.max(dim=1)
     nrows = math.ceil(len(images) / ncols)
     japanese_font()
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.3 * ncols, 1.55 * nrows), squeeze=False)
+    colors = palette()  # JupyterLab's light or dark theme
+    with themed():
+        fig, axes = plt.subplots(nrows, ncols, figsize=(1.3 * ncols, 1.55 * nrows), squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i >= len(images):
@@ -125,7 +127,7 @@ def show_predictions(
         wrong = labels is not None and pred[i] != labels[i]
         if wrong and labels is not None:
             title += "\n" + TRUE_LABEL(label=labels[i].item())
-        ax.set_title(title, fontsize=8, color="#b3261e" if wrong else "black")
+        ax.set_title(title, fontsize=8, color=colors["red"] if wrong else colors["text"])
     fig.tight_layout()
     plt.show()
 
@@ -148,20 +150,21 @@ def show_confusion(matrix: torch.Tensor) -> None:
     accuracy = counts.diagonal().sum().item() / total if total else 0.0
     classes = counts.shape[0]
     japanese_font()
-    fig, ax = plt.subplots(figsize=(5.2, 4.6))
-    ax.imshow(counts.numpy(), cmap="Blues")
-    ax.grid(False)
-    high = counts.max().item()
-    for t in range(classes):
-        for p in range(classes):
-            value = int(counts[t, p].item())
-            if value:
-                color = "white" if value > high / 2 else "black"
-                ax.text(p, t, str(value), ha="center", va="center", fontsize=8, color=color)
-    ax.set_xticks(range(classes))
-    ax.set_yticks(range(classes))
-    ax.set_xlabel(PREDICTED())
-    ax.set_ylabel(ACTUAL())
-    ax.set_title(CONF_TITLE(acc=accuracy), fontsize=10)
+    with themed():  # JupyterLab's light or dark theme
+        fig, ax = plt.subplots(figsize=(5.2, 4.6))
+        ax.imshow(counts.numpy(), cmap="Blues")
+        ax.grid(False)
+        high = counts.max().item()
+        for t in range(classes):
+            for p in range(classes):
+                value = int(counts[t, p].item())
+                if value:
+                    color = "white" if value > high / 2 else "black"
+                    ax.text(p, t, str(value), ha="center", va="center", fontsize=8, color=color)
+        ax.set_xticks(range(classes))
+        ax.set_yticks(range(classes))
+        ax.set_xlabel(PREDICTED())
+        ax.set_ylabel(ACTUAL())
+        ax.set_title(CONF_TITLE(acc=accuracy), fontsize=10)
     fig.tight_layout()
     plt.show()

@@ -35,9 +35,17 @@ def test_only_the_install_url_is_rewritten(lang):
     source = first_code_cell(ROOT / notebook_relpath("00_getting_started", lang))
     url = colab_run.install_url(Path("/tmp/clone"), "a" * 40)
     rewritten = colab_run.pointed_at(source, url)
-    assert f'%pip install -q "pytorch-nyumon @ {url}"' in rewritten
+    assert f'    url = "{url}"\n    %pip install -q "pytorch-nyumon @ {{url}}"' in rewritten
     before, after = source.splitlines(), rewritten.splitlines()
     assert [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b] == [3]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_install_cell_stays_inside_the_box(lang):
+    """Issue 29: no line of the first cell runs past a code cell's ~88 columns (CJK: two)."""
+    source = first_code_cell(ROOT / build.notebook_relpath("00_getting_started", lang))
+    too_long = [line for line in source.splitlines() if build.columns(line) > build.CELL_COLUMNS]
+    assert too_long == []
 
 
 def test_install_url_is_a_git_url_every_pip_accepts():

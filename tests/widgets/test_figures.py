@@ -60,3 +60,79 @@ print(json.dumps({"png": plot.to_png()[:4].hex()}))  # draws at once, in this th
 """
     )
     assert out["png"] == "89504e47"  # the PNG signature
+
+
+# -- JupyterLab's light and dark themes (issue 29 item 6) --------------------------------------
+
+
+def luminance(color: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(int(color[i : i + 2], 16)) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def write_theme(tmp_path, text: str):
+    path = tmp_path / "@jupyterlab" / "apputils-extension" / "themes.jupyterlab-settings"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_the_theme_is_read_from_jupyterlabs_settings(tmp_path, monkeypatch):
+    from widgets import _figures
+
+    monkeypatch.delenv("NYUMON_THEME", raising=False)
+    monkeypatch.setenv("JUPYTERLAB_SETTINGS_DIR", str(tmp_path))
+    assert _figures.theme() == "light"  # nothing chosen yet: JupyterLab's default
+    # As JupyterLab saves it: the schema's comments, a default named in one of them.
+    write_theme(
+        tmp_path, '{\n    // Default: "JupyterLab Light"\n    "theme": "JupyterLab Dark"\n}'
+    )
+    assert _figures.theme() == "dark"
+    (tmp_path / _figures.THEME_SETTINGS).write_text('{\n  // "theme": "JupyterLab Dark"\n}')
+    assert _figures.theme() == "light"
+    monkeypatch.setenv("NYUMON_THEME", "dark")
+    assert _figures.theme() == "dark"
+
+
+def test_every_text_colour_reads_on_its_themes_background():
+    from widgets._figures import BACKGROUND, PALETTES
+
+    for name, colors in PALETTES.items():
+        for role in ("text", "red"):
+            assert contrast(colors[role], BACKGROUND[name]) >= 4.5, (name, role)
+        assert contrast(colors["red"], colors["note"]) >= 4.5, name  # the note's own box
+    assert contrast(PALETTES["light"]["red"], BACKGROUND["dark"]) < 4.5  # why dark has its own
+
+
+def test_a_dark_figure_is_transparent_with_light_text(monkeypatch):
+    import io
+
+    from PIL import Image
+
+    from widgets import live_loss
+    from widgets._figures import PALETTES
+
+    class Output:  # an ipywidgets.Image stand-in
+        value, format = b"", ""
+
+    pictures = {}
+    for name in ("light", "dark"):
+        monkeypatch.setenv("NYUMON_THEME", name)
+        plot = live_loss("themes", output=Output())
+        for step in range(5):
+            plot.update(step, train=1 / (step + 1), val=float("nan") if step == 4 else 1.0)
+        pictures[name] = Image.open(io.BytesIO(plot.to_png())).convert("RGBA")
+        note = plot._figure.panels["loss"].note
+        assert note.get_color() == PALETTES[name]["red"]
+    assert pictures["light"].getpixel((1, 1)) == (255, 255, 255, 255)
+    assert pictures["dark"].getpixel((1, 1))[3] == 0  # the page shows through
+    title = plot._figure.figure.texts[0]  # the suptitle, drawn in the dark theme's text colour
+    assert title.get_color() == PALETTES["dark"]["text"]

@@ -188,3 +188,37 @@ def test_unknown_names_raise_attribute_error():
     with pytest.raises(AttributeError, match="no_such_helper"):
         _ = widgets.no_such_helper
     assert "setup" in dir(widgets) and "playground" in dir(widgets)
+
+
+def test_setup_leaves_matplotlib_to_the_first_plot_and_configures_it_then():
+    """Issue 29: importing matplotlib was most of setup()'s own time. In a fresh interpreter
+    setup() does not import it; the first ``import matplotlib.pyplot`` gets the course's
+    defaults (the Japanese font among them), once, however often setup() ran before."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.support import ROOT
+
+    code = """
+import json, sys
+from widgets import setup
+setup("ja", quiet=True)
+setup("en", quiet=True)
+before = "matplotlib" in sys.modules
+import matplotlib.pyplot as plt
+import matplotlib as mpl
+hooks = [f for f in sys.meta_path if type(f).__name__ == "_AfterImport"]
+print(json.dumps({"before": before, "family": list(mpl.rcParams["font.family"]),
+    "size": list(mpl.rcParams["figure.figsize"]), "grid": mpl.rcParams["axes.grid"],
+    "hooks": len(hooks)}))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["before"] is False
+    assert "IPAexGothic" in out["family"]
+    assert out["size"] == [6.4, 4.0] and out["grid"] is True
+    assert out["hooks"] == 0

@@ -13,7 +13,7 @@ import time
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
-from .._figures import new_figure, to_png
+from .._figures import new_figure, theme, themed, to_png
 from .._i18n import Message, get_lang
 from .history import ACCURACY, LOSS, X_LABELS, History, fmt
 from .panel import CurvePanel
@@ -59,9 +59,11 @@ class LossFigure:
 
     def _render(self, history: History) -> bytes:
         grouped = history.panels() or {LOSS: []}
-        layout = (get_lang(), *((p, *(s.name for s in group)) for p, group in grouped.items()))
+        shade = theme()  # JupyterLab's light or dark theme: a change rebuilds in its colours
+        layout = (get_lang(), shade, *((p, *(s.name for s in g)) for p, g in grouped.items()))
         if layout != self.layout:
-            self._build(grouped)
+            with themed(shade):
+                self._build(grouped)
             self.layout = layout
         for name, series_list in grouped.items():
             panel = self.panels[name]
@@ -76,12 +78,14 @@ class LossFigure:
         return self._png()
 
     def _build(self, grouped: dict) -> None:
+        import matplotlib
         from matplotlib.ticker import MaxNLocator
 
         if self.figure is None:
             self.figure = new_figure(6.4, HEIGHT, DPI)  # Japanese-ready even without setup()
         fig, n = self.figure, len(grouped)
         fig.clear()
+        fig.set_facecolor(matplotlib.rcParams["figure.facecolor"])  # the theme's (themed())
         fig.set_size_inches(max(6.4, PANEL_WIDTH * n + 0.6), HEIGHT)
         axes = fig.subplots(1, n, squeeze=False)[0]
         fig.subplots_adjust(left=0.09 / n, right=0.98, bottom=0.15, wspace=0.25)

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from .._figures import plain_log_axis
+from .._figures import palette, plain_log_axis
 from .history import Divergence, Series
 
-RED = "#b3261e"
+RED = palette("light")["red"]  # on the dark theme: palette("dark")["red"]
 
 
 class CurvePanel:
@@ -64,12 +64,14 @@ class CurvePanel:
         if key is None:
             return
         artists = []
+        colors = palette()  # readable on JupyterLab's light and dark themes
+        red = colors["red"]
         if event is not None:
-            artists.append(self.ax.axvline(event.step, color=RED, linestyle="--", linewidth=1))
+            artists.append(self.ax.axvline(event.step, color=red, linestyle="--", linewidth=1))
         note = self.ax.text(
             0.5, 0.5, text or str(event), transform=self.ax.transAxes, ha="center",
-            va="center", color=RED, wrap=True,
-            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": RED},
+            va="center", color=red, wrap=True,
+            bbox={"facecolor": colors["note"], "alpha": 0.85, "edgecolor": red},
         )  # fmt: skip
         self.mark = (key, *artists, note)
 

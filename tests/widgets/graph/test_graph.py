@@ -209,3 +209,11 @@ def test_params_may_name_tensors_outside_the_graph():
     x, _, out = fourth_power()
     graph = show_graph(out, params={"x": x, "unused": torch.zeros(2)})
     assert [n.name for n in graph.nodes if n.name] == ["x"]
+
+
+def test_the_graph_reads_on_light_and_dark_pages():
+    """Issue 29: a transparent background, grey arrows, and filled boxes with black text."""
+    x = torch.ones(2, requires_grad=True)
+    source = show_graph((x * 2).sum()).source
+    assert "bgcolor=transparent" in source and 'edge [color="#808080"]' in source
+    assert "style=filled" in source

@@ -245,7 +245,7 @@ def test_the_figure_and_its_lines_are_reused_between_redraws():
     assert list(line.get_xdata()) == [0, 1]
     plot.update(2, acc=0.5)  # a new panel: the axes are rebuilt once
     plot.to_png()
-    assert plot._figure.layout == ("en", ("loss", "train", "val"), ("accuracy", "acc"))
+    assert plot._figure.layout == ("en", "light", ("loss", "train", "val"), ("accuracy", "acc"))
 
 
 def test_plots_sharing_a_figure_each_show_their_own_data():
