@@ -2,7 +2,7 @@
 // Left: train/test loss on a log scale; right: the decision boundary (or regression surface)
 // with the points. Colours and fonts follow JupyterLab's theme variables, with fallbacks for
 // Colab. After each draw the element carries data-frame (frames drawn) and data-drawn-at
-// (performance.now()), for the browser tests and the bench.
+// (performance.now()), data-run (the kernel's run count), for the browser tests and the bench.
 
 const WIDTH = 760, HEIGHT = 300;
 const CLASS = ["#E69F00", "#0072B2"]; // Okabe-Ito orange / blue, as in view.py
@@ -75,10 +75,15 @@ function drawLoss(ctx, box, curves, texts, th, diverged) {
   ctx.strokeRect(x0 + 0.5, y0 + 0.5, w, h);
   ctx.fillStyle = th.muted; ctx.font = `11px ${th.font}`;
   ctx.textAlign = "right"; ctx.textBaseline = "middle";
-  for (let e = Math.ceil(llo); e <= Math.floor(lhi); e++) {
-    const y = py(Math.pow(10, e));
-    ctx.fillText(e >= -2 && e <= 3 ? String(Math.pow(10, e)) : `1e${e}`, x0 - 4, y);
-    ctx.beginPath(); ctx.moveTo(x0, y + 0.5); ctx.lineTo(x0 + w, y + 0.5); ctx.stroke();
+  const marks = lhi - llo <= 2 ? [1, 2, 5] : [1]; // 1-2-5 labels on a short log axis
+  for (let e = Math.floor(llo); e <= Math.ceil(lhi); e++) {
+    for (const k of marks) {
+      const v = k * Math.pow(10, e), l = Math.log10(v);
+      if (l < llo - 1e-9 || l > lhi + 1e-9) continue;
+      const y = py(v);
+      ctx.fillText(v >= 0.001 && v < 1e4 ? String(+v.toPrecision(2)) : v.toExponential(0), x0 - 4, y);
+      ctx.beginPath(); ctx.moveTo(x0, y + 0.5); ctx.lineTo(x0 + w, y + 0.5); ctx.stroke();
+    }
   }
   ctx.textAlign = "center"; ctx.textBaseline = "top";
   for (const s of niceTicks(0, last)) ctx.fillText(String(Math.round(s)), px(s), y0 + h + 4);
@@ -198,6 +203,7 @@ function render({ model, el }) {
     drawn += 1;
     el.dataset.frame = String(drawn);
     el.dataset.kernelFrame = String(model.get("frame"));
+    el.dataset.run = String(model.get("run"));
     el.dataset.drawnAt = String(performance.now());
     el.dataset.diverged = m.diverged ? "1" : "0";
     const frame = model.get("frame");

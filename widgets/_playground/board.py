@@ -6,9 +6,9 @@ front end (an anywidget, JupyterLab's ipywidgets 8 and Colab's 7.7.1 alike) draw
 canvas on its next animation frame, in the theme's colours. Where no widget can render
 (nbval, nbconvert, the web book) the PNG of ``view.py`` stands in.
 
-A frame is sent only when the front end has drawn the one before (``drawn``), or after
-``STALE`` seconds without an answer, so a busy browser is never queued up and training
-does not pay for pictures nobody sees.
+A frame is sent only while fewer than ``IN_FLIGHT`` frames wait to be drawn (``drawn``
+comes back from the front end), or after ``STALE`` seconds without an answer, so a busy
+browser is never queued up and training does not pay for pictures nobody sees.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from .view import (
 
 CURVE_POINTS = 400  # the loss panel is ~350 px wide: more points than that show nothing new
 STALE = 0.5  # seconds to wait for the front end to draw before sending the next frame anyway
+IN_FLIGHT = 3  # frames sent and not yet drawn: a queue this short keeps the browser's pace
 TEST_POINT, WRONG = 1.0, 2.0  # flags in a point's 4th column (added)
 NO_CANVAS = Message(
     ja="この画面では図を描けません（下に静止画があります）",
@@ -151,6 +152,7 @@ class Board(anywidget.AnyWidget):
     points = t.Bytes(b"").tag(sync=True)
     curves = t.Bytes(b"").tag(sync=True)
     diverged = t.Bool(False).tag(sync=True)
+    run = t.Int(0).tag(sync=True)  # counts the runs shown: a new one is a control's answer
     frame = t.Int(0).tag(sync=True)  # the kernel's frame number, set last
     drawn = t.Int(0).tag(sync=True)  # the last frame the browser drew (from the front end)
 
@@ -167,7 +169,7 @@ class Frames:
 
     def due(self) -> bool:
         b = self.board
-        return b.drawn >= b.frame or time.monotonic() - self.sent_at >= STALE
+        return b.frame - b.drawn < IN_FLIGHT or time.monotonic() - self.sent_at >= STALE
 
     def show(self, run: Run, diverged: bool, *, force: bool = False) -> bool:
         """Send a frame of ``run`` if the browser is ready for one (or ``force``)."""
@@ -180,6 +182,8 @@ class Frames:
             with b.hold_sync():
                 for name, value in state.items():
                     setattr(b, name, value)
+                if run is not self.shown:
+                    b.run = b.run + 1
                 b.frame = b.frame + 1
             self.sent += 1
             self.shown = run

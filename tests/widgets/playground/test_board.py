@@ -10,6 +10,7 @@ import torch
 
 from widgets._playground.board import (
     CURVE_POINTS,
+    IN_FLIGHT,
     Board,
     Frames,
     decode_grid,
@@ -113,10 +114,12 @@ def test_frames_wait_for_the_browser_except_a_new_runs_first():
     board = Board()
     frames = Frames(board)
     run = Run(make_config(task="xor"))
-    assert frames.show(run, False) and board.frame == 1
-    assert not frames.show(run, False)  # the browser has not drawn frame 1 yet
+    for n in range(1, IN_FLIGHT + 1):
+        assert frames.show(run, False) and board.frame == n
+    assert not frames.show(run, False)  # the browser has drawn none of them yet
     board.drawn = 1  # what board.js sends back after drawing
-    assert frames.show(run, False) and board.frame == 2
+    assert frames.show(run, False) and board.frame == IN_FLIGHT + 1
+    assert not frames.show(run, False)
     other = Run(make_config(task="circle"))
-    assert frames.show(other, False) and board.frame == 3  # a change answers at once
-    assert frames.show(other, False, force=True) and board.frame == 4
+    assert frames.show(other, False) and board.frame == IN_FLIGHT + 2  # a change answers now
+    assert frames.show(other, False, force=True) and board.frame == IN_FLIGHT + 3
