@@ -28,7 +28,11 @@ def notebook(lang: str) -> str:
         "playground(task='circle', controls=('activation', 'hidden'), max_steps=300)",
     )
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, path)
     return path.relative_to(ROOT).as_posix()
 
