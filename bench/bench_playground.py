@@ -37,7 +37,7 @@ def change_latency(second: bool) -> float:
     """Seconds from ``Session.set`` to the new run's first update (no drawing).
 
     The first change restarts at once (leading edge); a ``second`` change right after it
-    waits for the debounce (trailing edge: the changes of a drag are merged).
+    shows its new model at once too, and trains after the debounce (the drag is merged).
     """
     first = threading.Event()
     session = Session(make_config(task="xor"), max_steps=10**6, debounce=0.3)
@@ -64,7 +64,7 @@ def widget_latency() -> float:
     pg.wait(60)
     time.sleep(0.4)  # past the debounce: this change restarts at once
     redrawn = threading.Event()
-    pg.image.observe(lambda change: redrawn.set(), names="value")
+    pg.board.observe(lambda change: redrawn.set(), names="frame")
     started = time.perf_counter()
     pg.controls["hidden"].value = 4
     redrawn.wait(30)
@@ -73,8 +73,10 @@ def widget_latency() -> float:
     return took
 
 
-def frame_cost() -> tuple[float, float]:
-    """Median wall and CPU seconds of one frame of a reused ``PlaygroundFigure``."""
+def frame_cost(canvas: bool = False) -> tuple[float, float]:
+    """Median wall and CPU seconds of one frame: a reused ``PlaygroundFigure``'s PNG, or the
+    canvas's data (``board.frame_state``)."""
+    from widgets._playground.board import frame_state
     from widgets._playground.view import PlaygroundFigure
 
     figure, run = PlaygroundFigure(), Run(make_config(task="xor"))
@@ -83,7 +85,10 @@ def frame_cost() -> tuple[float, float]:
         run.train(20)
         run.evaluate()
         wall, cpu = time.perf_counter(), time.process_time()
-        figure.render(run, "running")
+        if canvas:
+            frame_state(run, False)
+        else:
+            figure.render(run, "running")
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
     return statistics.median(walls[2:]), statistics.median(cpus[2:])
@@ -97,7 +102,7 @@ pg.start()
 pg.wait(60)
 lr = [v for _, v in pg.controls["lr"].options]
 ids = {name: c.model_id for name, c in pg.controls.items()}
-print(json.dumps({"ids": ids, "image": pg.image.model_id, "lr": lr}))
+print(json.dumps({"ids": ids, "image": pg.board.model_id, "lr": lr}))
 """
 # (row name, control, value): the changes the issue measured, in its order.
 CHANGES = (
@@ -115,7 +120,7 @@ def kernel_latencies(rounds: int = 3) -> tuple[dict[str, list[float]], list[floa
     took: dict[str, list[float]] = {name: [] for name, _, _ in CHANGES}
     try:
         setup = kernel.json(SETUP)
-        kernel.run("pg.figure.render(pg.session.run, 'done')")  # the first render is one-off
+        kernel.run("pg.picture()")  # the first render is one-off
         for _ in range(rounds):
             for name, control, value in CHANGES:
                 kernel.run("pg.wait(60)")  # the last run has ended: the next picture is new
@@ -157,20 +162,27 @@ def rows():
     yield Row(
         "playground: one frame (reused figure → PNG)",
         f"{wall * 1000:.0f} ms",
-        f"CPU {cpu * 1000:.0f} ms; median of 10",
+        f"CPU {cpu * 1000:.0f} ms; median of 10; only for the saved output now",
+    )
+    wall, cpu = frame_cost(canvas=True)
+    yield Row(
+        "playground: one canvas frame (surface, points, curves as bytes)",
+        f"{wall * 1000:.1f} ms",
+        f"CPU {cpu * 1000:.1f} ms; median of 10",
     )
     took = statistics.median(widget_latency() for _ in range(3))
     yield Row(
         "playground widget in-process: slider change → new picture",
         f"{took * 1000:.0f} ms",
-        "median of 3; new run at once (leading edge), one chunk, one frame",
+        "median of 3; new run at once (leading edge), its untrained model's frame",
     )
     for second, what in ((False, "first change (leading edge)"), (True, "change during a drag")):
         took = statistics.median(change_latency(second) for _ in range(3))
         yield Row(
             f"playground: {what} → first update",
             f"{took * 1000:.0f} ms",
-            "median of 3; no drawing" + ("; waits the 0.3 s debounce" if second else ""),
+            "median of 3; no drawing"
+            + ("; the new model at once, training after the drag" if second else ""),
         )
     settings = {"spiral": dict(hidden=32, layers=2, lr=0.01, batch_size=None)}
     for task in ("xor", "circle", "gaussians", "spiral"):

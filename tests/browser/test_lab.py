@@ -98,19 +98,20 @@ def test_chapter_07_widgets_render_and_respond_to_sliders(page, lab, copies, lan
     notebook = page.locator(".jp-Notebook")
     text = notebook.inner_text()
     assert "Error displaying widget" not in text and "Loading widget" not in text
-    images = notebook.locator(".widget-image")
-    assert images.count() == 9  # one per playground cell
-    assert all(images.nth(i).evaluate("img => img.naturalWidth > 0") for i in range(9))
+    boards = notebook.locator("canvas.nyumon-board")
+    assert boards.count() == 9  # one per playground cell
+    drawn = notebook.locator("[data-frame]")
+    assert all(int(drawn.nth(i).get_attribute("data-frame")) > 0 for i in range(9))
 
-    first = page.locator(".jp-OutputArea-output", has=page.locator(".widget-image")).first
+    first = page.locator(".jp-OutputArea-output", has=page.locator("canvas.nyumon-board")).first
     first.scroll_into_view_if_needed()
     status = first.locator(".widget-html").first
     wait_text(status, DONE)  # the first run has finished: later redraws come from the slider
-    image = first.locator(".widget-image")
+    board = first.locator("[data-frame]").first  # board.js counts its draws here
     for label in LABELS[lang]:
-        src = image.get_attribute("src")
+        drawn = board.get_attribute("data-frame")
         before, after = move_slider(first, label)
         assert after != before
-        wait_change(lambda: image.get_attribute("src"), src)  # the plot redrew
+        wait_change(lambda: board.get_attribute("data-frame"), drawn)  # the plot redrew
         wait_text(status, re.compile(r"(ステップ|step) [1-9]"))  # a new run is training
     screenshot(page, f"07_playground_{lang}")

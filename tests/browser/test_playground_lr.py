@@ -52,7 +52,7 @@ def shoot(widget, name: str) -> None:
 def test_lr_slider_top_diverges_and_back_recovers(page, lab):
     open_and_run_all(page, lab, notebook())
     assert_no_error_outputs(page)
-    widget = page.locator(".jp-OutputArea-output", has=page.locator(".widget-image")).first
+    widget = page.locator(".jp-OutputArea-output", has=page.locator("canvas.nyumon-board")).first
     widget.scroll_into_view_if_needed()
     status = widget.locator(".widget-html").first
     wait_text(status, DONE)
@@ -86,13 +86,13 @@ def test_lr_slider_top_diverges_and_back_recovers(page, lab):
     shoot(widget, "playground_xor_recovered")
 
     task = widget.locator("select").first  # the data dropdown
-    image = widget.locator(".widget-image")
+    board = widget.locator("[data-frame]").first  # board.js counts its draws here
     for label, name in (
         ("Circle (inside vs ring)", "playground_circle_classes"),
         ("Regression y = 2√(x₁²+x₂²)", "playground_regression_values"),
     ):
-        picture = image.get_attribute("src")
+        drawn = board.get_attribute("data-frame")
         task.select_option(label=label)
-        wait_change(lambda: image.get_attribute("src"), picture)  # the new run's first frame
+        wait_change(lambda: board.get_attribute("data-frame"), drawn)  # the new run's first frame
         wait_text(status, DONE)
         shoot(widget, name)

@@ -29,6 +29,20 @@ NO_PRESET = Message(ja="（選んでください）", en="(choose one)")
 CONTROLS = (*Config.__dataclass_fields__, "preset")
 STYLE = {"description_width": "9em"}
 LAYOUT = {"width": "24em"}
+MENU_LAYOUT = {"width": "30em"}  # a menu shows its longest choice whole (ja and en)
+# A menu's choice for "None" (no preset, the full batch): ipywidgets reads a None value as
+# "nothing selected" and shows an empty box, so the menu holds this string instead.
+NONE = ""
+
+
+def shown(value: object) -> object:
+    """A setting's value as its control holds it."""
+    return NONE if value is None else value
+
+
+def setting(value: object) -> object:
+    """A control's value as the setting takes it."""
+    return None if value == NONE else value
 
 
 def label(value: object) -> str:
@@ -38,11 +52,12 @@ def label(value: object) -> str:
 
 def options_for(name: str) -> list[tuple[str, object]]:
     if name == "preset":
-        return [(str(NO_PRESET), None)] + [(str(m), key) for key, m in PRESET_NAMES.items()]
+        presets: list[tuple[str, object]] = [(str(m), key) for key, m in PRESET_NAMES.items()]
+        return [(str(NO_PRESET), NONE), *presets]
     if name == "lr":
         return [(label(v), v) for v in LR_STOPS]
     choices = SETTINGS[name].choices or {}
-    return [(str(choice.label), key) for key, choice in choices.items()]
+    return [(str(choice.label), shown(key)) for key, choice in choices.items()]
 
 
 def with_value(options: list[tuple[str, object]], value: object) -> list[tuple[str, object]]:
@@ -60,22 +75,24 @@ def position(options: list[tuple[str, object]], value: object) -> int:
 
 def make_control(name: str, value: Any) -> w.ValueWidget:
     """The widget for one setting, showing ``value`` (ranges widen to fit it)."""
-    setting = SETTINGS.get(name)
-    text = PRESET if setting is None else setting.label
+    spec = SETTINGS.get(name)
+    text = PRESET if spec is None else spec.label
     common = dict(description=str(text), style=STYLE, layout=w.Layout(**LAYOUT))
-    if setting is None or setting.control == CHOICE:  # the preset menu has no Setting
-        return w.Dropdown(options=with_value(options_for(name), value), value=value, **common)
-    kind = setting.control
+    if spec is None or spec.control == CHOICE:  # the preset menu has no Setting
+        options = with_value(options_for(name), shown(value))
+        common["layout"] = w.Layout(**MENU_LAYOUT)
+        return w.Dropdown(options=options, index=position(options, shown(value)), **common)
+    kind = spec.control
     if kind == LOG_SLIDER:  # by index: ipywidgets leaves the label empty for value=first
         options = with_value(options_for(name), value)
         return w.SelectionSlider(options=options, index=position(options, value), **common)
     if kind in (SLIDER, INT_SLIDER):
-        assert setting.shown is not None, "a slider shows a range"
-        low, high = setting.shown
+        assert spec.shown is not None, "a slider shows a range"
+        low, high = spec.shown
         slider = w.FloatSlider if kind == SLIDER else w.IntSlider
-        return slider(value=value, min=low, max=max(high, value), step=setting.step, **common)
+        return slider(value=value, min=low, max=max(high, value), step=spec.step, **common)
     if kind == NUMBER_BOX:
-        return w.BoundedIntText(value=value, min=setting.low, max=setting.high, **common)
+        return w.BoundedIntText(value=value, min=spec.low, max=spec.high, **common)
     assert kind == CHECKBOX, kind
     return w.Checkbox(value=value, indent=False, **common)
 
@@ -83,6 +100,7 @@ def make_control(name: str, value: Any) -> w.ValueWidget:
 def set_quietly(control: w.ValueWidget, value: object) -> None:
     """Show ``value`` in ``control``, widening a slider's range when needed."""
     if isinstance(control, (w.Dropdown, w.SelectionSlider)):
+        value = shown(value)
         options = with_value(list(control.options), value)
         if len(options) != len(control.options):
             control.options = options

@@ -4,8 +4,10 @@ A ``Session`` holds the current ``Config`` and ``Run``. Training happens in a da
 so the kernel stays free for slider events. A change of config restarts training at once
 (leading edge); the changes that follow within ``debounce`` seconds, while a slider is
 dragged, cancel that run and are merged into one start after the last of them (trailing
-edge). A run shows its first frame after one short training chunk. Every run stops by
-itself after ``max_steps`` steps: no thread outlives its budget.
+edge), each still showing its new model at once. A run shows its first frame (the untrained
+model: one forward pass) before its first step. Every run stops by itself after
+``max_steps`` steps: no thread outlives its budget. One session trains at a time in a
+kernel: starting one pauses the others (``YIELDED``), which say so.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class State(str, Enum):
     STOPPED = "stopped"
     WAITING = "waiting"
     FAILED = "failed"
+    YIELDED = "yielded"  # paused because another playground started training
 
     def __str__(self) -> str:
         return self.value
@@ -44,10 +47,11 @@ RUNNING, PAUSED, DONE, DIVERGED, STOPPED = (
     State.DIVERGED,
     State.STOPPED,
 )
-WAITING, FAILED = State.WAITING, State.FAILED
+WAITING, FAILED, YIELDED = State.WAITING, State.FAILED, State.YIELDED
 CHUNK_SECONDS = 0.02  # train this long between evaluations
 EXIT_WAIT = 2.0  # seconds the interpreter's exit waits for training threads to notice a stop
 _sessions: weakref.WeakSet[Session] = weakref.WeakSet()
+_turn = threading.Lock()  # one session at a time takes the trainer's turn
 
 
 @atexit.register
@@ -113,6 +117,9 @@ class Session:
             self._timer = threading.Timer(self.debounce, self._trailing)
             self._timer.daemon = True
             self._timer.start()
+            self.run = Run(config)  # the new model's picture now; its training after the drag
+            self.limit = self.max_steps
+            self.on_update(self)
 
     def _trailing(self) -> None:
         with self._lock:
@@ -124,7 +131,9 @@ class Session:
         """Start a fresh run of the current config now (the old one is cancelled)."""
         with self._lock:
             self._stop_thread()
-            self.run = Run(self.config)
+            fresh = self.run is not None and self.run.steps == 0 and not self.run.diverged
+            if not (fresh and self.run is not None and self.run.config == self.config):
+                self.run = Run(self.config)
             self.limit = self.max_steps
             self._launch()
 
@@ -135,6 +144,7 @@ class Session:
                 self.start()
             elif self._alive():
                 self.status = RUNNING
+                self._claim()
                 self._resume.set()
             else:
                 if self.run.steps >= self.limit:
@@ -151,7 +161,7 @@ class Session:
         """Cancel any pending start and the running thread (the run's state is kept)."""
         with self._lock:
             self._stop_thread()
-            if self.status in (RUNNING, PAUSED, WAITING):
+            if self.status in (RUNNING, PAUSED, WAITING, YIELDED):
                 self.status = STOPPED
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -179,6 +189,7 @@ class Session:
         """Train the current run (started if needed) for ``steps`` steps in this thread."""
         with self._lock:
             self._stop_thread()
+            self._claim()
             if self.run is None:
                 self.run = Run(self.config)
             run, target = self.run, self.run.steps + steps
@@ -205,10 +216,25 @@ class Session:
         self._resume = threading.Event()
         self._resume.set()
         self.status = RUNNING
+        self._claim()
         self._thread = threading.Thread(
             target=self._loop, args=(self.run, self._cancel, self._resume), daemon=True
         )
         self._thread.start()
+
+    def _claim(self) -> None:
+        """Pause every other session that is training, and let it say so.
+
+        The others' locks are not taken (two sessions claiming at once must not deadlock):
+        a paused trainer only waits on its ``_resume`` event, which is safe to clear.
+        """
+        with _turn:
+            for other in list(_sessions):
+                if other is not self and other.status == RUNNING and other._alive():
+                    other._resume.clear()
+                    other.status = YIELDED
+                    if other.run is not None:
+                        other.on_update(other)
 
     def _publish(self, run: Run, cancel: threading.Event) -> None:
         if run is self.run and not cancel.is_set():
@@ -216,7 +242,8 @@ class Session:
 
     def _loop(self, run: Run, cancel: threading.Event, resume: threading.Event) -> None:
         try:
-            chunk, shown = 1, -math.inf  # the first frame comes after the first chunk
+            chunk, shown = 1, time.monotonic()
+            self._publish(run, cancel)  # the untrained model at once: one forward pass
             while not cancel.is_set() and run.steps < self.limit and not run.diverged:
                 resume.wait()
                 if cancel.is_set():

@@ -19,7 +19,7 @@ import torch
 from .._figures import new_figure, to_png
 from .._i18n import Message
 from .._live_loss.panel import CurvePanel
-from .session import DIVERGED, DONE, FAILED, PAUSED, RUNNING, STOPPED, WAITING, State
+from .session import DIVERGED, DONE, FAILED, PAUSED, RUNNING, STOPPED, WAITING, YIELDED, State
 from .train import Run, single_threaded
 
 STATUS = {
@@ -32,6 +32,10 @@ STATUS = {
     STOPPED: Message(ja="停止", en="stopped"),
     WAITING: Message(ja="設定を反映中…", en="applying the new settings…"),
     FAILED: Message(ja="エラー: {error}", en="error: {error}"),
+    YIELDED: Message(
+        ja="一時停止中（別のプレイグラウンドが学習を始めたため。「実行」で再開します）",
+        en="paused (another playground started training; press Run to continue)",
+    ),
 }
 READOUT = Message(
     ja="ステップ {step}・エポック {epochs:.1f}・訓練損失 {train}・テスト損失 {test}・{metric} {score} — {status}",

@@ -1,10 +1,13 @@
-"""``playground()``: sliders and buttons over a ``Session``, one image redrawn in place."""
+"""``playground()``: sliders and buttons over a ``Session``; the browser draws the picture.
+
+The canvas (``board.py``/``board.js``) gets compact frames while a page shows it; the PNG of
+``view.py`` is drawn only for the saved output (nbval, nbconvert, the web book).
+"""
 
 from __future__ import annotations
 
 import base64
 import html
-import threading
 import time
 from dataclasses import asdict
 
@@ -12,9 +15,10 @@ import ipywidgets as w
 
 from .._i18n import CourseError, CourseTypeError, CourseValueError, Message, get_lang
 from .._validate import require_int
-from .controls import CONTROLS, make_control, set_quietly
+from .board import Board, Frames, texts
+from .controls import CONTROLS, make_control, set_quietly, setting
 from .export import export_code
-from .session import FAILED, Session
+from .session import DIVERGED, FAILED, RUNNING, Session
 from .settings import UNKNOWN_SETTING, Config, make_config
 from .view import PlaygroundFigure, readout
 
@@ -29,6 +33,8 @@ CONTROLS_TYPE = Message(
     en='controls must be "all" or a tuple of setting names, e.g. ("lr", "hidden").',
 )
 REJECTED = Message(ja="その値は使えません: {error}", en="That value cannot be used: {error}")
+FRAME_INTERVAL = 1 / 50  # a frame after every training chunk (~20 ms); the browser's pace rules
+STATUS_INTERVAL = 0.2  # the status line changes at most this often while training
 
 
 class Playground:
@@ -37,13 +43,17 @@ class Playground:
     def __init__(
         self, config: Config, shown: tuple[str, ...], *, max_steps: int, preview_steps: int
     ) -> None:
-        self.session = Session(config, max_steps=max_steps, on_update=self._refresh)
+        self.session = Session(
+            config, max_steps=max_steps, interval=FRAME_INTERVAL, on_update=self._refresh
+        )
         self.preview_steps = preview_steps
         self.started = False
         self._preview: tuple[bytes, str] = (b"", "")
         self._quiet = False
-        self._draw_lock = threading.Lock()
-        self.figure = PlaygroundFigure()
+        self._status_at = -1.0
+        self._figure: PlaygroundFigure | None = None  # the static PNG, made only when saved
+        self.board = Board(texts=texts(), layout=w.Layout(max_width="100%"))
+        self.frames = Frames(self.board)
         self.controls = {name: make_control(name, getattr(config, name, None)) for name in shown}
         for name, control in self.controls.items():
             control.observe(lambda change, name=name: self._changed(name, change), names="value")
@@ -54,13 +64,12 @@ class Playground:
         self.buttons["pause"].on_click(lambda _: self._act(self.session.pause))
         self.buttons["reset"].on_click(lambda _: self._act(self.session.start))
         self.buttons["export"].on_click(lambda _: self.show_export())
-        self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
         self.status = w.HTML()
         self.code = w.Textarea(layout=w.Layout(width="100%", height="24em", display="none"))
         grid = list(self.controls.values())
         columns = w.HBox([w.VBox(grid[0::2]), w.VBox(grid[1::2])])
         self.box = w.VBox(
-            [columns, w.HBox(list(self.buttons.values())), self.status, self.image, self.code]
+            [columns, w.HBox(list(self.buttons.values())), self.status, self.board, self.code]
         )
         self.session.prepare()
         self._refresh(self.session)
@@ -81,7 +90,7 @@ class Playground:
         self.session.train_now(self.preview_steps)
         self._refresh(self.session)
         s = self.session
-        self._preview = (bytes(self.image.value), readout(s.status, s.run, s.error))
+        self._preview = (self.picture(), readout(s.status, s.run, s.error))
         self.session.proceed()
 
     def stop(self) -> None:
@@ -90,6 +99,15 @@ class Playground:
 
     def wait(self, timeout: float | None = None) -> bool:
         return self.session.wait(timeout)
+
+    def picture(self) -> bytes:
+        """The current frame as PNG bytes (matplotlib): the static fallback."""
+        run = self.session.run
+        if run is None:
+            return b""
+        if self._figure is None:
+            self._figure = PlaygroundFigure()
+        return self._figure.render(run, self.session.status)
 
     def export(self) -> str:
         """Plain PyTorch code for the current setup (also shown under the plot)."""
@@ -107,13 +125,14 @@ class Playground:
         if self._quiet:
             return
         try:
+            value = setting(change["new"])
             if name == "preset":
-                if change["new"] is None:
+                if value is None:
                     return
-                self.session.set(**asdict(make_config(self.config, preset=change["new"])))
+                self.session.set(**asdict(make_config(self.config, preset=str(value))))
                 self._show_config()
             else:
-                self.session.set(**{name: change["new"]})
+                self.session.set(**{name: value})
         except CourseError as error:
             self.status.value = (
                 f"<span style='color:#b3261e'>{html.escape(REJECTED(error=error))}</span>"
@@ -132,20 +151,25 @@ class Playground:
 
     def _show_status(self) -> None:
         s = self.session
-        color = "#b3261e" if s.status in ("diverged", FAILED) else "inherit"
+        color = "var(--jp-error-color1, #b3261e)" if s.status in (DIVERGED, FAILED) else "inherit"
         text = html.escape(readout(s.status, s.run, s.error))
         self.status.value = f"<span style='color:{color}'>{text}</span>"
 
     def _refresh(self, session: Session) -> None:
-        """Redraw (called from the trainer thread); slow drawing lowers the frame rate."""
+        """Send a frame (called from the trainer thread, or the kernel's on a change).
+
+        While training, a frame goes only when the browser has drawn the last one; the last
+        frame of a run (done, diverged, paused) always goes, with its status line.
+        """
         run = session.run
         if run is None:
             return
-        with self._draw_lock:
-            started = time.monotonic()
-            self.image.value = self.figure.render(run, session.status)
-            session.interval = max(0.25, 2 * (time.monotonic() - started))
-        self._show_status()
+        training = session.status == RUNNING
+        self.frames.show(run, session.status == DIVERGED, force=not training)
+        now = time.monotonic()
+        if not training or now - self._status_at >= STATUS_INTERVAL:
+            self._status_at = now
+            self._show_status()
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         s = self.session
@@ -153,7 +177,7 @@ class Playground:
             self.start()  # the saved picture and text are the preview's, before training goes on
             picture, text = self._preview
         else:
-            picture, text = bytes(self.image.value), readout(s.status, s.run, s.error)
+            picture, text = self.picture(), readout(s.status, s.run, s.error)
         view = {"version_major": 2, "version_minor": 0, "model_id": self.box.model_id}
         return {
             "application/vnd.jupyter.widget-view+json": view,

@@ -17,7 +17,15 @@ from tests.support import ROOT
 from tests.support.polling import settled, until
 from widgets._i18n import CourseTypeError, CourseValueError, set_lang
 from widgets._playground.export import export_code
-from widgets._playground.session import DIVERGED, DONE, PAUSED, RUNNING, WAITING, Session
+from widgets._playground.session import (
+    DIVERGED,
+    DONE,
+    PAUSED,
+    RUNNING,
+    WAITING,
+    YIELDED,
+    Session,
+)
 from widgets._playground.settings import PRESETS, Config, make_config
 from widgets._playground.tasks import TASKS, make_data
 from widgets._playground.train import Run, single_threaded
@@ -193,7 +201,7 @@ def test_a_session_trains_in_the_background_and_stops_by_itself():
     assert session.wait(30)
     assert session.status == DONE and session.run.steps == 200
     assert session.run.history.train[-1] < session.run.history.train[0]
-    assert 1 <= seen[0][1] < 200 and seen[-1][1] == 200  # first frame after one short chunk
+    assert seen[0][1] == 0 and seen[-1][1] == 200  # the untrained model first, then trained
 
 
 def test_training_threads_are_stopped_before_the_interpreter_exits():
@@ -201,9 +209,10 @@ def test_training_threads_are_stopped_before_the_interpreter_exits():
     from widgets._playground import session as module
 
     sessions = [Session(make_config(task="spiral"), max_steps=10**7) for _ in range(2)]
-    for session in sessions:
+    for session in sessions:  # the second pauses the first: its thread waits, still alive
         session.start()
-    until(lambda: all(s.run and s.run.steps > 0 for s in sessions))
+        until(lambda session=session: session.run.steps > 0)
+    assert sessions[0].status == YIELDED and sessions[0]._thread.is_alive()
     threads = [session._thread for session in sessions]
     module._stop_all()  # what atexit runs
     assert not any(thread.is_alive() for thread in threads)
@@ -262,7 +271,9 @@ def test_first_change_restarts_at_once_and_quick_changes_merge_into_one_more_run
         session.set(hidden=hidden)
     assert session.status == WAITING
     assert session.wait(30)
-    assert session.run.config.hidden == 5 and set(seen) <= {2, 5} and seen[-1] == 5
+    assert session.run.config.hidden == 5 and seen[-1] == 5
+    assert [h for h in seen if h in (3, 4)] == [3, 4]  # each new model shown once, at once
+    assert set(seen) <= {2, 3, 4, 5}
 
 
 def test_divergence_stops_the_run_and_the_session_stays_usable():
@@ -330,3 +341,39 @@ def test_exported_data_matches_the_playground_data():
         exec(compile(code, "<export>", "exec"), scope)
     x_train, _, x_test, _ = make_data(config)
     assert torch.equal(scope["x_train"], x_train) and torch.equal(scope["x_test"], x_test)
+
+
+def test_starting_a_session_pauses_the_one_training_and_it_says_so():
+    said: list[str] = []
+    first = Session(
+        make_config(task="spiral"), max_steps=10**7, on_update=lambda s: said.append(s.status)
+    )
+    second = Session(make_config(task="circle"), max_steps=10**7)
+    try:
+        first.start()
+        assert until(lambda: first.run.steps > 0)
+        second.start()
+        assert first.status == YIELDED and said[-1] == YIELDED  # told, so its widget shows it
+        steps = settled(lambda: first.run.steps)
+        assert until(lambda: second.run.steps > 0) and first.run.steps == steps
+        first.proceed()  # Run on the first: it trains again and the second gives way
+        assert first.status == RUNNING and second.status == YIELDED
+        assert until(lambda: first.run.steps > steps)
+    finally:
+        first.stop()
+        second.stop()
+    assert first.wait(10) and second.wait(10)
+    assert first.status == second.status == "stopped"
+
+
+def test_a_preview_run_also_pauses_the_one_training():
+    first = Session(make_config(task="spiral"), max_steps=10**7)
+    second = Session(make_config(task="xor"), max_steps=100)
+    try:
+        first.start()
+        assert until(lambda: first.run.steps > 0)
+        second.train_now(20)  # what displaying a playground does
+        assert first.status == YIELDED and second.run.steps == 20
+    finally:
+        first.stop()
+    assert first.wait(10)

@@ -115,4 +115,5 @@ def test_a_slider_never_offers_a_value_the_check_refuses(name):
 def test_choice_options_come_from_the_tables():
     assert [v for _, v in options_for("optimizer")] == list(OPTIMIZERS)
     assert [v for _, v in options_for("activation")] == list(ACTIVATIONS)
-    assert [v for _, v in options_for("batch_size")] == list(settings.BATCH_SIZES)
+    batch_sizes = [v for _, v in options_for("batch_size")]
+    assert batch_sizes == ["" if k is None else k for k in settings.BATCH_SIZES]  # "" is None

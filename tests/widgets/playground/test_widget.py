@@ -28,7 +28,8 @@ def test_focused_playground_shows_only_the_chosen_controls(made):
     assert list(pg.controls) == ["lr", "hidden"]
     assert isinstance(pg.controls["lr"], ipywidgets.SelectionSlider)  # a log scale of stops
     assert pg.controls["lr"].label == "0.03"  # exactly the value passed in code
-    assert pg.controls["hidden"].value == 8 and bytes(pg.image.value).startswith(PNG)
+    assert pg.controls["hidden"].value == 8 and len(pg.board.grid) == 60 * 60
+    assert pg.picture().startswith(PNG)  # the static fallback
     assert "step 0" in pg.status.value
 
 
@@ -66,14 +67,14 @@ def test_moving_a_slider_starts_a_new_run_whose_loss_falls(made):
     made.append(pg)
     pg.start()
     assert pg.wait(60)
-    first, picture = pg.session.run, pg.image.value
+    first, grid, frame = pg.session.run, pg.board.grid, pg.board.frame
     pg.controls["hidden"].value = 4
     assert pg.session.run is not first and pg.session.run.config.hidden == 4  # at once
     assert pg.wait(60)
     run = pg.session.run
     assert run is not first and run.config.hidden == 4 and run.steps == 200
     assert run.history.train[-1] < run.history.train[0]
-    assert pg.image.value != picture and bytes(pg.image.value).startswith(PNG)
+    assert pg.board.grid != grid and pg.board.frame > frame
 
 
 def test_preset_sets_the_other_controls(made):
@@ -180,3 +181,37 @@ def test_no_trainer_threads_remain_after_the_budget(made):
     pg._repr_mimebundle_()
     assert pg.wait(60)
     assert until(lambda: not [t for t in threading.enumerate() if "_loop" in t.name], timeout=10)
+
+
+def test_a_change_shows_the_new_untrained_model_before_any_step(made):
+    pg = playground(task="circle", max_steps=10**6, preview_steps=0)
+    made.append(pg)
+    pg.start()
+    assert until(lambda: pg.session.run.steps > 0)
+    pg.controls["activation"].value = "relu"
+    pg.controls["activation"].value = "tanh"  # within the debounce: merged, still drawn now
+    run = pg.session.run
+    assert run.config.activation == "tanh" and run.steps == 0 and pg.frames.shown is run
+    assert pg.board.curves and len(pg.board.curves) == 3 * 4  # one row: step 0
+
+
+def test_the_menus_show_their_choice_for_none(made):
+    pg = playground(batch_size=None, max_steps=10, preview_steps=0)
+    made.append(pg)
+    for name in ("preset", "batch_size"):
+        assert pg.controls[name].index == 0 and pg.controls[name].label  # not an empty box
+    pg.controls["batch_size"].value = 8
+    assert pg.session.config.batch_size == 8
+    pg.controls["batch_size"].index = 0
+    assert pg.session.config.batch_size is None and pg.controls["batch_size"].label
+
+
+def test_a_second_playground_pauses_the_first_and_its_status_says_so(made):
+    first = playground(task="spiral", max_steps=10**6, preview_steps=0)
+    second = playground(task="circle", max_steps=10**6, preview_steps=0)
+    made += [first, second]
+    first.start()
+    assert until(lambda: first.session.run.steps > 0)
+    second.start()
+    assert "another playground" in first.status.value
+    assert "another playground" not in second.status.value
