@@ -1,6 +1,6 @@
 """The course's exercises, in order: which check belongs to which chapter, and its number.
 
-``tests/course/test_catalog.py`` keeps this table equal to the chapters' sources (the order in
+tests/course/test_catalog.py keeps this table equal to the chapters' sources (the order in
 which their stub cells call the checks), so progress, help and reports can name an exercise
 ("4.3") without the sources, which a pip-installed course (Colab) does not have.
 """

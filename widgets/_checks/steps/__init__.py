@@ -1,9 +1,9 @@
 """Help in steps: what a learner may open, one level at a time, after a check's first hint.
 
 Level 1 is the hint the check itself gives (aimed at the mistake it recognised). Past it, each
-exercise has the levels below, written once per chapter in ``chNN.py`` as ``STEPS``, keyed by
+exercise has the levels below, written once per chapter in `chNN.py` as ``STEPS``, keyed by
 the catalog's name of the exercise (``check_conv2d[unfold]`` for task 8.6; see
-``catalog.py``). The last level, a pointer to the solution cell, is made from the chapter and
+``_checks.catalog``). The last level, a pointer to the solution cell, is made from the chapter and
 needs no text here.
 """
 
