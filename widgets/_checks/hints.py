@@ -101,7 +101,7 @@ class Ran:
     status: str  # "ok", "wrong", "todo"
     title: str
     hint: str
-    cell: int | None  # IPython's execution count of the cell that ran the check
+    code: str  # the cell that ran the check, as written (kept here, never sent by the course)
 
 
 _last: list[Ran] = []  # the last check that ran, in this kernel
@@ -115,19 +115,20 @@ def key_of(check_name: str, **options: object) -> str:
     return check_name if found is None else found.check
 
 
-def _cell_number() -> int | None:
+def _current_cell() -> str:
+    """The cell running now, as IPython keeps it (the last entry of ``In``), or ""."""
     try:
         from IPython import get_ipython
 
-        shell = get_ipython()
-        return None if shell is None else int(shell.execution_count)
+        history = get_ipython().history_manager.input_hist_raw
+        return str(history[-1]) if history else ""
     except Exception:
-        return None
+        return ""
 
 
 def remember(exercise: str, status: str, title: str, hint: str) -> None:
     """Called by every check (``exercise`` in ``verdict.py``): this verdict is the last one."""
-    _last[:] = [Ran(exercise, status, title, hint, _cell_number())]
+    _last[:] = [Ran(exercise, status, title, hint, _current_cell())]
     if status != "ok":
         _hints[exercise] = hint
 

@@ -87,11 +87,7 @@ def learner_cells() -> list[str]:
 def check_cell() -> str:
     """The cell that ran the last check, as the learner wrote it ("" when unknown)."""
     ran = hints.last()
-    shell = _shell()
-    history = getattr(getattr(shell, "history_manager", None), "input_hist_raw", None)
-    if ran is None or ran.cell is None or not history or ran.cell >= len(history):
-        return ""
-    return str(history[ran.cell])
+    return "" if ran is None else ran.code
 
 
 def secrets(cells: list[str]) -> list[str]:
