@@ -74,6 +74,8 @@ _EXPORTS = {
     "data_dir": "_data.mnist",
     "env_report": "_env.report",
     "get_lang": "_i18n",
+    "hint": "_checks.hints",
+    "report_problem": "_checks.problem",
     "live_loss": "_live_loss.plot",
     "load_mnist": "_data.mnist",
     "load_pretrained": "_data.pretrained",
@@ -108,11 +110,13 @@ if TYPE_CHECKING:  # editors and type checkers see the real names and signatures
     from ._checks.ch07 import check_diverging_lr, check_fewest_hidden, check_regression_fix
     from ._checks.ch09 import check_augmentations, check_early_stopping, check_freeze
     from ._checks.ch10 import check_gru_step, check_masked_loss, check_parity_hidden
+    from ._checks.hints import hint
     from ._checks.homework.common import skip_unfinished
     from ._checks.homework.conv import check_conv2d
     from ._checks.homework.graph import check_draw_graph, check_same_losses
     from ._checks.homework.tensor import check_backward, check_tensor_ops
     from ._checks.legacy import check_conv_out
+    from ._checks.problem import report_problem
     from ._checks.verdict import Verdict
     from ._data.folder import sample_image_folder
     from ._data.mnist import data_dir, load_mnist

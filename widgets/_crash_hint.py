@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import linecache
 import re
+import sys
 from types import TracebackType
 from typing import Any
 
@@ -97,6 +98,8 @@ def cell_line(tb: TracebackType | None) -> str:
 
 
 def _handler(shell: Any, etype: type, value: BaseException, tb: TracebackType, tb_offset=None):
+    # What IPython's own handler keeps for %debug and report_problem(): the last error.
+    sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb
     if hasattr(value, "_render_traceback_"):  # the course's own errors print only their text
         stb = value._render_traceback_()
     else:

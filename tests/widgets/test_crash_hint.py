@@ -122,3 +122,26 @@ def test_the_courses_own_errors_keep_their_short_form(shell):
     )
     assert isinstance(result.error_in_exec, CourseValueError) and shown == []
     assert "Traceback" not in printed and "CourseValueError" in printed
+
+
+def test_the_handler_keeps_the_last_error_as_ipython_does(monkeypatch):
+    """report_problem() and %debug read sys.last_value; the course's handler must set it."""
+    import sys
+
+    from widgets import _crash_hint
+
+    class Shell:
+        class InteractiveTB:
+            @staticmethod
+            def structured_traceback(*args, **kw):
+                return ["tb"]
+
+        history_manager = None
+
+        def _showtraceback(self, *args):
+            pass
+
+    monkeypatch.delattr(sys, "last_value", raising=False)
+    error = ValueError("kept")
+    _crash_hint._handler(Shell(), ValueError, error, None)
+    assert sys.last_value is error

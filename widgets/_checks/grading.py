@@ -94,7 +94,8 @@ def judged(check: Callable[..., Verdict], record: dict) -> Verdict:
         verdict = settle(course_error(error))
     except Exception as error:  # a judge that breaks on data it was sent: not a pass
         verdict = failed(COURSE_BUG(error=error_text(error)))
-    return replace(verdict, title=check.title())  # type: ignore[attr-defined]
+    title = check.title()  # type: ignore[attr-defined]
+    return replace(verdict, title=title, exercise=check.__name__)
 
 
 def verdict_of(name: str, text: str, lang: str) -> Verdict:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .._i18n import CourseError, Message
-from . import report
+from . import hints, report
 
 
 class Status(str, Enum):
@@ -66,6 +66,10 @@ STUB_FUNCTION = Message(
     en="The function body is still empty (just pass or ...). Write it, then run the cell again.",
 )
 COLORS = {OK: "#1b7f3b", WRONG: "#b3261e", TODO: "#8a6d00"}
+REPORT_LINE = Message(
+    ja="チェックがおかしいと思ったら、report_problem() を実行してください（報告の文面ができます）。",
+    en="Think the check is wrong? Run report_problem() to write a report.",
+)
 
 
 @dataclass(frozen=True)
@@ -76,27 +80,51 @@ class Verdict:
     title: str
     detail: str = ""
     hint: str = ""
+    exercise: str = ""  # the catalog's name of the exercise ("check_conv2d[unfold]"), set by run
 
     def __bool__(self) -> bool:
         return self.status == OK
 
-    def __str__(self) -> str:
+    def _box_text(self) -> str:
         lines = [f"{LABELS[self.status]()} — {self.title}"]
         if self.detail:
             lines.append(f"  {self.detail}")
         if self.hint:
             lines.append(f"  {HINT()}: {self.hint}")
+        if self.status == WRONG:
+            lines.append(f"  {REPORT_LINE()}")
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        """The box as text, with the line on ``hint()`` when there is more help."""
+        if hints.offers_more(self.exercise, str(self.status)):
+            return f"{self._box_text()}\n  {hints.MORE_LINE()}"
+        return self._box_text()
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
+        """The box as static HTML (exports, nbgrader's feedback), with the line on ``hint()``."""
+        if hints.offers_more(self.exercise, str(self.status)):
+            return self._box_html() + hints.more_line_html()
+        return self._box_html()
+
+    def _ipython_display_(self) -> None:
+        """In a notebook: the box, then the "more help" button (or the line on ``hint()``)."""
+        hints.show(self._box_html(), self._box_text(), self.exercise, str(self.status), self.hint)
+
+    def _box_html(self) -> str:
         color = COLORS[self.status]
         parts = [f"<b>{html.escape(LABELS[self.status]())}</b> — {html.escape(self.title)}"]
         if self.detail:
             parts.append(html.escape(self.detail))
         if self.hint:
             parts.append(f"<i>{html.escape(HINT())}:</i> {html.escape(self.hint)}")
+        if self.status == WRONG:
+            parts.append(
+                f'<span class="nyumon-report-line" style="font-size:85%;color:#555">'
+                f"{html.escape(REPORT_LINE())}</span>"
+            )
         body = "<br>".join(parts)
         return (
             f'<div class="nyumon-verdict nyumon-{Status(self.status).value}" style="border-left:4px solid '
@@ -284,7 +312,9 @@ def exercise(
             else:
                 verdict = judged(*answers, **kw)
             report.sent(check.__module__, check.__name__, str(verdict.status), verdict.hint)
-            return replace(verdict, title=title())
+            key = hints.key_of(check.__name__, **kw)
+            hints.remember(key, str(verdict.status), title(), verdict.hint)
+            return replace(verdict, title=title(), exercise=key)
 
         def judged(*answers: object, **kw: object) -> Verdict:
             try:
