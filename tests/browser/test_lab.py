@@ -30,7 +30,7 @@ OPENED = [
     notebook_relpath(stem, lang) for lang in LANGS for stem in ("01_tensors", "07_playground")
 ]
 LABELS = {"ja": ("学習率", "隠れユニット数"), "en": ("learning rate", "hidden units")}
-DONE = re.compile("完了|done")
+DONE_OR_PAUSED = re.compile("完了|done|一時停止中|paused")
 
 
 def digest(paths) -> dict[str, str]:
@@ -106,7 +106,9 @@ def test_chapter_07_widgets_render_and_respond_to_sliders(page, lab, copies, lan
     first = page.locator(".jp-OutputArea-output", has=page.locator("canvas.nyumon-board")).first
     first.scroll_into_view_if_needed()
     status = first.locator(".widget-html").first
-    wait_text(status, DONE)  # the first run has finished: later redraws come from the slider
+    # Its first run has finished, or a later playground paused it (one trains at a time):
+    # either way, later redraws come from the slider.
+    wait_text(status, DONE_OR_PAUSED)
     board = first.locator("[data-frame]").first  # board.js counts its draws here
     for label in LABELS[lang]:
         drawn = board.get_attribute("data-frame")
