@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .._i18n import CourseError, Message
-from . import report
+from . import progress, report
 
 
 class Status(str, Enum):
@@ -284,6 +284,7 @@ def exercise(
             else:
                 verdict = judged(*answers, **kw)
             report.sent(check.__module__, check.__name__, str(verdict.status), verdict.hint)
+            progress.kept(check.__name__, kw, str(verdict.status))
             return replace(verdict, title=title())
 
         def judged(*answers: object, **kw: object) -> Verdict:
