@@ -250,8 +250,10 @@ def render(cfg: dict[str, str], src: Path, lang: str, solution: bool) -> str:
     else:
         body = [c for c in mine[1:] if c.kind != "solution"]
     title_cell = join_wrapped_lines(title_cell)
-    top = "" if solution else f"{walk(cfg, src.stem, lang, first=True)}\n\n"
-    cells = [("md", f"{badge(cfg, relpath)}\n\n{top}{title_cell}")]
+    if not solution:  # under the title: the previous chapter and the course map
+        heading, _, rest = title_cell.partition("\n")
+        title_cell = f"{heading}\n\n{walk(cfg, src.stem, lang, first=True)}\n{rest}"
+    cells = [("md", f"{badge(cfg, relpath)}\n\n{title_cell}")]
     cells += [("code", setup_cell(cfg, lang, src.stem))]
     cells += [
         ("md", join_wrapped_lines(c.text)) if c.kind == "md" else ("code", c.text) for c in body

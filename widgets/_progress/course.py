@@ -2,7 +2,7 @@
 
 ``course.json`` beside this file is written by ``python -m tools.build`` from the chapter
 sources, ``tools.build.notebook_relpath``, ``[tool.nyumon]`` in pyproject.toml and the checks'
-catalog (``tools.build --check`` and ``tests/widgets/progress/test_course.py`` keep it equal):
+catalog (``tools.build --check`` and `tests/widgets/progress/test_course.py` keep it equal):
 on Colab only ``widgets`` is installed, not ``tools`` nor the sources.
 """
 
