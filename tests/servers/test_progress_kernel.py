@@ -60,3 +60,45 @@ def test_a_verdict_survives_a_kernel_restart(kernel):
     assert "counted (1, 6)" in after
     saved = json.loads((folder / "progress.json").read_text(encoding="utf-8"))
     assert saved["exercises"]["check_products"]["status"] == "ok"
+
+
+COLAB = """
+import sys, types, pathlib
+drive_root = pathlib.Path({drive!r})
+google, colab, drive = (types.ModuleType(n) for n in ("google", "google.colab", "google.colab.drive"))
+drive.mount = lambda path: (drive_root / "MyDrive").mkdir(parents=True, exist_ok=True)
+colab.drive, google.colab = drive, colab
+sys.modules.update({{"google": google, "google.colab": colab, "google.colab.drive": drive}})
+from widgets._progress import view
+view.DRIVE = drive_root
+"""
+
+
+@pytest.fixture
+def colab_kernel(tmp_path):
+    """A kernel as on Colab: a stand-in google.colab (with Drive), the default progress folder
+    in a home of its own, which a new Colab session would not have."""
+    env = {**os.environ, "HOME": str(tmp_path / "home"), "JUPYTER_DATA_DIR": ""}
+    for name in ("NYUMON_PROGRESS_DIR", "NBGRADER_EXECUTION", "JUPYTER_DATA_DIR"):
+        env.pop(name, None)
+    km, kc = start_new_kernel(kernel_name="python3", env=env, cwd=str(ROOT), startup_timeout=120)
+    yield km, kc, tmp_path
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def test_on_colab_progress_kept_in_drive_survives_a_new_session(colab_kernel):
+    km, kc, tmp = colab_kernel
+    colab = COLAB.format(drive=str(tmp / "drive"))
+    first = run(kc, colab + RIGHT)
+    assert "progress lasts for this session only" in first
+    kept = run(kc, "from widgets import keep_progress_in_drive; keep_progress_in_drive()")
+    assert "kept in Google Drive" in kept
+    km.restart_kernel(now=True)  # a new session: the session's own folder is forgotten
+    kc.wait_for_ready(timeout=120)
+    run(kc, "import shutil, pathlib; shutil.rmtree(pathlib.Path.home() / '.local', True)")
+    after = run(kc, colab + AFTER)
+    assert "Progress is kept in Google Drive" in after
+    assert "counted (1, 6)" in after
+    saved = json.loads((tmp / "drive" / "MyDrive" / "pytorch-nyumon" / "progress.json").read_text())
+    assert saved["exercises"]["check_products"]["status"] == "ok"
