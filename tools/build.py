@@ -289,7 +289,7 @@ def chapter_title(stem: str, lang: str) -> str:
 def walk(cfg: dict[str, str], stem: str, lang: str, *, first: bool) -> str:
     """The line that links a chapter to its neighbour (the previous one at the top, the next at
     the end) and to the course map: in JupyterLab's paths and, beside each, in Colab."""
-    stems = chapter_stems()
+    stems = sorted({*chapter_stems(), stem})
     at = stems.index(stem)
     course_map = f"[{COURSE_MAP(lang)}]({link_from(stem, lang, 'README.md')})"
     neighbour = (stems[at - 1] if at > 0 else None) if first else next(iter(stems[at + 1 :]), None)
