@@ -265,7 +265,10 @@ def render(cfg: dict[str, str], src: Path, lang: str, solution: bool) -> str:
 
 PREVIOUS = Message(ja="← 前の章: {link}", en="← Previous: {link}")
 NEXT = Message(ja="次の章 → {link}", en="Next → {link}")
-COURSE_MAP = Message(ja="講座の目次（README）", en="Course map (README)")
+COURSE_MAP = Message(
+    ja="[講座の目次（README）]({lab})（[GitHub で見る]({web})）",
+    en="[Course map (README)]({lab}) ([on GitHub]({web}))",
+)
 LAST_CHAPTER = Message(ja="これが最後の章です。{map}", en="This is the last chapter. {map}")
 IN_COLAB = Message(ja="（[Colab で開く]({url})）", en=" ([in Colab]({url}))")
 
@@ -291,7 +294,8 @@ def walk(cfg: dict[str, str], stem: str, lang: str, *, first: bool) -> str:
     the end) and to the course map: in JupyterLab's paths and, beside each, in Colab."""
     stems = sorted({*chapter_stems(), stem})
     at = stems.index(stem)
-    course_map = f"[{COURSE_MAP(lang)}]({link_from(stem, lang, 'README.md')})"
+    web = f"{cfg['repository']}/blob/{cfg['branch']}/README.md"  # Colab has no clone beside it
+    course_map = COURSE_MAP(lang, lab=link_from(stem, lang, "README.md"), web=web)
     neighbour = (stems[at - 1] if at > 0 else None) if first else next(iter(stems[at + 1 :]), None)
     if neighbour is None:
         return course_map if first else LAST_CHAPTER(lang, map=course_map)

@@ -42,6 +42,8 @@ def test_each_chapter_starts_with_the_previous_one_and_the_course_map(stem, lang
     assert all((ROOT / path).exists() for path in found)
     if at:
         assert colab_url(settings(), notebook_relpath(STEMS[at - 1], lang)) in top
+    cfg = settings()
+    assert f"]({cfg['repository']}/blob/{cfg['branch']}/README.md)" in top  # for Colab
 
 
 @pytest.mark.parametrize("stem,lang", CASES)
