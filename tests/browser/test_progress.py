@@ -66,10 +66,22 @@ def write_copy(relpath: str, nb: dict) -> str:
     return target.relative_to(ROOT).as_posix()
 
 
+# JupyterLab's dark theme: the table takes Lab's own colours (not its fallbacks) there too.
+DARK = {"@jupyterlab/apputils-extension/themes.jupyterlab-settings": {"theme": "JupyterLab Dark"}}
+LAB_COLOR_JS = """([cell, variable]) => {
+    const probe = document.createElement('span');
+    probe.style.color = `var(${variable})`;
+    document.body.appendChild(probe);
+    const wanted = getComputedStyle(probe).color;
+    probe.remove();
+    return [getComputedStyle(cell).color, wanted, document.body.dataset.jpThemeLight];
+}"""
+
+
 @pytest.fixture
 def lab(tmp_path, chromium_path):
     settings = tmp_path / "home" / ".jupyter" / "lab" / "user-settings"
-    for name, values in USER_SETTINGS.items():
+    for name, values in {**USER_SETTINGS, **DARK}.items():
         path = settings / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
@@ -107,6 +119,10 @@ def test_two_exercises_of_chapter_01_are_counted_in_chapter_02(page, lab):
     assert "Chapter 1" in row.inner_text()
     assert row.locator('td[data-status="ok"]').count() == 2
     assert table.locator('td[data-status="ok"]').count() == 2
+    ok_cell = table.locator('td[data-status="ok"]').first.element_handle()
+    shown, wanted, light = page.evaluate(LAB_COLOR_JS, [ok_cell, "--jp-success-color1"])
+    assert light == "false"  # the dark theme did load
+    assert shown == wanted and shown != "rgb(46, 125, 50)"  # Lab's colour, not the fallback
     setup_output = page.locator(".jp-CodeCell").first.locator(".jp-OutputArea")
     assert "This chapter has 3 exercises" in setup_output.inner_text()
     table.scroll_into_view_if_needed()
