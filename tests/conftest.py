@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 
 from tests.support.chromium import browser, chromium_path
@@ -10,6 +13,11 @@ from widgets._i18n import get_lang, set_lang
 # One session-wide Chromium for tests/browser and tests/classroom alike: two session fixtures
 # would start two Playwright sessions in one xdist worker, and the second one fails.
 __all__ = ["browser", "chromium_path", "english", "light_theme"]
+
+# Checks keep the learner's progress in her data folder (widgets/_progress/store.py): the
+# tests' checks, their kernels and servers (which inherit this) keep theirs in a folder of
+# their own, never in the home of whoever runs the tests.
+os.environ.setdefault("NYUMON_PROGRESS_DIR", tempfile.mkdtemp(prefix="nyumon-progress-"))
 
 
 @pytest.fixture(autouse=True)

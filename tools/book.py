@@ -30,7 +30,15 @@ import sys
 import time
 from pathlib import Path
 
-from tools.build import LANGS, colab_url, notebook_relpath, settings, time_estimate
+from tools.build import (
+    LANGS,
+    chapter_stems,
+    colab_url,
+    link_from,
+    notebook_relpath,
+    settings,
+    time_estimate,
+)
 from widgets._i18n import Message
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,6 +161,16 @@ def page_link(found: re.Match) -> str:
     return f"]({f'../{folder}/' if folder else ''}{number}_{topic}.ipynb{anchor or ''})"
 
 
+def chapter_links(source: str, lang: str) -> str:
+    """A chapter's links to its neighbours (``tools.build.walk``, as JupyterLab paths) as links
+    to the book's pages, which are named by the source's stem in every language."""
+    stems = chapter_stems()
+    for stem in stems:
+        for lab in {link_from(other, lang, notebook_relpath(stem, lang)) for other in stems}:
+            source = source.replace(f"]({lab})", f"]({stem}.ipynb)")
+    return source
+
+
 def prepare(nb: dict, lang: str, files_url: str = "") -> dict:
     """The notebook as the book shows it: no badge, stills for widgets, alt text for figures,
     links to the repository's files pointing at ``files_url`` (its web view) when given."""
@@ -166,6 +184,7 @@ def prepare(nb: dict, lang: str, files_url: str = "") -> dict:
         if cell["cell_type"] == "markdown":
             source = BADGE_RE.sub("", source)  # the page header has the Colab button
             source = NOTEBOOK_LINK_RE.sub(page_link, source)
+            source = chapter_links(source, lang)  # the walk links, whatever their form
             if files_url:
                 source = REPO_LINK_RE.sub(lambda m: f"]({files_url}/{m.group(1)})", source)
             cell["source"] = source

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import posixpath
 import re
 import sys
 from dataclasses import dataclass
@@ -214,7 +215,9 @@ def wrapped_literal(text: str, indent: str, end: str = "") -> list[str]:
     return lines
 
 
-def setup_cell(cfg: dict[str, str], lang: str) -> str:
+def setup_cell(cfg: dict[str, str], lang: str, chapter: str | None = None) -> str:
+    """The first code cell; with ``chapter``, ``setup`` also says how far the learner got."""
+    call = f'setup("{lang}", chapter="{chapter}")' if chapter else f'setup("{lang}")'
     other = "en" if lang == "ja" else "ja"
     message = wrapped_literal(INSTALL_FAILED(lang) + "\\n", " " * 12)
     message += wrapped_literal(INSTALL_FAILED(other), " " * 12)
@@ -232,7 +235,7 @@ def setup_cell(cfg: dict[str, str], lang: str) -> str:
         "        )",
         "from widgets import setup",
         "",
-        f'device = setup("{lang}")',
+        f"device = {call}",
     ]
     return "\n".join(lines)
 
@@ -301,11 +304,61 @@ def render(cfg: dict[str, str], src: Path, lang: str, solution: bool) -> str:
     else:
         body = [c for c in mine[1:] if c.kind != "solution"]
     title_cell = join_wrapped_lines(title_cell)
-    cells = [("md", f"{badge(cfg, relpath)}\n\n{title_cell}"), ("code", setup_cell(cfg, lang))]
+    if not solution:  # under the title: the previous chapter and the course map
+        heading, _, rest = title_cell.partition("\n")
+        title_cell = f"{heading}\n\n{walk(cfg, src.stem, lang, first=True)}\n{rest}"
+    cells = [("md", f"{badge(cfg, relpath)}\n\n{title_cell}")]
+    cells += [("code", setup_cell(cfg, lang, src.stem))]
     cells += [
         ("md", join_wrapped_lines(c.text)) if c.kind == "md" else ("code", c.text) for c in body
     ]
+    if not solution:
+        cells.append(("md", walk(cfg, src.stem, lang, first=False)))
     return notebook(cells)
+
+
+PREVIOUS = Message(ja="← 前の章: {link}", en="← Previous: {link}")
+NEXT = Message(ja="次の章 → {link}", en="Next → {link}")
+COURSE_MAP = Message(
+    ja="[講座の目次（README）]({lab})（[GitHub で見る]({web})）",
+    en="[Course map (README)]({lab}) ([on GitHub]({web}))",
+)
+LAST_CHAPTER = Message(ja="これが最後の章です。{map}", en="This is the last chapter. {map}")
+IN_COLAB = Message(ja="（[Colab で開く]({url})）", en=" ([in Colab]({url}))")
+
+
+def chapter_stems() -> list[str]:
+    return sorted(p.stem for p in (ROOT / "chapters" / "src").glob("*.nb"))
+
+
+def link_from(stem: str, lang: str, relpath: str) -> str:
+    """``relpath`` (from the repository root) as a link from chapter ``stem``'s notebook."""
+    here = posixpath.dirname(notebook_relpath(stem, lang))
+    return posixpath.relpath(relpath, here or ".")
+
+
+def chapter_title(stem: str, lang: str) -> str:
+    src = ROOT / "chapters" / "src" / f"{stem}.nb"
+    first = next(c for c in parse(src) if c.lang in (None, lang))
+    return TITLE_RE.search(first.text).group(1).strip()
+
+
+def walk(cfg: dict[str, str], stem: str, lang: str, *, first: bool) -> str:
+    """The line that links a chapter to its neighbour (the previous one at the top, the next at
+    the end) and to the course map: in JupyterLab's paths and, beside each, in Colab."""
+    stems = sorted({*chapter_stems(), stem})
+    at = stems.index(stem)
+    web = f"{cfg['repository']}/blob/{cfg['branch']}/README.md"  # Colab has no clone beside it
+    course_map = COURSE_MAP(lang, lab=link_from(stem, lang, "README.md"), web=web)
+    neighbour = (stems[at - 1] if at > 0 else None) if first else next(iter(stems[at + 1 :]), None)
+    if neighbour is None:
+        return course_map if first else LAST_CHAPTER(lang, map=course_map)
+    relpath = notebook_relpath(neighbour, lang)
+    link = (
+        f"[{chapter_title(neighbour, lang)}]({link_from(stem, lang, relpath)})"
+        f"{IN_COLAB(lang, url=colab_url(cfg, relpath))}"
+    )
+    return f"{(PREVIOUS if first else NEXT)(lang, link=link)} · {course_map}"
 
 
 def readme_table(cfg: dict[str, str], sources: list[Path]) -> str:
@@ -322,6 +375,31 @@ def readme_table(cfg: dict[str, str], sources: list[Path]) -> str:
 
 
 README_START, README_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
+COURSE_DATA = ROOT / "widgets" / "_progress" / "course.json"
+
+
+def course_data(cfg: dict[str, str], sources: list[Path]) -> str:
+    """What a kernel needs to show progress and link chapters (widgets/_progress/course.py):
+    Colab installs only ``widgets``, without ``tools``, the sources or pyproject.toml."""
+    from widgets._checks.catalog import CHAPTERS
+
+    exercises = dict(CHAPTERS)
+    chapters = []
+    for src in sources:
+        titles = {}
+        for lang in LANGS:
+            first = next(c for c in parse(src) if c.lang in (None, lang))
+            titles[lang] = TITLE_RE.search(first.text).group(1).strip()
+        chapters.append(
+            {
+                "stem": src.stem,
+                "titles": titles,
+                "notebooks": {lang: notebook_relpath(src.stem, lang) for lang in LANGS},
+                "exercises": list(exercises.get(src.stem, ())),
+            }
+        )
+    data = {"repository": cfg["repository"], "branch": cfg["branch"], "chapters": chapters}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 def outputs(cfg: dict[str, str]) -> dict[Path, str]:
@@ -332,6 +410,7 @@ def outputs(cfg: dict[str, str]) -> dict[Path, str]:
             files[ROOT / notebook_relpath(src.stem, lang)] = render(cfg, src, lang, False)
             if any(c.in_exercises for c in parse(src)):
                 files[ROOT / notebook_relpath(src.stem, lang, True)] = render(cfg, src, lang, True)
+    files[COURSE_DATA] = course_data(cfg, sources)
     readme = ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
     head, _, rest = text.partition(README_START)

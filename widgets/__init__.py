@@ -12,6 +12,7 @@ One private subpackage per feature, each readable in one sitting:
 - ``_playground/``: the trainer with sliders (settings, tasks, training, session, view, widget)
 - ``_env/``: the environment report; ``_data/``: MNIST with its offline sample, image folders
 - ``_checks/``: exercise verdicts, one module per chapter, ``homework/`` for chapter 08
+- ``_progress/``: the learner's progress file, ``progress()``, the chapter line of ``setup()``
 - ``_predictions``: pictures of what a trained classifier predicts (chapters 05-06)
 - leaves shared by all: ``_i18n`` (bilingual messages), ``_validate``, ``_setup``, and
   ``_figures`` (the Japanese font, one Agg figure, figure → PNG)
@@ -76,10 +77,12 @@ _EXPORTS = {
     "get_lang": "_i18n",
     "hint": "_checks.hints",
     "report_problem": "_checks.problem",
+    "keep_progress_in_drive": "_progress.view",
     "live_loss": "_live_loss.plot",
     "load_mnist": "_data.mnist",
     "load_pretrained": "_data.pretrained",
     "playground": "_playground.widget",
+    "progress": "_progress.view",
     "sample_image_folder": "_data.folder",
     "save_graph": "_graph.dot",
     "setup": "_setup",
@@ -128,6 +131,7 @@ if TYPE_CHECKING:  # editors and type checkers see the real names and signatures
     from ._live_loss.plot import LiveLoss, live_loss
     from ._playground.widget import Playground, playground
     from ._predictions import show_confusion, show_predictions
+    from ._progress.view import keep_progress_in_drive, progress
     from ._setup import setup
 
 

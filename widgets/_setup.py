@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import random
+import sys
 
 import numpy as np
 import torch
@@ -63,13 +64,18 @@ def _matplotlib_defaults() -> None:
     )
 
 
-def setup(lang: str = "ja", seed: int | None = 0, *, quiet: bool = False) -> torch.device:
+def setup(
+    lang: str = "ja", seed: int | None = 0, *, quiet: bool = False, chapter: str | None = None
+) -> torch.device:
     """Prepare a chapter: helper language, random seeds, plotting; return the device.
 
     Args:
         lang: ``"ja"`` or ``"en"``: the language of every message the helpers show.
         seed: seeds Python, NumPy and PyTorch so results repeat; ``None`` leaves them alone.
         quiet: skip the one-line summary.
+        chapter: the chapter's source stem (``"04_networks"``), given by its first cell: one
+            more line says how far the learner got in it last time (and on Colab, where
+            progress is kept).
 
     Raises ``CourseVersionError`` (in both languages, with the pip command) when torch or
     torchvision is older than the course supports, or torch cannot use the installed NumPy.
@@ -87,4 +93,9 @@ def setup(lang: str = "ja", seed: int | None = 0, *, quiet: bool = False) -> tor
     if not quiet:
         shown_seed = NO_SEED() if seed is None else seed
         print(READY(language=LANGUAGES[code], seed=shown_seed, device=device))
+        if chapter is not None or "google.colab" in sys.modules:
+            from ._progress.view import at_setup  # on first use: reads one small file
+
+            for line in at_setup(chapter):
+                print(line)
     return device

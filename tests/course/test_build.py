@@ -47,5 +47,8 @@ def test_chapter_and_solution_split(tmp_path):
     assert "y = None" in chapter and "y = 2" not in chapter and "x = 1" in chapter
     assert "y = 2" in solution and "y = None" not in solution and "x = 1" not in solution
     assert "# 解答: タイトル" in solution
-    assert 'setup(\\"ja\\")' in solution and "git+https://github.com/o/r@main" in solution
+    assert (
+        'setup(\\"ja\\", chapter=\\"99_x\\")' in solution
+        and "git+https://github.com/o/r@main" in solution
+    )
     assert "colab.research.google.com/github/o/r/blob/main/solutions/ja/99_ja_x.ipynb" in solution

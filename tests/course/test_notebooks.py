@@ -16,7 +16,7 @@ import tomllib
 
 from tests.support import ROOT
 from tools import nbstrip
-from tools.build import notebook_relpath, source_stem
+from tools.build import chapter_stems, notebook_relpath, source_stem
 
 NOTEBOOKS = sorted(
     p for folder in ("chapters", "solutions") for p in (ROOT / folder).glob("*/*.ipynb")
@@ -127,7 +127,13 @@ def test_first_code_cell_is_the_colab_setup(path):
     lang = path.parent.name
     assert 'if "google.colab" in sys.modules:' in first
     assert "%pip install" in first
-    assert f'device = setup("{lang}")' in first
+    relpath = path.relative_to(ROOT).as_posix()
+    stem = next(
+        s
+        for s in chapter_stems()
+        if relpath in {notebook_relpath(s, lang, sol) for sol in (False, True)}
+    )
+    assert f'device = setup("{lang}", chapter="{stem}")' in first  # its progress line
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))

@@ -131,3 +131,25 @@ def test_a_non_editable_install_ships_every_subpackage():
         for path in PACKAGE.rglob("__init__.py")
     }
     assert on_disk <= shipped, sorted(on_disk - shipped)
+
+
+# The only imports from one feature (a subpackage) into another; docs/architecture.md says why.
+FEATURE_ARROWS = {
+    ("_playground", "_live_loss"),  # the same History and CurvePanel
+    ("_checks", "_data"),
+    ("_checks", "_env"),
+    ("_checks", "_graph"),
+    ("_checks", "_playground"),
+    ("_checks", "_progress"),  # each verdict into the learner's progress file
+}
+
+
+def test_features_import_each_other_only_along_the_documented_arrows():
+    found = modules()
+    arrows = set()
+    for name, path in found.items():
+        for target in runtime_imports(path, name, set(found)):
+            source, goal = name.split(".")[0], target.split(".")[0]
+            if source != goal and (PACKAGE / source).is_dir() and (PACKAGE / goal).is_dir():
+                arrows.add((source, goal))
+    assert arrows == FEATURE_ARROWS

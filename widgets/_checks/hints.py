@@ -34,7 +34,8 @@ def notebook_relpath(stem: str, lang: str, solution: bool = False) -> str:
     """Where chapter ``stem`` is, from the repository root: the kernel's copy of
     ``tools.build.notebook_relpath`` (``tools`` is not installed on Colab; a test compares)."""
     folder = "solutions" if solution else "chapters"
-    return f"{folder}/{lang}/{stem}.ipynb"
+    number, _, topic = stem.partition("_")
+    return f"{folder}/{lang}/{number}_{lang}_{topic}.ipynb"
 
 
 def colab_url(relpath: str) -> str:
@@ -139,9 +140,12 @@ def last() -> Ran | None:
 
 
 def _opened(check: str, level: int) -> None:
-    """PROGRESS CALL POINT: help level ``level`` of exercise ``check`` was shown (button or
-    ``hint()``). The progress store's ``record_help(check, level)`` is wired in here."""
+    """Help level ``level`` of exercise ``check`` was shown (button or ``hint()``): kept for
+    this kernel, and in the learner's progress file (which never raises)."""
+    from .._progress.store import record_help
+
     _seen[check] = max(_seen.get(check, 1), level)
+    record_help(check, level)
 
 
 def kinds(key: str) -> list[str]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .._i18n import CourseError, Message
-from . import hints, report
+from . import hints, progress, report
 
 
 class Status(str, Enum):
@@ -314,6 +314,7 @@ def exercise(
             report.sent(check.__module__, check.__name__, str(verdict.status), verdict.hint)
             key = hints.key_of(check.__name__, **kw)
             hints.remember(key, str(verdict.status), title(), verdict.hint)
+            progress.kept(check.__name__, kw, str(verdict.status))
             return replace(verdict, title=title(), exercise=key)
 
         def judged(*answers: object, **kw: object) -> Verdict:

@@ -201,3 +201,21 @@ def test_the_grader_names_the_exercise_as_the_notebook_does():
 
 def test_hint_is_public():
     assert "hint" in widgets.__all__ and widgets.hint is hint
+
+
+def test_the_levels_opened_reach_the_learners_progress_file(tmp_path, monkeypatch):
+    """hint() (and the button, through the same call) notes the levels seen in the progress
+    file next to the exercise's verdict (issue 30: "hints seen")."""
+    from widgets._progress import store
+
+    monkeypatch.setenv(store.ENV, str(tmp_path))
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    store.reset()
+    try:
+        wrong()
+        hint(), hint()
+        store.flush()
+        entry = store.read_file(tmp_path)["check_image_batch"]
+        assert entry["status"] == "wrong" and entry["help"] == [2, 3]
+    finally:
+        store.reset()
