@@ -66,8 +66,8 @@ def test_hint_shows_the_next_level_as_text(kernel):
     run(kernel, "check_image_batch(torch.zeros(2, 3))")
     _, messages = run(kernel, "print(hint(1))\nprint(hint(99 // 99 + 1, '1.1'))")
     shown = text_of(messages)
-    assert "(1/" in shown and "4-D" in shown  # level 1: the check's own hint
-    assert "(2/" in shown
+    assert "(1 of 4)" in shown and "4-D" in shown  # level 1: the check's own hint
+    assert "(2 of 4)" in shown
     _, messages = run(kernel, "print(hint(hint(1).total))")
     assert "exercise 1.1" in text_of(messages) and ".ipynb" in text_of(messages)
 

@@ -60,7 +60,7 @@ LEVEL_NAMES = {
     "first_step": Message(ja="最初の一歩", en="The first step, worked out"),
     "solution": Message(ja="解答の場所", en="Where the solution is"),
 }
-LEVEL_HEAD = Message(ja="{name}（{level}/{total}）", en="{name} ({level}/{total})")
+LEVEL_HEAD = Message(ja="{name}（{total} 段階の {level} 段階目）", en="{name} ({level} of {total})")
 SOLUTION_AT = Message(
     ja="解答は、解答ノートブックの演習 {number} にあります: {link}",
     en="The solution is exercise {number} in the solutions notebook: {link}",
