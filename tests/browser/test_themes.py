@@ -122,3 +122,53 @@ def test_figures_follow_the_theme(themed_lab, browser):
     assert reds, "no divergence note in the live_loss figure"
     best = max(contrast(p, page_bg) for p in reds)
     assert best >= 4.5, f"the diverged note's red has a contrast of only {best:.2f}"
+
+
+def test_the_playground_follows_the_theme(themed_lab, browser):
+    """Chapter 07's picture (the canvas board.js draws) on the page's own background, with its
+    labels readable: a screenshot per theme, as issue 29 asks of chapter 07."""
+    from PIL import Image
+
+    theme, lab = themed_lab
+    cells = ['from widgets import playground, setup\ndevice = setup("en")', "playground()"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = OUT / "themes" / f"{theme}-playground.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    context = browser.new_context(viewport={"width": 1400, "height": 1400}, locale="en-US")
+    page = context.new_page()
+    try:
+        open_and_run_all(page, lab, path.relative_to(ROOT).as_posix())
+        board = page.locator("canvas.nyumon-board").first
+        board.wait_for(timeout=60_000)
+        page.wait_for_function(
+            "() => Number(document.querySelector('[data-frame]')?.dataset.frame) > 0",
+            timeout=60_000,
+        )
+        board.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        shot = OUT / f"theme_{theme}_playground.png"
+        page.screenshot(path=str(shot))
+        box = board.bounding_box()
+    finally:
+        context.close()
+    assert box is not None
+    picture = Image.open(io.BytesIO(shot.read_bytes())).convert("RGB")
+    x, y, w, h = (round(box[k]) for k in ("x", "y", "width", "height"))
+    page_bg = picture.getpixel((min(x + w + 8, picture.width - 1), y + 4))
+    corner = picture.getpixel((x + 2, y + 2))
+    if theme == "dark":
+        assert luminance(corner) < 0.05, f"the playground's background is not dark: {corner}"
+    else:
+        assert luminance(corner) > 0.9, f"the playground's background is not light: {corner}"
+    assert max(abs(a - b) for a, b in zip(corner, page_bg, strict=True)) <= 12, (corner, page_bg)
+    # Its labels and axes are grey (the picture's blues and oranges are data, not text).
+    canvas = picture.crop((x, y, x + w, y + h)).get_flattened_data()
+    greys = [p for p in canvas if max(p) - min(p) < 24]
+    best = max(contrast(p, corner) for p in greys)
+    assert best >= 4.5, f"no label on the playground reaches a contrast of 4.5 ({best:.2f})"
