@@ -62,7 +62,6 @@ def lab(tmp_path, chromium_path):
         "PYTHONPATH": str(ROOT),  # the kernels import this checkout's widgets
     }
     with running_lab(tmp_path, lang="ja", env=env) as server:
-        server.progress = tmp_path / "progress" / "progress.json"
         yield server
 
 
@@ -70,7 +69,7 @@ def head(kind: str, level: int) -> str:
     return LEVEL_HEAD("ja", name=LEVEL_NAMES[kind]("ja"), level=level, total=4)
 
 
-def test_help_opens_one_level_a_click_and_the_report_leaves_the_code_out(page, lab):
+def test_help_opens_one_level_a_click_and_the_report_leaves_the_code_out(page, lab, tmp_path):
     steps = steps_for(CHECK)
     assert steps is not None
     open_and_run_all(page, lab, chapter_01_to_its_first_check())
@@ -102,7 +101,7 @@ def test_help_opens_one_level_a_click_and_the_report_leaves_the_code_out(page, l
     )
     assert button.inner_text().strip() == NO_MORE("ja")
     screenshot(page, "help_levels_ja")
-    saved = json.loads(lab.progress.read_text("utf-8"))
+    saved = json.loads((tmp_path / "progress" / "progress.json").read_text("utf-8"))
     assert CHECK in json.dumps(saved)
     entry = next(v for k, v in walk(saved) if k == CHECK)
     assert entry["help"] == [2, 3, 4] and entry["status"] == "todo", entry

@@ -38,14 +38,14 @@ def screenshot(page, name: str) -> Path:
 
 def dismiss_news(page) -> None:
     """The config turns the news question off; close it anyway if it shows."""
-    button = page.locator(".jp-Notification-Toast button", has_text=re.compile("^No$"))
+    button = page.locator(".jp-Notification-Toast button", has_text=re.compile("^(No|いいえ)$"))
     if button.count():
         button.first.click()
 
 
 def accept_kernel_dialog(page, wait: float) -> None:
     """JupyterLab sometimes asks which kernel to start; the notebook's own (Python 3) is right."""
-    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+    dialog = page.locator(".jp-Dialog", has_text=re.compile("Select Kernel|カーネルを選択"))
     try:
         dialog.wait_for(timeout=wait * 1000)
     except PlaywrightTimeout:
@@ -66,8 +66,11 @@ def open_and_run_all(page, lab, path: str) -> None:
     accept_kernel_dialog(page, wait=3)
     page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
     dismiss_news(page)
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
+    # The labels of JupyterLab in English and in Japanese (its ja_JP language pack).
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^(Run|実行)$")).click()
+    page.locator(
+        ".lm-Menu-itemLabel", has_text=re.compile("^(Run All Cells|すべてのセルを実行)$")
+    ).click()
     accept_kernel_dialog(page, wait=2)
     try:
         page.wait_for_function(ALL_RAN_JS, timeout=120_000, polling=500)
