@@ -378,9 +378,38 @@ README_START, README_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
 COURSE_DATA = ROOT / "widgets" / "_progress" / "course.json"
 
 
-def course_data(cfg: dict[str, str], sources: list[Path]) -> str:
+# An exercise's statement: "**演習 3.** …" / "**Exercise 3.** …", or chapter 08's "### 課題 8.1: …".
+STATEMENT_RE = re.compile(r"\*\*(演習|Exercise) \d+|#+ (課題|Task) \d+")
+
+
+def exercise_cells(notebook_json: str, exercises: list[str]) -> list[str]:
+    """The id of each exercise's statement in a rendered notebook: the last statement cell
+    (``STATEMENT_RE``) before the code cell that calls its check (code and notes may come between) (``check_conv2d[unfold]`` is the second ``check_conv2d``
+    call). JupyterLab opens a link ``….ipynb#cell-id=ID`` scrolled to that cell."""
+    cells = json.loads(notebook_json)["cells"]
+    ids, used = [], {}
+    for name in exercises:
+        base = name.split("[")[0]
+        calls = [
+            i
+            for i, c in enumerate(cells)
+            if c["cell_type"] == "code"
+            and re.search(rf"^{re.escape(base)}\(", "".join(c["source"]), re.M)
+        ]
+        i = calls[used.get(base, 0)]
+        used[base] = used.get(base, 0) + 1
+        texts = [c["cell_type"] == "markdown" for c in cells[:i]]
+        stated = [j for j, text in enumerate(texts) if text and STATEMENT_RE.match(
+            "".join(cells[j]["source"]))]  # fmt: skip
+        before = stated or [j for j, text in enumerate(texts) if text]
+        ids.append(cells[before[-1] if before else i]["id"])
+    return ids
+
+
+def course_data(cfg: dict[str, str], sources: list[Path], rendered: dict[Path, str]) -> str:
     """What a kernel needs to show progress and link chapters (widgets/_progress/course.py):
-    Colab installs only ``widgets``, without ``tools``, the sources or pyproject.toml."""
+    Colab installs only ``widgets``, without ``tools``, the sources or pyproject.toml.
+    ``rendered`` holds the chapter notebooks as written, for their exercises' cell ids."""
     from widgets._checks.catalog import CHAPTERS
 
     exercises = dict(CHAPTERS)
@@ -390,12 +419,17 @@ def course_data(cfg: dict[str, str], sources: list[Path]) -> str:
         for lang in LANGS:
             first = next(c for c in parse(src) if c.lang in (None, lang))
             titles[lang] = TITLE_RE.search(first.text).group(1).strip()
+        mine = list(exercises.get(src.stem, ()))
         chapters.append(
             {
                 "stem": src.stem,
                 "titles": titles,
                 "notebooks": {lang: notebook_relpath(src.stem, lang) for lang in LANGS},
-                "exercises": list(exercises.get(src.stem, ())),
+                "exercises": mine,
+                "cells": {
+                    lang: exercise_cells(rendered[ROOT / notebook_relpath(src.stem, lang)], mine)
+                    for lang in LANGS
+                },
             }
         )
     data = {"repository": cfg["repository"], "branch": cfg["branch"], "chapters": chapters}
@@ -410,7 +444,7 @@ def outputs(cfg: dict[str, str]) -> dict[Path, str]:
             files[ROOT / notebook_relpath(src.stem, lang)] = render(cfg, src, lang, False)
             if any(c.in_exercises for c in parse(src)):
                 files[ROOT / notebook_relpath(src.stem, lang, True)] = render(cfg, src, lang, True)
-    files[COURSE_DATA] = course_data(cfg, sources)
+    files[COURSE_DATA] = course_data(cfg, sources, files)
     readme = ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
     head, _, rest = text.partition(README_START)

@@ -1,5 +1,6 @@
 """Progress in JupyterLab: two exercises of chapter 01 done, the kernel restarted, chapter 02
-opened: its first cell and ``progress()`` count them.
+opened: its first cell and ``progress()`` count them. And the same across a restart of the
+server itself, with progress in its default place (``jupyter --data-dir``), as `make lab` keeps it.
 
 The notebooks are copies under the git-ignored ``test-output/browser/``, and the progress file
 lives in a folder of this test's own (``NYUMON_PROGRESS_DIR``).
@@ -24,6 +25,7 @@ from tests.support.browser import (
 from tests.support.jupyter_server import ROOT, running_lab
 from tools.build import notebook_relpath
 from widgets._progress.course import course
+from widgets._progress.view import SUMMARY
 
 pytestmark = pytest.mark.browser
 DONE_HERE = ("check_image_batch", "check_products")  # the learner's two exercises
@@ -77,6 +79,19 @@ LAB_COLOR_JS = """([cell, variable]) => {
     return [getComputedStyle(cell).color, wanted, document.body.dataset.jpThemeLight];
 }"""
 
+# True when the notebook on show has a Markdown cell with ``text`` inside its visible area.
+IN_VIEW_JS = """text => {
+    const outer = document.querySelector(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
+    if (!outer) return false;
+    const box = outer.getBoundingClientRect();
+    return [...outer.querySelectorAll('.jp-MarkdownCell')].some(cell => {
+        const r = cell.getBoundingClientRect();
+        return cell.innerText.includes(text) && r.height > 0 && r.top >= box.top - 2
+            && r.top < box.bottom;
+    });
+}"""
+
 
 @pytest.fixture
 def lab(tmp_path, chromium_path):
@@ -128,8 +143,46 @@ def test_two_exercises_of_chapter_01_are_counted_in_chapter_02(page, lab):
     table.scroll_into_view_if_needed()
     screenshot(page, "progress_after_restart")
     # The chapter's name is a link JupyterLab opens in a tab of its own.
-    row.locator("a").click()
+    row.locator("th a").click()
     name = notebook_relpath("01_tensors", "en").rsplit("/", 1)[-1]
     tab = page.locator(".lm-TabBar-tab", has_text=name)
     tab.first.wait_for(timeout=30_000)
     assert tab.count() >= 1
+    page.wait_for_function(IN_VIEW_JS, arg="Chapter 1: Tensors", timeout=30_000)
+    assert not page.evaluate(IN_VIEW_JS, "Exercise 5.")  # opened at its top, far from 1.5
+    # A mark opens the chapter at its exercise: 1.5's statement scrolls into view.
+    page.locator(".lm-TabBar-tab", has_text=second.rsplit("/", 1)[-1]).first.click()
+    row.locator("td a").nth(4).click()
+    page.wait_for_function(IN_VIEW_JS, arg="Exercise 5.", timeout=30_000)
+    screenshot(page, "progress_link_to_exercise")
+
+
+def test_progress_outlives_the_server_in_jupyters_data_folder(page, tmp_path, chromium_path):
+    """No ``NYUMON_PROGRESS_DIR``: the kernels keep progress where a learner's would be,
+    under the (test's own) HOME; the server is stopped and a new one started on that HOME."""
+    settings = tmp_path / "home" / ".jupyter" / "lab" / "user-settings"
+    for name, values in USER_SETTINGS.items():
+        path = settings / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    env = {
+        "NYUMON_PROGRESS_DIR": None,
+        "JUPYTER_DATA_DIR": None,
+        "XDG_DATA_HOME": None,
+        "NBGRADER_EXECUTION": None,
+        "PYTHONPATH": str(ROOT),
+    }
+    kept = tmp_path / "home" / ".local" / "share" / "jupyter" / "pytorch-nyumon" / "progress.json"
+    first = completed_chapter_01("ja")
+    with running_lab(tmp_path, lang="ja", env=env) as lab:
+        open_and_run_all(page, lab, first)
+        assert page.locator(".nyumon-verdict.nyumon-ok").count() == 2
+    saved = json.loads(kept.read_text("utf-8"))  # the server is gone; its kernels wrote here
+    assert all(check in json.dumps(saved) for check in DONE_HERE), saved
+    total = sum(len(c.exercises) for c in course().chapters)
+    with running_lab(tmp_path, lang="ja", env=env) as lab:
+        open_and_run_all(page, lab, chapter_02_asking_progress("ja"))
+        assert_no_error_outputs(page)
+        table = page.locator(".nyumon-progress")
+        wait_text(table, re.compile(re.escape(SUMMARY("ja", total=total, done=2))), timeout=60)
+        assert table.locator('td[data-status="ok"]').count() == 2

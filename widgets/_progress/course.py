@@ -23,6 +23,7 @@ class Chapter:
     titles: dict[str, str]  # lang → the notebook's title
     notebooks: dict[str, str]  # lang → path from the repository root
     exercises: tuple[str, ...]  # the catalog's names, in order ("check_conv2d[unfold]" too)
+    cells: dict[str, tuple[str, ...]]  # lang → the id of each exercise's statement cell
 
     @property
     def number(self) -> int:
@@ -56,12 +57,27 @@ class Course:
         folder = posixpath.dirname((origin or target).notebooks[lang])
         return posixpath.relpath(target.notebooks[lang], folder or ".")
 
+    def exercise_link(self, stem: str, check: str, lang: str, here: str | None = None) -> str:
+        """Exercise ``check`` of chapter ``stem`` as a link JupyterLab opens scrolled to its
+        statement (``#cell-id=``, JupyterLab 4). The id stays with the cell when a learner
+        adds cells of her own."""
+        target = self.chapter(stem)
+        assert target is not None, stem
+        cell = target.cells[lang][target.exercises.index(check)]
+        return f"{self.lab_link(stem, lang, here)}#cell-id={cell}"
+
 
 @functools.cache
 def course() -> Course:
     data = json.loads(DATA.read_text(encoding="utf-8"))
     chapters = tuple(
-        Chapter(c["stem"], dict(c["titles"]), dict(c["notebooks"]), tuple(c["exercises"]))
+        Chapter(
+            c["stem"],
+            dict(c["titles"]),
+            dict(c["notebooks"]),
+            tuple(c["exercises"]),
+            {lang: tuple(ids) for lang, ids in c["cells"].items()},
+        )
         for c in data["chapters"]
     )
     return Course(data["repository"], data["branch"], chapters)

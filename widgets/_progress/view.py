@@ -141,6 +141,14 @@ class Progress:
                 symbol, label = MARKS[m]
                 number = chapter.exercise_number(chapter.exercises[i])
                 tip = html.escape(f"{number}: {label(lang)}")
+                if not self.colab:  # Lab opens the chapter at the exercise's statement
+                    href = course().exercise_link(
+                        chapter.stem, chapter.exercises[i], lang, self.here
+                    )
+                    symbol = (
+                        f'<a href="{html.escape(href)}" style="color:inherit;'
+                        f'text-decoration:none">{symbol}</a>'
+                    )
                 tds.append(
                     f'<td style="{cell};color:{colors[m]};font-weight:bold" title="{tip}" '
                     f'aria-label="{tip}" data-status="{m or "untried"}">{symbol}</td>'

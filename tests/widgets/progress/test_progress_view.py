@@ -83,6 +83,9 @@ def test_the_table_marks_each_exercise_and_links_each_chapter_in_lab():
     for chapter in course().chapters:
         if chapter.exercises:
             assert f'href="{course().lab_link(chapter.stem, "en")}"' in page
+            for check in chapter.exercises:  # each mark opens the chapter at its exercise
+                assert f'href="{course().exercise_link(chapter.stem, check, "en")}"' in page
+    assert page.count("#cell-id=") == sum(len(c.exercises) for c in course().chapters)
     assert "colab.research.google.com" not in page
     # Readable in Lab's light and dark themes: its colours, each with a fallback elsewhere.
     assert re.findall(r"var\(--jp-[\w-]+\)", page) == []  # no variable without a fallback
@@ -93,6 +96,7 @@ def test_on_colab_the_table_links_each_chapter_in_colab(colab):
     page = progress()._repr_html_()
     relpath = course().chapter("02_autograd").notebooks["en"]
     assert f'href="{course().colab_url(relpath)}"' in page
+    assert "#cell-id=" not in page  # Colab opens a chapter at its top, not at a Lab cell id
 
 
 def test_the_chapter_line_counts_last_time_and_names_the_next_exercise(capsys):
