@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import posixpath
+import re
 import sys
 from dataclasses import dataclass
 
@@ -181,9 +182,12 @@ def level_head(key: str, level: int) -> str:
     return LEVEL_HEAD(name=name, level=level, total=len(levels))
 
 
+CODE_RE = re.compile(r"`([^`\n]+)`")  # the steps' `code`, as the notebooks' Markdown shows it
+
+
 def level_html(key: str, level: int, hint: str = "") -> str:
     """One level as HTML: its heading, then its text (the solution's link made clickable)."""
-    body = html.escape(level_body(key, level, hint))
+    body = CODE_RE.sub(r"<code>\1</code>", html.escape(level_body(key, level, hint)))
     ex = BY_CHECK.get(key)
     if kinds(key)[level - 1] == "solution" and ex is not None:
         link = solution_link(ex, get_lang())

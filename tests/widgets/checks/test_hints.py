@@ -219,3 +219,13 @@ def test_the_levels_opened_reach_the_learners_progress_file(tmp_path, monkeypatc
         assert entry["status"] == "wrong" and entry["help"] == [2, 3]
     finally:
         store.reset()
+
+
+def test_the_steps_code_shows_as_code_and_stays_escaped(monkeypatch):
+    marked = Message(ja="`zeros(a<b)` と `x`", en="`zeros(a<b)` and `x`")
+    monkeypatch.setattr(
+        steps, "all_steps", lambda: {"check_image_batch": Steps(more=MORE, first_step=marked)}
+    )
+    shown = hints.level_html("check_image_batch", 3)
+    assert "<code>zeros(a&lt;b)</code> and <code>x</code>" in shown and "`" not in shown
+    assert "<b>" in hints.level_html("check_image_batch", 2)  # the heading, still bold
