@@ -2,7 +2,8 @@
 
 ``progress()`` returns a ``Progress``: an HTML table in a notebook (chapters × exercises,
 ✓ / ✗ / not tried, each chapter a link to its notebook: a path JupyterLab opens, or the Colab
-address on Colab), text elsewhere, and plain numbers for code (``done``, ``total``).
+address on Colab; in Lab each mark also opens its chapter at the exercise's statement), text
+elsewhere, and plain numbers for code (``done``, ``total``).
 """
 
 from __future__ import annotations
