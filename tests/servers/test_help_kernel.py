@@ -98,3 +98,32 @@ def test_the_displayed_report_and_its_widgets_carry_no_code(kernel):
     assert "Environment report" in everything
     assert "ValueError" in everything
     assert MARKER not in everything  # neither the output nor the widgets' state
+
+
+def test_what_a_verdict_says_to_run_runs_in_a_chapters_own_namespace():
+    """A chapter imports only setup and its checks: the lines under a ✗ name code that runs
+    there as written (a bare ``hint()`` was a NameError)."""
+    from widgets._checks.hints import HINT_CALL, MORE_LINE
+    from widgets._checks.verdict import REPORT_CALL, REPORT_LINE
+
+    for lang in ("ja", "en"):
+        assert HINT_CALL in MORE_LINE(lang) and REPORT_CALL in REPORT_LINE(lang)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    km, kc = nbval_kernel.start_new_kernel(
+        kernel_name=nbval.kernel.CURRENT_ENV_KERNEL_NAME, cwd=str(ROOT), env=env
+    )
+    try:
+        run(kc, "import torch\nfrom widgets import setup, check_image_batch\nsetup('en')")
+        _, messages = run(kc, "check_image_batch(torch.zeros(2, 3))")
+        shown = text_of(messages)
+        assert HINT_CALL in shown and REPORT_CALL in shown
+        shown = {}
+        for call in (HINT_CALL, HINT_CALL, REPORT_CALL):
+            reply, messages = run(kc, call)
+            assert reply["status"] == "ok", (call, reply)
+            shown.setdefault(call, []).append(text_of(messages))
+        assert "(2 of 4)" in shown[HINT_CALL][0] and "(3 of 4)" in shown[HINT_CALL][1]
+        assert "Environment report" in shown[REPORT_CALL][0]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -72,9 +72,12 @@ LEVEL_ONE_ELSEWHERE = Message(
 )
 MORE_BUTTON = Message(ja="もっとヒント", en="More help")
 NO_MORE = Message(ja="ヒントはここまで", en="No more help")
+# What the lines under a verdict tell the learner to run, whole: a chapter imports only its
+# checks, so a bare hint() would be a NameError (tests/servers/test_help_kernel.py runs these).
+HINT_CALL = "from widgets import hint; hint()"
 MORE_LINE = Message(
-    ja="もっとヒントが欲しいときは、新しいセルで hint() を実行してください（実行するたびに次の段階が出ます）。",
-    en="For more help, run hint() in a new cell: each run shows the next level.",
+    ja=f"もっとヒントが欲しいときは、新しいセルで {HINT_CALL} を実行してください（実行するたびに次の段階が出ます）。",
+    en=f"For more help, run {HINT_CALL} in a new cell: each run shows the next level.",
 )
 NOTHING_RAN = Message(
     ja='まだチェックを実行していません。先に演習のチェックを実行するか、hint(2, "4.3") のように演習の番号を指定してください。',

@@ -66,9 +66,10 @@ STUB_FUNCTION = Message(
     en="The function body is still empty (just pass or ...). Write it, then run the cell again.",
 )
 COLORS = {OK: "#1b7f3b", WRONG: "#b3261e", TODO: "#8a6d00"}
+REPORT_CALL = "from widgets import report_problem; report_problem()"  # whole, as HINT_CALL
 REPORT_LINE = Message(
-    ja="チェックがおかしいと思ったら、report_problem() を実行してください（報告の文面ができます）。",
-    en="Think the check is wrong? Run report_problem() to write a report.",
+    ja=f"チェックがおかしいと思ったら、新しいセルで {REPORT_CALL} を実行してください（報告の文面ができます）。",
+    en=f"Think the check is wrong? Run {REPORT_CALL} in a new cell to write a report.",
 )
 
 
