@@ -33,6 +33,7 @@ from widgets._checks.ch04 import (
     MLP_CRASHED,
     MLP_LINEAR,
     MLP_LINEAR_ANYWAY,
+    MLP_NOT_FLAT,
     MLP_NOT_MODULE,
     MLP_PARAMS,
     SHAPE_CEIL,
@@ -168,6 +169,24 @@ class MLPNoFlatten(MLPFunctional):
         return self.fc2(F.relu(self.fc1(x)))
 
 
+class MLPFlattenLate(nn.Module):
+    """nn.Flatten put after the first layer, which then gets the images' rows of 28."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(784, 128), nn.Flatten(), nn.ReLU(), nn.Linear(128, 10))
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class MLPMisspelt(MLPFunctional):
+    """forward calls a layer that __init__ never made (fc_1 for fc1): an AttributeError."""
+
+    def forward(self, x):
+        return self.fc2(F.relu(self.fc_1(x.flatten(1))))
+
+
 class MLPStub(nn.Module):
     def forward(self, x):
         return None  # replace None
@@ -256,7 +275,9 @@ ANSWERS = [
         "issue 24: the hint names the function seen after the last layer (it guessed)",
     ),
     mistake("forgotten return", check_mlp, lambda: (MLPNoReturn(),), RETURNED_NONE),
-    mistake("no flatten", check_mlp, lambda: (MLPNoFlatten(),), MLP_CRASHED),
+    mistake("no flatten", check_mlp, lambda: (MLPNoFlatten(),), MLP_NOT_FLAT),
+    mistake("Flatten after the first layer", check_mlp, lambda: (MLPFlattenLate(),), MLP_NOT_FLAT),
+    mistake("a misspelt layer", check_mlp, lambda: (MLPMisspelt(),), MLP_CRASHED),
     stub("the stub", check_mlp, lambda: (MLPStub(),)),
     changed(
         right("torch.where", check_dropout, lambda: (dropout_where,)),

@@ -129,8 +129,10 @@ def check_products(A: torch.Tensor, B: torch.Tensor, C: object, D: object) -> Ve
 
 FLAT_TITLE = Message(ja="画像を 1 枚 1 行に平らにする", en="Flatten each image")
 FLAT_ALL = Message(
-    ja="バッチ全体が 1 本のベクトルになっています。画像ごとに平らにしたいので reshape(N, -1) です。",
-    en="The whole batch became one vector. Flatten each image instead: reshape(N, -1).",
+    ja="バッチ全体が 1 本のベクトルになっています。平らにするのは画像 1 枚ずつです。"
+    "reshape で、先頭の軸（枚数）はそのまま残し、残りの軸だけを 1 つにまとめましょう（まとめる軸は -1 と書けます）。",
+    en="The whole batch became one vector, but each image is to be flattened on its own. With reshape, keep the "
+    "first axis (the number of images) and merge only the other axes into one (-1 can stand for the merged one).",
 )
 FLAT_SHAPE = Message(
     ja="形が {want} ではありません。先頭の軸 N（枚数）は残し、残りを -1 にまとめます。",

@@ -48,8 +48,8 @@ HAND_VALUE = Message(
     en="That looks like the value (2x + 1)³. Return the derivative dL/dx instead.",
 )
 HAND_CHAIN = Message(
-    ja="外側の微分 3(2x + 1)² だけになっています。連鎖律で内側 2x + 1 の微分 2 も掛けます。",
-    en="That is only the outer derivative 3(2x + 1)². By the chain rule, also multiply by the inner derivative of 2x + 1, which is 2.",
+    ja="外側 u³ の微分 3u² だけになっています（u = 2x + 1）。連鎖律では、これに内側 u = 2x + 1 を x で微分したものも掛けます。",
+    en="That is only the outer derivative 3u² of u³ (with u = 2x + 1). By the chain rule, also multiply by the derivative of the inner u = 2x + 1 with respect to x.",
 )
 HAND_POWER = Message(
     ja="u³ の微分は 3u² です（u = 2x + 1）。2 乗を忘れていませんか。",
@@ -149,8 +149,10 @@ ACC_NUMBERS = Message(
     en="The entries of grads cannot be turned into numbers: {error}",
 )
 ACC_SUMMED = Message(
-    ja="前のサンプルの勾配が足し込まれています。backward() は .grad に加算するので、次の backward() の前に w.grad = None（または w.grad.zero_()）でゼロに戻しましょう。",
-    en="Earlier samples' gradients are added in: backward() adds into .grad, so reset it with w.grad = None (or w.grad.zero_()) before the next backward().",
+    ja="前のデータの勾配が足し込まれています（grads が、データごとの勾配を順に足した値になっています）。"
+    "backward() は .grad に加算するので、勾配を読んだあと、次の backward() の前に w.grad をリセットしましょう（None にするか zero_() を使います）。",
+    en="Earlier data points' gradients are added in (grads holds the running sums of the per-point gradients): "
+    "backward() adds into .grad, so reset w.grad after reading it and before the next backward() (set it to None, or use zero_()).",
 )
 ACC_ALIASED = Message(
     ja="すべて同じ値 {value} です。同じ .grad テンソルを何度も保存したか、読む前にゼロにしたようです。読むときは w.grad.item()（または .clone()）で値を取り出し、そのあとでゼロにします。",

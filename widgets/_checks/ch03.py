@@ -158,12 +158,16 @@ ONE_HOT_SHAPE = Message(
     en="For label {y} the shape is {shape}. There are 10 digits, so it should be a vector of length 10: (10,).",
 )
 ONE_HOT_DTYPE = Message(
-    ja="dtype が {dtype} です。演習の指定どおり float32 にします。torch.zeros(10, dtype=torch.float) から始めましょう（F.one_hot は int64 を返します）。",
-    en="The dtype is {dtype}; the exercise asks for float32. Start from torch.zeros(10, dtype=torch.float) (F.one_hot returns int64).",
+    ja="dtype が {dtype} です。演習の指定は float32 です。"
+    "テンソルを作るときに dtype で指定するか、.float() で変換しましょう（F.one_hot の結果は int64 です）。",
+    en="The dtype is {dtype}; the exercise asks for float32. Give the dtype when creating the tensor, "
+    "or convert with .float() (F.one_hot gives int64).",
 )
 ONE_HOT_VALUES = Message(
-    ja="ラベル {y} の結果が {got} です。{y} 番目だけが 1、ほかは 0 になるはずです。scatter_(0, torch.tensor(y), value=1) の位置を確かめましょう。",
-    en="For label {y} the result is {got}. Only position {y} should be 1, all others 0. Check the index in scatter_(0, torch.tensor(y), value=1).",
+    ja="ラベル {y} の結果が {got} です。添字 {y} の要素だけが 1 で、ほかはすべて 0 になるはずです（添字は 0 から数えます）。"
+    "1 を書き込む添字と値を確かめましょう。",
+    en="For label {y} the result is {got}. Only the entry at index {y} should be 1 and all others 0 "
+    "(indices count from 0). Check the index and the value you write.",
 )
 
 

@@ -77,8 +77,14 @@ MLP_NOT_MODULE = Message(
     en="The answer must be an nn.Module instance (got {got}). Create it by calling the class: model = DigitMLP().",
 )
 MLP_CRASHED = Message(
-    ja="(8, 1, 28, 28) の画像バッチを入れると forward がエラーになりました。最初に nn.Flatten() で (8, 784) にしていますか？（{error}）",
-    en="forward raised an error on a (8, 1, 28, 28) batch of images. Do you flatten it to (8, 784) first with nn.Flatten()? ({error})",
+    ja="(8, 1, 28, 28) の画像バッチを入れると、forward がエラーになりました（{error}）。",
+    en="forward raised an error on a (8, 1, 28, 28) batch of images ({error}).",
+)
+MLP_NOT_FLAT = Message(
+    ja="(8, 1, 28, 28) の画像バッチで、784 個の入力をとる nn.Linear に長さ 28 の行が渡されてエラーになりました（{error}）。"
+    "画像が平らになっていません。その nn.Linear の前で、1 枚を 784 個の値の 1 行にした (8, 784) にしましょう（nn.Flatten）。",
+    en="On a (8, 1, 28, 28) batch of images, an nn.Linear taking 784 inputs got rows of 28 values ({error}): "
+    "the images were not flattened. Before that nn.Linear, make each image one row of 784 values, (8, 784) (nn.Flatten).",
 )
 MLP_SHAPE = Message(
     ja="出力の形が {shape} です。8 枚の画像に 10 クラスずつ、(8, 10) になるはずです。",
@@ -118,7 +124,14 @@ MLP_OK = Message(
 )
 
 
-MLP_CRASHES = (Crash(Exception, (), MLP_CRASHED),)
+# Crashes in the order they are tried: a Linear(784, …) fed rows of 28 (unflattened images),
+# then any other error, reported as it is.
+MLP_CRASHES = (
+    Crash(
+        RuntimeError, ("mat1 and mat2 shapes cannot be multiplied", "x28 and 784x"), MLP_NOT_FLAT
+    ),
+    Crash(Exception, (), MLP_CRASHED),
+)
 # Torch functions a forward runs, by kind of layer: seen at run time, so nn.Sequential,
 # functional calls and x @ W.T alike count. Anything else (flatten, view, add) is no layer.
 LAYERS = {"linear": "Linear", "matmul": "Linear", "__matmul__": "Linear", "addmm": "Linear"}

@@ -255,16 +255,22 @@ ACC_PERCENT = Message(
     en="It returned a percentage, {got}. Return a fraction from 0 to 1 (do not multiply by 100).",
 )
 ACC_WRONG_DIM = Message(
-    ja="予測したクラスの取り方が違うようです。各行（1 枚ずつ）で最大の列を選ぶので logits.argmax(dim=1) です（dim=0 は列ごとに最大の行を選びます）。",
-    en="The predicted classes look wrong: pick the largest column of each row (each item), logits.argmax(dim=1) (dim=0 picks the largest row of each column).",
+    ja="予測したクラスが、列ごとに最大の行（dim=0 に沿った argmax）になっています。"
+    "データ 1 つのクラスは、その行の中で最大の列です。argmax はクラスの次元（dim=1）に沿って取りましょう。",
+    en="The predicted classes are the largest row of each column (argmax along dim=0). An item's class is the "
+    "largest column of its row: take argmax along the class dimension (dim=1).",
 )
 ACC_INT_DIV = Message(
-    ja="{got} が返りました。// は切り捨ての割り算なので、正解率が 0 か 1 になってしまいます。/ で割るか、.float().mean() を使いましょう。",
-    en="It returned {got}: // is floor division, so the accuracy becomes 0 or 1. Divide with /, or use .float().mean().",
+    ja="{got} が返りました。正解率が切り捨てられて、0 か 1 になっています（// は切り捨ての割り算です）。"
+    "切り捨てずに割りましょう（/ で割るか、mean で平均を取ります）。",
+    en="It returned {got}: the accuracy was rounded down to 0 or 1 (// is floor division). "
+    "Divide without rounding down (with /, or take the mean).",
 )
 ACC_NO_DIM = Message(
-    ja="{got} が返りました。logits.argmax() に dim がないので、表全体で最大の 1 つの位置（平らにした番号）になっています。各行のクラスを選ぶには logits.argmax(dim=1) です。",
-    en="It returned {got}. logits.argmax() without dim gives one position, the largest of the whole table (a flattened index). Pick each row's class with logits.argmax(dim=1).",
+    ja="{got} が返りました。dim を指定しない argmax は、表全体で最大の 1 つの位置（平らにした添字）を返します。"
+    "各行のクラスを選ぶには、argmax にクラスの次元を dim で指定しましょう。",
+    en="It returned {got}. argmax without dim gives one position, the largest of the whole table (a flattened index). "
+    "To pick each row's class, give argmax the class dimension with dim.",
 )
 ACC_BY_CLASSES = Message(
     ja="{got} が返りました。正解の個数をクラスの数で割っています。割るのはデータの個数 len(labels)（logits の行数）です。",
@@ -275,8 +281,10 @@ ACC_TENSOR = Message(
     en="The value is right, but it is returned as a tensor. Return a Python number with .item() (when this course asks for a Python number, take it out with .item()).",
 )
 ACC_WRONG = Message(
-    ja="{got} が返りましたが、正しい正解率は {want} です。(logits.argmax(dim=1) == labels) の平均を取りましょう。",
-    en="It returned {got}, but the accuracy is {want}. Take the mean of (logits.argmax(dim=1) == labels).",
+    ja="{got} が返りましたが、正しい正解率は {want} です。"
+    "正解率は、各行で予測したクラス（argmax）がラベルと一致したデータの割合です。",
+    en="It returned {got}, but the accuracy is {want}. The accuracy is the share of items whose predicted "
+    "class (the argmax of their row) equals the label.",
 )
 ACC_OK = Message(ja="{n} 通りのバッチで正しい正解率になりました。", en="Right on all {n} batches.")
 

@@ -56,9 +56,11 @@ STOP_NO_RESTORE = Message(
 )
 STOP_NO_COPY = Message(
     ja="load_state_dict は呼んでいますが、戻ったのはエポック {best} ではなく最後のエポック {last} のパラメータです。"
-    "model.state_dict() はパラメータそのものへの参照なので、学習を続けると書き換わります。copy.deepcopy(model.state_dict()) で取っておきましょう。",
+    "model.state_dict() はパラメータそのものを指しているので、そのまま取っておくと学習を続けるうちに中身が書き換わります。"
+    "覚えるときに copy.deepcopy でコピーを取りましょう。",
     en="load_state_dict was called, but the model holds the parameters of the last epoch, {last}, not of epoch {best}. "
-    "model.state_dict() refers to the live parameters, which further training overwrites: keep copy.deepcopy(model.state_dict()).",
+    "model.state_dict() refers to the live parameters, so one kept as it is changes as training goes on: "
+    "remember a copy made with copy.deepcopy.",
 )
 STOP_WRONG_STATE = Message(
     ja="止めたあとの model がエポック {got} のパラメータになっています。いちばんよかったエポック {best} のものに戻しましょう。",
@@ -98,11 +100,12 @@ class Probe(nn.Linear):
 
 
 STOP_OVERRAN = Message(
-    ja="検証の損失が {losses} のとき（max_epochs={max_epochs}）、max_epochs を過ぎても学習を続けたので、チェックが止めました"
-    "（{what} を {limit} 回より多く呼びました）。ループは長くても max_epochs エポックで終えます（for epoch in range(1, max_epochs + 1) など）。",
-    en="With validation losses {losses} (max_epochs={max_epochs}) training went on past max_epochs, so the check "
-    "stopped it ({what} was called more than {limit} times). The loop must end after max_epochs epochs at most "
-    "(for epoch in range(1, max_epochs + 1), say).",
+    ja="検証の損失が {losses} のとき（max_epochs={max_epochs}）、{what} が {limit} 回より多く呼ばれたので、チェックが止めました。"
+    "学習と検証は 1 エポックに 1 回ずつです。"
+    "ループは、改善が止まらなくても max_epochs エポックで終わるようにしましょう（range で回数を決めた for ループなど）。",
+    en="With validation losses {losses} (max_epochs={max_epochs}) {what} was called more than {limit} times, "
+    "so the check stopped the loop. Each epoch trains once and validates once, and the loop must end after "
+    "max_epochs epochs even if the loss keeps improving (a for loop over a range, say).",
 )
 # A right answer validates once per epoch; some validate once more before the first epoch.
 VALIDATIONS_PER_EPOCH = 2
@@ -218,8 +221,10 @@ AUG_FLIP = Message(
     en="{name} is included. A flipped digit becomes another shape (a mirrored 2 or 7, 6 and 9 swapped) that no longer fits its label. Drop the flip.",
 )
 AUG_ROTATION = Message(
-    ja="{name} の回転の範囲が ±{degrees:g}° です。大きく回すと 6 が 9 に見えたりします。±30° 以内（例えば degrees=10〜15）にしましょう。",
-    en="{name} rotates by up to ±{degrees:g}°. Large rotations make a 6 look like a 9. Keep rotation within ±30° (for example degrees=10 to 15).",
+    ja="{name} は数字を {degrees:g}° まで回転させます。大きく回すと、6 が 9 に見えるなど別の数字の形になります。"
+    "チェックが認める回転は ±30° までです。回転の範囲（RandomRotation や RandomAffine の degrees）を小さくしましょう。",
+    en="{name} rotates digits by up to {degrees:g}°. A large rotation turns a digit into another shape (a 6 looks like a 9). "
+    "The check allows rotations within ±30°: make the rotation range (degrees of RandomRotation or RandomAffine) smaller.",
 )
 AUG_INVERT = Message(
     ja="{name} が入っています。白黒を反転した画像は、学習にもテストにも出てこない見た目です。外しましょう。",
@@ -234,18 +239,24 @@ AUG_NOT_TENSOR = Message(
     en="The transform returned a {got}. Use transforms that take and return image tensors (no ToPILImage needed).",
 )
 AUG_NOTHING = Message(
-    ja="{n} 枚のうち {changed} 枚しか画像が変わりませんでした。毎回少しずつ変わる変換（例えば v2.RandomAffine(degrees=10, translate=(0.1, 0.1))）を入れましょう。",
-    en="Only {changed} of {n} images changed. Include a transform that changes every image a little (for example v2.RandomAffine(degrees=10, translate=(0.1, 0.1))).",
+    ja="{n} 枚のうち {changed} 枚しか画像が変わりませんでした（チェックは 4 分の 3 以上が変わることを求めます）。"
+    "どの画像も少しずつ変える変換（v2.RandomAffine の小さな回転や平行移動など）を入れましょう。",
+    en="Only {changed} of {n} images changed (the check asks for at least three quarters). Include a transform that "
+    "changes every image a little (a small rotation or shift with v2.RandomAffine, say).",
 )
 AUG_LOST_INK = Message(
-    ja="{n} 枚のうち {lost} 枚で、数字の線の 3 割以上が画像の外に出たり消えたりしました。平行移動（translate）は 0.1〜0.15 程度、切り抜きは元の 8 割以上を残しましょう。",
-    en="In {lost} of {n} images, over 30% of the strokes were pushed off the image or erased. Keep translate around 0.1 to 0.15, and crops at 80% of the image or more.",
+    ja="{n} 枚のうち {lost} 枚で、数字の線（画素の明るさの合計）が元の 7 割未満に減りました（画像の外に出た、消えた、縮んだなど）。"
+    "チェックが認めるのは、そうなる画像が 1 割までです。"
+    "線を外に出したり消したり小さくしたりする変換（大きな平行移動や縮小、RandomErasing など）を弱めましょう。",
+    en="In {lost} of {n} images, the strokes (the sum of the pixels' brightness) dropped below 70% of the original "
+    "(pushed off the image, erased or shrunk); the check allows that in at most a tenth of the images. Tone down "
+    "what pushes strokes out, erases or shrinks them (a large translate, shrinking with scale, RandomErasing and the like).",
 )
 AUG_CROP = Message(
     ja="{name} は画像の {least:.0%} しか残さない切り抜きを 28×28 に拡大することがあり、数字の一部しか残らなくなります。"
-    "画像の半分以上を残しましょう（例えば scale=(0.8, 1.0)）。",
+    "チェックは、scale の下限が 0.5 以上（画像の半分以上を残す）であることを求めます。",
     en="{name} may keep only {least:.0%} of the image and blow it up to 28×28, leaving just a piece of the digit. "
-    "Keep at least half of the image (for example scale=(0.8, 1.0)).",
+    "The check asks for a lower bound of scale of at least 0.5 (keeping at least half of the image).",
 )
 AUG_NOT_RANDOM = Message(
     ja="augment は毎回同じ画像を返します（2 回実行して結果が違ったのは、{n} 枚中 {varied} 枚だけでした）。"
@@ -403,26 +414,32 @@ FREEZE_NOT_MODEL = Message(
     en="{name} is not an nn.Module with features and fc (it is a {got}). Pass the {name} the exercise cell built.",
 )
 FREEZE_NOT_OPTIMIZER = Message(
-    ja="optimizer が {got} です。torch.optim.Adam(..., lr=1e-3) を入れましょう。",
-    en="optimizer is a {got}. Store torch.optim.Adam(..., lr=1e-3) in it.",
+    ja="optimizer が {got} で、torch.optim のオプティマイザではありません。"
+    "学習するパラメータを渡して作った torch.optim.Adam（学習率 1e-3）を optimizer に入れましょう。",
+    en="optimizer is a {got}, not an optimizer from torch.optim. Store in it a torch.optim.Adam "
+    "(learning rate 1e-3) made with the parameters to train.",
 )
 FREEZE_FEATURES = Message(
-    ja="model.features のパラメータ {count} 個がまだ requires_grad=True です。model.features.requires_grad_(False) で固定しましょう。",
-    en="{count} parameter tensor(s) of model.features still have requires_grad=True. Freeze them with model.features.requires_grad_(False).",
+    ja="model.features のパラメータ {count} 個がまだ requires_grad=True です。"
+    "features のパラメータをすべて固定しましょう（requires_grad を False にします。モジュールの requires_grad_ でまとめて変えられます）。",
+    en="{count} parameter tensor(s) of model.features still have requires_grad=True. Freeze every parameter of "
+    "features: set requires_grad to False (a module's requires_grad_ sets it for all of them at once).",
 )
 FREEZE_EVAL = Message(
-    ja="model.eval() は Dropout や BatchNorm のふるまいを切り替えるだけで、パラメータは固定しません。"
-    "model.features.requires_grad_(False) を使いましょう。",
-    en="model.eval() only switches how Dropout and BatchNorm behave; it freezes nothing. "
-    "Use model.features.requires_grad_(False).",
+    ja="eval() は Dropout や BatchNorm のふるまいを切り替えるだけで、パラメータは固定しません。"
+    "固定するには、features のパラメータの requires_grad を False にします（モジュールの requires_grad_）。",
+    en="eval() only switches how Dropout and BatchNorm behave; it freezes nothing. "
+    "To freeze, set requires_grad to False on the parameters of features (a module's requires_grad_).",
 )
 FREEZE_CHANGED_FEATURES = Message(
     ja="model.features の重みが、事前学習した値から変わっています。特徴抽出器は作り直さず、そのまま使います。",
     en="The weights of model.features differ from the pretrained ones. Keep the feature extractor as it is; do not rebuild it.",
 )
 FREEZE_HEAD_TYPE = Message(
-    ja="model.fc が nn.Linear ではありません（{got} です）。nn.Linear(model.fc.in_features, 5) に付け替えましょう。",
-    en="model.fc is not an nn.Linear (it is a {got}). Replace it with nn.Linear(model.fc.in_features, 5).",
+    ja="model.fc が nn.Linear ではありません（{got} です）。"
+    "fc は、入力の数が元の fc と同じ（in_features）で出力が 5 クラスの、新しい nn.Linear に付け替えます。",
+    en="model.fc is not an nn.Linear (it is a {got}). Replace fc with a new nn.Linear taking as many inputs "
+    "as the old fc (its in_features) and giving 5 classes.",
 )
 FREEZE_HEAD_SIZE = Message(
     ja="model.fc の形が {got} です。入力は特徴の数 {features}（model.fc.in_features）、出力は 5 クラスにします。",
@@ -449,10 +466,10 @@ FREEZE_OPT_OLD_HEAD = Message(
     en="optimizer holds the parameters of the old fc. Create the optimizer after replacing fc.",
 )
 FREEZE_OPT_FROZEN = Message(
-    ja="optimizer が固定したパラメータ（{count} 個）も持っています。学習するパラメータだけを渡しましょう: "
-    "[p for p in model.parameters() if p.requires_grad] または model.fc.parameters()。",
-    en="optimizer also holds {count} frozen parameter tensor(s). Pass only the parameters to train: "
-    "[p for p in model.parameters() if p.requires_grad] or model.fc.parameters().",
+    ja="optimizer が、固定したパラメータ（{count} 個）も持っています。"
+    "Adam には学習するパラメータ（requires_grad が True のもの、つまり新しい fc のもの）だけを渡しましょう。",
+    en="optimizer also holds {count} frozen parameter tensor(s). Give Adam only the parameters to train "
+    "(those whose requires_grad is True: the new fc's).",
 )
 FREEZE_OPT_MISSING = Message(
     ja="optimizer が新しい fc のパラメータを持っていません。fc の重みとバイアスを渡しましょう。",

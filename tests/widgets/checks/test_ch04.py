@@ -7,6 +7,7 @@ import pytest
 import torch
 from torch import nn
 
+from tests.support.verdicts import assert_hint
 from widgets import (
     check_conv_out,
     check_conv_pool_shape,
@@ -14,7 +15,13 @@ from widgets import (
     check_mlp,
     check_param_count,
 )
-from widgets._checks.ch04 import conv_length, conv_pool_real, conv_pool_settings
+from widgets._checks.ch04 import (
+    MLP_CRASHED,
+    MLP_NOT_FLAT,
+    conv_length,
+    conv_pool_real,
+    conv_pool_settings,
+)
 from widgets._checks.legacy import conv1d_length, conv_settings
 from widgets._i18n import set_lang
 
@@ -66,6 +73,31 @@ def test_mlp_right():
 def test_mlp_typical_mistakes(model, hint):
     verdict = check_mlp(model)
     assert not verdict and hint in verdict.hint
+
+
+def test_mlp_on_unflattened_images_names_the_flattening():
+    model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))  # no Flatten
+    for lang in ("en", "ja"):
+        set_lang(lang)
+        verdict = check_mlp(model)
+        assert_hint(verdict, MLP_NOT_FLAT)
+        assert "784x128" in verdict.hint  # the error's own words follow the sentence
+    set_lang("en")
+
+
+def test_mlp_other_crashes_are_reported_without_naming_a_cause():
+    class Broken(nn.Module):
+        def forward(self, x):
+            raise ValueError("something else")
+
+    for lang in ("en", "ja"):
+        set_lang(lang)
+        verdict = check_mlp(Broken())
+        assert_hint(verdict, MLP_CRASHED)
+        assert "ValueError: something else" in verdict.hint
+        for word in ("flat", "Flatten", "784", "平ら"):
+            assert word not in verdict.hint, (word, verdict.hint)
+    set_lang("en")
 
 
 def test_messages_in_japanese():

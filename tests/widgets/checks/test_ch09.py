@@ -231,7 +231,7 @@ def test_freeze_stub_is_not_yet():
 @pytest.mark.parametrize(
     ("mistake", "hint"),
     [
-        ("no freeze", "requires_grad_(False)"),
+        ("no freeze", "still have requires_grad=True"),
         ("eval", "freezes nothing"),
         ("keep head", "still the output layer pretrained on 0–4"),
         ("10 classes", "output 5 classes"),
@@ -252,7 +252,7 @@ def test_freeze_typical_mistakes(mistake, hint):
 def test_freeze_messages_in_japanese():
     set_lang("ja")
     verdict = check_freeze(*answer("eval"))
-    assert "requires_grad_(False)" in verdict.hint and "固定" in verdict.hint
+    assert "requires_grad を False" in verdict.hint and "固定しません" in verdict.hint
 
 
 # load_pretrained: online with a faked download, and offline ---------------------------
