@@ -421,7 +421,7 @@ FREEZE_NOT_OPTIMIZER = Message(
 )
 FREEZE_FEATURES = Message(
     ja="model.features のパラメータ {count} 個がまだ requires_grad=True です。"
-    "features のパラメータをすべて固定しましょう（requires_grad を False にします。モジュールの requires_grad_ でまとめて変えられます）。",
+    "features のパラメータをすべて固定しましょう。requires_grad を False にします（モジュールの requires_grad_ を使うと、まとめて変えられます）。",
     en="{count} parameter tensor(s) of model.features still have requires_grad=True. Freeze every parameter of "
     "features: set requires_grad to False (a module's requires_grad_ sets it for all of them at once).",
 )
