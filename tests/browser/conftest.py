@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -26,14 +27,19 @@ USER_SETTINGS = {
 }
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory, chromium_path):
-    tmp = tmp_path_factory.mktemp("browser-lab")
+def write_user_settings(tmp: Path, extra: dict | None = None) -> None:
+    """JupyterLab's user settings under ``tmp/home`` (running_lab's HOME): ours, then ``extra``."""
     settings = tmp / "home" / ".jupyter" / "lab" / "user-settings"
-    for name, values in USER_SETTINGS.items():
+    for name, values in {**USER_SETTINGS, **(extra or {})}.items():
         path = settings / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory, chromium_path):
+    tmp = tmp_path_factory.mktemp("browser-lab")
+    write_user_settings(tmp)
     with running_lab(tmp, lang="en") as server:
         yield server
 

@@ -15,7 +15,7 @@ from importlib.metadata import version
 
 import pytest
 
-from tests.browser.conftest import USER_SETTINGS
+from tests.browser.conftest import write_user_settings
 from tests.support.browser import OUT, assert_no_error_outputs, open_and_run_all, screenshot
 from tests.support.jupyter_server import ROOT, running_lab
 from tools.build import notebook_relpath
@@ -51,11 +51,7 @@ def chapter_01_to_its_first_check() -> str:
 
 @pytest.fixture
 def lab(tmp_path, chromium_path):
-    settings = tmp_path / "home" / ".jupyter" / "lab" / "user-settings"
-    for name, values in USER_SETTINGS.items():
-        path = settings / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
+    write_user_settings(tmp_path)
     env = {
         "NYUMON_PROGRESS_DIR": str(tmp_path / "progress"),
         "NBGRADER_EXECUTION": None,

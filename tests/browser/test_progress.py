@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import USER_SETTINGS
+from tests.browser.conftest import write_user_settings
 from tests.support.browser import (
     OUT,
     accept_kernel_dialog,
@@ -95,11 +95,7 @@ IN_VIEW_JS = """text => {
 
 @pytest.fixture
 def lab(tmp_path, chromium_path):
-    settings = tmp_path / "home" / ".jupyter" / "lab" / "user-settings"
-    for name, values in {**USER_SETTINGS, **DARK}.items():
-        path = settings / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
+    write_user_settings(tmp_path, DARK)
     env = {
         "NYUMON_PROGRESS_DIR": str(tmp_path / "progress"),
         "NBGRADER_EXECUTION": None,
@@ -160,11 +156,7 @@ def test_two_exercises_of_chapter_01_are_counted_in_chapter_02(page, lab):
 def test_progress_outlives_the_server_in_jupyters_data_folder(page, tmp_path, chromium_path):
     """No ``NYUMON_PROGRESS_DIR``: the kernels keep progress where a learner's would be,
     under the (test's own) HOME; the server is stopped and a new one started on that HOME."""
-    settings = tmp_path / "home" / ".jupyter" / "lab" / "user-settings"
-    for name, values in USER_SETTINGS.items():
-        path = settings / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
+    write_user_settings(tmp_path)
     env = {
         "NYUMON_PROGRESS_DIR": None,
         "JUPYTER_DATA_DIR": None,

@@ -74,23 +74,33 @@ def themed_lab(request, tmp_path_factory, chromium_path):
         yield theme, server
 
 
-def test_figures_follow_the_theme(themed_lab, browser):
-    from PIL import Image
-
-    theme, lab = themed_lab
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
+def run_in_page(browser, lab, cells: list[str], name: str):
+    """A notebook of ``cells`` under test-output, opened and run in a new page of its own."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
         "language": "python",
     }
-    path = OUT / "themes" / f"{theme}.ipynb"
+    path = OUT / "themes" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     context = browser.new_context(viewport={"width": 1400, "height": 1400}, locale="en-US")
     page = context.new_page()
     try:
         open_and_run_all(page, lab, path.relative_to(ROOT).as_posix())
+    except BaseException:
+        context.close()
+        raise
+    return context, page
+
+
+def test_figures_follow_the_theme(themed_lab, browser):
+    from PIL import Image
+
+    theme, lab = themed_lab
+    context, page = run_in_page(browser, lab, CELLS, f"{theme}.ipynb")
+    try:
         images = page.locator(".jp-OutputArea-output img")
         images.nth(1).wait_for(timeout=60_000)
         images.nth(1).scroll_into_view_if_needed()
@@ -131,19 +141,8 @@ def test_the_playground_follows_the_theme(themed_lab, browser):
 
     theme, lab = themed_lab
     cells = ['from widgets import playground, setup\ndevice = setup("en")', "playground()"]
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    path = OUT / "themes" / f"{theme}-playground.ipynb"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, path)
-    context = browser.new_context(viewport={"width": 1400, "height": 1400}, locale="en-US")
-    page = context.new_page()
+    context, page = run_in_page(browser, lab, cells, f"{theme}-playground.ipynb")
     try:
-        open_and_run_all(page, lab, path.relative_to(ROOT).as_posix())
         board = page.locator("canvas.nyumon-board").first
         board.wait_for(timeout=60_000)
         page.wait_for_function(

@@ -30,7 +30,7 @@ import pytest
 import requests
 
 from classroom import runtime
-from tests.classroom.hub import Student, require, running_hub, start
+from tests.classroom.hub import Student, require, run_ok, running_hub, server_call, start
 from tests.support.jupyter_server import ROOT, free_port
 
 pytestmark = pytest.mark.classroom
@@ -84,20 +84,6 @@ def home(person: Student) -> Path:
     return person.hub.homes / person.name
 
 
-def run(person: Student, code: str) -> str:
-    out = person.run_in_kernel(code, timeout=300)
-    assert not out["error"], out
-    return out["stdout"]
-
-
-def call(person: Student, method: str, path: str, body: dict | None = None):
-    """A request to the person's own server (nbgrader's assignment list API)."""
-    return person.session.request(
-        method, f"{person.server}/{path}", json=body,
-        headers={"X-XSRFToken": person.xsrf()}, timeout=120,
-    )  # fmt: skip
-
-
 def exchange(hub, method: str, path: str, token: str | None = None, **kwargs):
     """A request to the exchange service itself, as anyone on the network could make it."""
     headers = {"Authorization": f"token {token}"} if token else {}
@@ -127,20 +113,20 @@ TOKEN = "import os; print(os.environ['JUPYTERHUB_API_TOKEN'])"
 
 def answer(person: Student, solved: bool) -> None:
     """The first exercise (a batch of images) answered, or left as the stub."""
-    model = call(person, "GET", f"api/contents/{NOTEBOOK}").json()
+    model = server_call(person, "GET", f"api/contents/{NOTEBOOK}").json()
     cells = model["content"]["cells"]
     cell = next(
         c for c in cells if c["metadata"].get("nbgrader", {}).get("grade_id") == "answer_05"
     )
     cell["source"] = "batch = torch.zeros(16, 3, 32, 32)\n" if solved else "batch = None\n"
-    saved = call(person, "PUT", f"api/contents/{NOTEBOOK}",
-                 {"type": "notebook", "content": model["content"]})  # fmt: skip
+    saved = server_call(person, "PUT", f"api/contents/{NOTEBOOK}",
+                        {"type": "notebook", "content": model["content"]})  # fmt: skip
     assert saved.status_code == 200, saved.text
 
 
 def submit(person: Student) -> None:
     ids = {"course_id": COURSE, "assignment_id": ASSIGNMENT}
-    done = call(person, "POST", "assignments/submit", ids)
+    done = server_call(person, "POST", "assignments/submit", ids)
     assert done.status_code == 200 and done.json()["success"], done.text
 
 
@@ -180,22 +166,22 @@ def term(hub):
     jovyan = pwd.getpwnam(ACCOUNT)
     for path in [course, *course.rglob("*")]:
         os.chown(path, jovyan.pw_uid, jovyan.pw_gid, follow_symlinks=False)
-    run(teacher, NBGRADER + f"""
+    run_ok(teacher, NBGRADER + f"""
 nbgrader("generate_assignment", {ASSIGNMENT!r})
 nbgrader("release_assignment", {ASSIGNMENT!r})
 """)  # fmt: skip
     for person, solved in ((alice, True), (bob, True)):
-        listed = call(person, "GET", f"assignments?course_id={COURSE}").json()
+        listed = server_call(person, "GET", f"assignments?course_id={COURSE}").json()
         assert listed["success"], listed["value"]
         assert [a["assignment_id"] for a in listed["value"]] == [ASSIGNMENT], listed
-        fetched = call(person, "POST", "assignments/fetch",
-                       {"course_id": COURSE, "assignment_id": ASSIGNMENT})  # fmt: skip
+        fetched = server_call(person, "POST", "assignments/fetch",
+                              {"course_id": COURSE, "assignment_id": ASSIGNMENT})  # fmt: skip
         assert fetched.status_code == 200 and (home(person) / NOTEBOOK).is_file()
         answer(person, solved)
         submit(person)
     answer(bob, solved=False)
     submit(bob)  # his second hand-in, the stub: it is the one that counts
-    out = run(teacher, NBGRADER + f"""
+    out = run_ok(teacher, NBGRADER + f"""
 print(nbgrader("collect", {ASSIGNMENT!r}))
 print(sorted(p.name for p in (Path.home() / "pytorch-nyumon-course/submitted").iterdir()))
 """)  # fmt: skip
@@ -203,23 +189,23 @@ print(sorted(p.name for p in (Path.home() / "pytorch-nyumon-course/submitted").i
     # The service dies (SIGKILL, as a crash) while the instructor grades; the hub restarts it.
     crashed = service_process(hub)
     crashed.kill()
-    out = run(teacher, NBGRADER + f"""
+    out = run_ok(teacher, NBGRADER + f"""
 nbgrader("autograde", {ASSIGNMENT!r})
 nbgrader("generate_feedback", {ASSIGNMENT!r})
 nbgrader("export")
 print("CSV" + (Path.home() / "pytorch-nyumon-course" / "grades.csv").read_text())
 """)  # fmt: skip
     rows = {r["student_id"]: r for r in csv.DictReader(io.StringIO(out.split("CSV", 1)[1]))}
-    tokens = {p.name: run(p, TOKEN).strip() for p in (teacher, alice, bob)}
+    tokens = {p.name: run_ok(p, TOKEN).strip() for p in (teacher, alice, bob)}
     deadline = time.monotonic() + 60
     while exchange(hub, "GET", "", tokens[teacher.name]).status_code != 200:
         assert time.monotonic() < deadline, hub.log_text()[-3000:]
         time.sleep(1)
     assert service_process(hub).pid != crashed.pid
-    out = run(teacher, NBGRADER + f'print(nbgrader("release_feedback", {ASSIGNMENT!r}))')
+    out = run_ok(teacher, NBGRADER + f'print(nbgrader("release_feedback", {ASSIGNMENT!r}))')
     assert out.count("Releasing feedback for student") == 2, out  # alice's and bob's latest
-    fetched = call(alice, "POST", "assignments/fetch_feedback",
-                   {"course_id": COURSE, "assignment_id": ASSIGNMENT})  # fmt: skip
+    fetched = server_call(alice, "POST", "assignments/fetch_feedback",
+                          {"course_id": COURSE, "assignment_id": ASSIGNMENT})  # fmt: skip
     assert fetched.status_code == 200, fetched.text
     return {"teacher": teacher, "alice": alice, "bob": bob, "rows": rows, "tokens": tokens}
 
@@ -252,7 +238,7 @@ def test_alice_fetched_her_feedback_and_nobody_elses(term):
 
 def test_the_lab_extension_lists_her_submission_with_feedback(term):
     alice = term["alice"]
-    listed = call(alice, "GET", f"assignments?course_id={COURSE}").json()
+    listed = server_call(alice, "GET", f"assignments?course_id={COURSE}").json()
     assert listed["success"], listed
     submitted = [a for a in listed["value"] if a["status"] == "submitted"]
     assert [a["student_id"] for a in submitted] == [alice.name]
