@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import re
 
-import nbformat
 import pytest
 
-from tests.support.browser import OUT, assert_no_error_outputs, open_and_run_all, wait_text
-from tests.support.jupyter_server import ROOT
+from tests.support.browser import (
+    OUT,
+    assert_no_error_outputs,
+    open_and_run_all,
+    wait_text,
+    write_notebook,
+)
 
 pytestmark = pytest.mark.browser
 DONE = re.compile(r"完了|done")
@@ -21,20 +25,11 @@ TRAINING = re.compile(r"(ステップ|step) [1-9]")
 
 
 def notebook(lang: str) -> str:
-    path = OUT / f"playground_canvas_{lang}.ipynb"
-    path.parent.mkdir(parents=True, exist_ok=True)
     cells = (
         f"from widgets import playground, setup\nsetup({lang!r})",
         "playground(task='circle', controls=('activation', 'hidden'), max_steps=300)",
     )
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, path)
-    return path.relative_to(ROOT).as_posix()
+    return write_notebook(OUT / f"playground_canvas_{lang}.ipynb", cells)
 
 
 def frames(board) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-import nbformat
 import pytest
 
 from tests.support.browser import (
@@ -18,8 +17,8 @@ from tests.support.browser import (
     open_and_run_all,
     wait_change,
     wait_text,
+    write_notebook,
 )
-from tests.support.jupyter_server import ROOT
 
 pytestmark = pytest.mark.browser
 CELLS = (
@@ -32,16 +31,7 @@ DIVERGED = re.compile(r"— diverged")
 
 def notebook() -> str:
     """A two-cell notebook under the git-ignored test-output/browser/; its server path."""
-    path = OUT / "playground_lr.ipynb"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, path)
-    return path.relative_to(ROOT).as_posix()
+    return write_notebook(OUT / "playground_lr.ipynb", CELLS)
 
 
 def shoot(widget, name: str) -> None:

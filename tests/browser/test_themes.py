@@ -14,10 +14,9 @@ from __future__ import annotations
 import io
 import json
 
-import nbformat
 import pytest
 
-from tests.support.browser import OUT, open_and_run_all
+from tests.support.browser import OUT, open_and_run_all, write_notebook
 from tests.support.jupyter_server import ROOT, running_lab
 
 pytestmark = pytest.mark.browser
@@ -76,19 +75,11 @@ def themed_lab(request, tmp_path_factory, chromium_path):
 
 def run_in_page(browser, lab, cells: list[str], name: str):
     """A notebook of ``cells`` under test-output, opened and run in a new page of its own."""
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    path = OUT / "themes" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, path)
+    served = write_notebook(OUT / "themes" / name, cells)
     context = browser.new_context(viewport={"width": 1400, "height": 1400}, locale="en-US")
     page = context.new_page()
     try:
-        open_and_run_all(page, lab, path.relative_to(ROOT).as_posix())
+        open_and_run_all(page, lab, served)
     except BaseException:
         context.close()
         raise

@@ -18,6 +18,23 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from tests.support.jupyter_server import ROOT
 
 OUT = ROOT / "test-output" / "browser"
+
+
+def write_notebook(path: Path, cells) -> str:
+    """A notebook of code ``cells`` at ``path`` (under the git-ignored OUT); its server path."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path.relative_to(ROOT).as_posix()
+
+
 ERRORS_JS = """() => [...document.querySelectorAll(
     '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],'
     + '.jp-RenderedText[data-mime-type*="error"]')]
