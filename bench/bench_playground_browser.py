@@ -104,19 +104,12 @@ def tf_server() -> str:
 
 
 def course_page(browser, lab):
-    import nbformat
-
-    from tests.support.browser import open_and_run_all
+    from tests.support.browser import open_and_run_all, write_notebook
     from tests.support.jupyter_server import ROOT as SERVED
 
-    out = SERVED / "test-output" / "bench"
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "playground_browser.ipynb"
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(nb, path)
+    served = write_notebook(SERVED / "test-output" / "bench" / "playground_browser.ipynb", CELLS)
     page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    open_and_run_all(page, lab, path.relative_to(SERVED).as_posix())
+    open_and_run_all(page, lab, served)
     page.wait_for_selector("[data-run]", timeout=120_000)
     page.evaluate(STAMP)
     return page
