@@ -4,6 +4,7 @@ the learner's code unless she asks (issue 30 items 2, 3 and 5)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 
@@ -18,18 +19,25 @@ MARKER = "okapi_91c2_marker"
 WIDGET = "application/vnd.jupyter.widget-view+json"
 
 
-@pytest.fixture(scope="module")
-def kernel():
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's widgets, not the venv's
+@contextlib.contextmanager
+def new_kernel(first: str):
+    """A fresh kernel of this checkout's widgets (not the venv's) that has run ``first``."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     km, kc = nbval_kernel.start_new_kernel(
         kernel_name=nbval.kernel.CURRENT_ENV_KERNEL_NAME, cwd=str(ROOT), env=env
     )
     try:
-        run(kc, "import torch\nfrom widgets import *\nsetup('en')")
+        run(kc, first)
         yield kc
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    with new_kernel("import torch\nfrom widgets import *\nsetup('en')") as kc:
+        yield kc
 
 
 def run(kc, code: str) -> tuple[dict, list[dict]]:
@@ -108,12 +116,9 @@ def test_what_a_verdict_says_to_run_runs_in_a_chapters_own_namespace():
 
     for lang in ("ja", "en"):
         assert HINT_CALL in MORE_LINE(lang) and REPORT_CALL in REPORT_LINE(lang)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    km, kc = nbval_kernel.start_new_kernel(
-        kernel_name=nbval.kernel.CURRENT_ENV_KERNEL_NAME, cwd=str(ROOT), env=env
-    )
-    try:
-        run(kc, "import torch\nfrom widgets import setup, check_image_batch\nsetup('en')")
+    with new_kernel(
+        "import torch\nfrom widgets import setup, check_image_batch\nsetup('en')"
+    ) as kc:
         _, messages = run(kc, "check_image_batch(torch.zeros(2, 3))")
         shown = text_of(messages)
         assert HINT_CALL in shown and REPORT_CALL in shown
@@ -124,6 +129,3 @@ def test_what_a_verdict_says_to_run_runs_in_a_chapters_own_namespace():
             shown.setdefault(call, []).append(text_of(messages))
         assert "(2 of 4)" in shown[HINT_CALL][0] and "(3 of 4)" in shown[HINT_CALL][1]
         assert "Environment report" in shown[REPORT_CALL][0]
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
