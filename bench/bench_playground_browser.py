@@ -312,7 +312,9 @@ def rows():
     yield Row(
         "chapter 07 after Run All: first slider move",
         f"{statistics.median(first):.0f} ms",
-        "median of 3 fresh Run Alls (" + ", ".join(f"{t:.0f}" for t in first) + " ms): "
+        "median of 3 fresh runs of the whole chapter ("
+        + ", ".join(f"{t:.0f}" for t in first)
+        + " ms): "
         "the first playground's learning rate, the moment the last cell has run",
     )
     yield Row(
