@@ -13,10 +13,10 @@ iteration counter, one iteration = one batch of 10 → epochs/s as it counts the
 Idle, each control is changed ``ROUNDS`` times on each side, interleaved. While training, one
 side trains at a time (the other paused), so neither figure carries the other's animation loop
 on the same cores. Then TF Playground's page is closed and each control is changed again on
-the course alone, as a learner's browser has it. Then chapter 07 is run whole three times, and its first playground's
-learning rate is moved the moment the last cell has run (the issue's 3.1 s figure was this
-move while all of the chapter's playgrounds still trained). The machine is shared: the load
-average is printed first; compare ratios, not absolute figures.
+the course alone, as a learner's browser has it. Then chapter 07 is run whole three times, and
+its first playground's learning rate is moved the moment the last cell has run (the issue's
+3.1 s figure was this move while all of the chapter's playgrounds still trained). The machine
+is shared: the load average is printed first; compare ratios, not absolute figures.
 """
 
 from __future__ import annotations
@@ -108,12 +108,17 @@ def tf_server() -> str:
     return f"http://127.0.0.1:{server.server_port}/index.html"
 
 
+def new_page(browser):
+    """A page in a browser context of its own (the course and TF Playground never share one)."""
+    return browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+
+
 def course_page(browser, lab):
     from tests.support.browser import open_and_run_all, write_notebook
     from tests.support.jupyter_server import ROOT as SERVED
 
     served = write_notebook(SERVED / "test-output" / "bench" / "playground_browser.ipynb", CELLS)
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page = new_page(browser)
     open_and_run_all(page, lab, served)
     page.wait_for_selector("[data-run]", timeout=120_000)
     page.evaluate(STAMP)
@@ -170,17 +175,13 @@ def stop_kernels(lab) -> None:
 
 def first_move_after_run_all(browser, lab, repetition: int) -> float:
     """Chapter 07 (en) run whole; at once its first playground's learning rate one stop."""
-    import shutil
-
-    from tests.support.browser import open_and_run_all
+    from tests.support.browser import copy_notebook, open_and_run_all
     from tests.support.jupyter_server import ROOT as SERVED
 
-    source = ROOT / "chapters" / "en" / "07_en_playground.ipynb"
     target = SERVED / "test-output" / "bench" / f"07_run_all_{repetition}.ipynb"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    open_and_run_all(page, lab, target.relative_to(SERVED).as_posix())
+    served = copy_notebook("chapters/en/07_en_playground.ipynb", target)
+    page = new_page(browser)
+    open_and_run_all(page, lab, served)
     page.evaluate(STAMP)
     output(page, 0).scroll_into_view_if_needed()
     took = course_change(page, "lr", repetition)
@@ -190,7 +191,7 @@ def first_move_after_run_all(browser, lab, repetition: int) -> float:
 
 
 def tf_page(browser):
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page = new_page(browser)
     page.goto(tf_server() + "#activation=tanh&networkShape=4,2&learningRate=0.03&dataset=xor")
     page.wait_for_selector("#activations")
     page.evaluate(STAMP)
@@ -309,13 +310,12 @@ def rows():
         peer = f"; TF Playground {tf_median} ({tf_note})" if theirs else " (TF Playground closed)"
         yield Row(f"event → new frame: {control}", median, f"course {note}{peer}")
     first = extra["after Run All"]
+    each = ", ".join(f"{t:.0f}" for t in first)
     yield Row(
         "chapter 07 after Run All: first slider move",
         f"{statistics.median(first):.0f} ms",
-        "median of 3 fresh runs of the whole chapter ("
-        + ", ".join(f"{t:.0f}" for t in first)
-        + " ms): "
-        "the first playground's learning rate, the moment the last cell has run",
+        f"median of {len(first)} fresh runs of the whole chapter ({each} ms): the first "
+        "playground's learning rate, the moment the last cell has run",
     )
     yield Row(
         "while training: frames/s",

@@ -11,13 +11,12 @@ course config turns autosave on; this test user's settings turn it off as a seco
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.support.browser import OUT
-from tests.support.jupyter_server import ROOT, running_lab
+from tests.support.browser import OUT, copy_notebook
+from tests.support.jupyter_server import running_lab
 
 USER_SETTINGS = {
     # Outputs of the test run must never be saved, even into the copies.
@@ -58,10 +57,7 @@ def copies():
     OUT.mkdir(parents=True, exist_ok=True)
 
     def copy(relpath: str) -> str:
-        target = OUT / relpath
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ROOT / relpath, target)
-        return target.relative_to(ROOT).as_posix()
+        return copy_notebook(relpath, OUT / relpath)
 
     return copy
 

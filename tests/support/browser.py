@@ -10,6 +10,7 @@ registered once, in tests/conftest.py.
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -33,6 +34,13 @@ def write_notebook(path: Path, cells) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path.relative_to(ROOT).as_posix()
+
+
+def copy_notebook(relpath: str, target: Path) -> str:
+    """The committed notebook ``relpath`` copied to ``target`` (git-ignored); its server path."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ROOT / relpath, target)
+    return target.relative_to(ROOT).as_posix()
 
 
 ERRORS_JS = """() => [...document.querySelectorAll(
