@@ -321,10 +321,15 @@ def test_limits_stop_the_hand_in_that_broke_them_and_say_why(graded):
     assert "Not run: the hand-in" in outputs("hog")
     # A fork bomb meets the process limit (forks fail) or, as its children touch their copies
     # of the kernel's pages, the memory limit first; which one comes first depends on the
-    # machine. Either way it is stopped inside its sandbox and said so.
+    # machine. On a loaded machine its processes (each a copy of the kernel, at 1/8 of a normal
+    # CPU weight as root) can also keep the kernel from answering until the cell's time limit,
+    # which then stops it (seen once in a gate run of 50 min). Each way it is stopped inside its
+    # sandbox and said so; a stop without a reason ("kernel stopped") still fails here.
     bomb = outputs("bomb")
     assert any(why in bomb for why in ("Resource temporarily unavailable",
-                                       "limit of processes (", "memory limit (2 GiB)")), bomb  # fmt: skip
+                                       "limit of processes (", "memory limit (2 GiB)",
+                                       "did not stop when interrupted, so it was stopped")), bomb  # fmt: skip
+    assert "Not run: the hand-in" in bomb or "Resource temporarily unavailable" in bomb
     assert "No space left on device" in outputs("fill") or "File too large" in outputs("fill")
 
 
