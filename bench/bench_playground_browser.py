@@ -51,15 +51,29 @@ STAMP = """() => {
     window.addEventListener(kind, stamp, true);
 }"""
 ARM = "() => { window.__t0 = null; }"
-# The course: wait until the canvas shows a run other than `before`; ms from the event.
-COURSE_WAIT = """async (out, before) => {
+# The course: before the event, watch the canvas for its first draw of a run other than
+# `before` (a MutationObserver's callback runs right after that draw, before any other);
+# then wait for that draw: ms from the event. Reading `data-drawn-at` only once the wait has
+# begun would give a later frame's time when a second frame came in between.
+COURSE_ARM = """(out, before) => {
   const el = out.querySelector('[data-run]');
+  if (window.__watch) window.__watch.disconnect();
+  window.__runAt = null;
+  window.__watch = new MutationObserver(() => {
+    if (window.__runAt === null && el.dataset.run !== before) {
+      window.__runAt = Number(el.dataset.drawnAt);
+      window.__watch.disconnect();
+    }
+  });
+  window.__watch.observe(el, { attributes: true, attributeFilter: ['data-drawn-at'] });
+}"""
+COURSE_WAIT = """async () => {
   const start = performance.now();
-  while (el.dataset.run === before) {
+  while (window.__runAt === null) {
     if (performance.now() - start > 20000) return -1;
     await new Promise(r => setTimeout(r, 1));
   }
-  return Number(el.dataset.drawnAt) - window.__t0;
+  return window.__runAt - window.__t0;
 }"""
 # TF Playground: the first animation frame after the event's handlers ran.
 TF_ARM = """() => { window.__t0 = null; window.__tf = new Promise(resolve => {
@@ -142,6 +156,7 @@ def course_done(page, timeout: float = 60) -> None:
 def course_change(page, control: str, i: int, n: int = 0) -> float:
     out = output(page, n)
     before = out.evaluate("el => el.querySelector('[data-run]').dataset.run")
+    out.evaluate(COURSE_ARM, before)
     page.evaluate(ARM)
     if control == "activation":
         out.locator("select").first.select_option(value="relu" if i % 2 == 0 else "tanh")
@@ -151,7 +166,7 @@ def course_change(page, control: str, i: int, n: int = 0) -> float:
         slider.first.locator(".noUi-handle").focus()
         page.evaluate(ARM)
         page.keyboard.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")
-    return out.evaluate(COURSE_WAIT, before)
+    return page.evaluate(COURSE_WAIT)
 
 
 def course_steps_per_second(page, seconds: float = 3.0, n: int = 1) -> float:
