@@ -66,6 +66,12 @@ def load_module(name, path):
 load_module("nyumon_outputs", HERE / "nyumon_outputs.py")
 c.ServerApp.jpserver_extensions.update({"nyumon_outputs": True})
 
+# A widget's answer (the playground's new picture) leaves at once, not after TCP's delayed
+# acknowledgement of the message before it: up to 40 ms (nyumon_websocket.py).
+c.ServerApp.kernel_websocket_connection_class = load_module(
+    "nyumon_websocket", HERE / "nyumon_websocket.py"
+).NoDelayConnection
+
 # The file browser shows the course, not what installing it leaves behind.
 c.ContentsManager.hide_globs = [
     *("__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*.so", "*.dylib", "*~"),  # Jupyter's own

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
+import socket
 import subprocess
+from pathlib import Path
 
 import pytest
+import websocket
 
 from tests.support.jupyter_server import ROOT, api, running_lab
+from tests.support.polling import until
 
 pytestmark = pytest.mark.server
 OVERRIDES = json.loads((ROOT / "jupyter_config/lab-settings/overrides.json").read_text())
@@ -67,6 +73,54 @@ def test_a_learners_setting_goes_to_their_home_not_the_repository(lab):
         check=True,
     ).stdout
     assert changed == "", changed
+
+
+def peer_socket(pid: int, port: int, peer_port: int) -> socket.socket:
+    """A copy of process ``pid``'s TCP socket from ``port`` to ``peer_port`` (pidfd_getfd)."""
+    inodes = set()
+    for line in Path(f"/proc/{pid}/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote = (int(a.rsplit(":", 1)[1], 16) for a in fields[1:3])
+        if (local, remote) == (port, peer_port):
+            inodes.add(fields[9])
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:[") and target[8:-1] in inodes:
+            pidfd = os.pidfd_open(pid)
+            try:
+                libc = ctypes.CDLL(None, use_errno=True)
+                copy = libc.syscall(438, pidfd, int(fd), 0)  # SYS_pidfd_getfd (x86-64, arm64)
+                if copy < 0:
+                    raise OSError(ctypes.get_errno(), "pidfd_getfd")
+            finally:
+                os.close(pidfd)
+            return socket.socket(fileno=copy)
+    raise AssertionError(f"process {pid} has no socket from port {port} to {peer_port}")
+
+
+def test_the_kernel_websocket_sends_each_message_at_once(lab):
+    """TCP_NODELAY on the server's end: a widget's answer never waits ~40 ms for the browser's
+    delayed acknowledgement of the message before it (jupyter_config/nyumon_websocket.py)."""
+    server, _ = lab
+    kernel = api(server, "/api/kernels", method="POST", body={"name": "python3"})
+    url = server.url.replace("http", "ws", 1) + f"/api/kernels/{kernel['id']}/channels"
+    ws = websocket.create_connection(
+        f"{url}?session_id=nodelay-test", header=[f"Authorization: token {server.token}"]
+    )
+    try:
+        peer_port = ws.sock.getsockname()[1]
+
+        def nodelay() -> int:
+            with peer_socket(server.pid, server.port, peer_port) as copy:
+                return copy.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+
+        assert until(nodelay, timeout=20), "Nagle's algorithm is still on"
+    finally:
+        ws.close()
+        api(server, f"/api/kernels/{kernel['id']}", method="DELETE")
 
 
 TRANSLATION = "@jupyterlab/translation-extension:plugin"
