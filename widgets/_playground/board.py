@@ -158,7 +158,9 @@ class Board(anywidget.AnyWidget):
     diverged = t.Bool(False).tag(sync=True)
     run = t.Int(0).tag(sync=True)  # counts the runs shown: a new one is a control's answer
     frame = t.Int(0).tag(sync=True)  # the kernel's frame number, set last
-    drawn = t.Int(0).tag(sync=True)  # the last frame the browser drew (from the front end)
+    # The last frame the browser drew (from the front end). Not echoed back to the browser:
+    # one message less per frame through the kernel and the server while it trains.
+    drawn = t.Int(0).tag(sync=True, echo_update=False)
 
 
 class Frames:

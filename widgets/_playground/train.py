@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import pairwise
 
@@ -105,10 +105,14 @@ class Run:
         idx = self.batches.pop(0)
         return self.x_train[idx], self.y_train[idx]
 
-    def train(self, n: int) -> None:
+    def train(self, n: int, halt: Callable[[], bool] | None = None) -> None:
+        """Take ``n`` steps, fewer if the run diverges or ``halt()`` turns true (checked before
+        each step: a cancelled or paused run lets go of the CPU within one step)."""
         self.model.train()
         with single_threaded():
             for _ in range(n):
+                if halt is not None and halt():
+                    return
                 x, y = self.next_batch()
                 loss = self.loss(x, y)
                 self.optimizer.zero_grad()
