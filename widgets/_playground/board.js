@@ -5,6 +5,7 @@
 // (performance.now()), data-run (the kernel's run count), for the browser tests and the bench.
 
 const WIDTH = 760, HEIGHT = 300;
+const ACK_EVERY = 100; // ms between the "drawn" answers to the kernel (board.py's IN_FLIGHT)
 const CLASS = ["#E69F00", "#0072B2"]; // Okabe-Ito orange / blue, as in view.py
 const MAP = [[0xF0, 0xC7, 0x66], [0xFF, 0xFF, 0xFF], [0x5F, 0xA8, 0xD3]];
 const VIRIDIS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
@@ -32,6 +33,15 @@ function ramp(stops, f) {
 }
 
 function rgb(c) { return `rgb(${c[0]},${c[1]},${c[2]})`; }
+
+// The colour of each of the grid's 256 levels, worked out once: a frame's 60² cells are then
+// three table reads each, not a ramp with new arrays.
+function table(stops) {
+  const out = new Uint8Array(256 * 3);
+  for (let i = 0; i < 256; i++) out.set(ramp(stops, i / 255), 3 * i);
+  return out;
+}
+const LEVELS = { map: table(MAP), viridis: table(VIRIDIS) };
 
 function theme(el) {
   const css = getComputedStyle(el);
@@ -131,10 +141,11 @@ function drawMap(ctx, box, m, th, scratch) {
   if (!m.diverged && grid.length === n * n && n > 0) {
     scratch.width = n; scratch.height = n;
     const sctx = scratch.getContext("2d"), img = sctx.createImageData(n, n);
+    const levels = regress ? LEVELS.viridis : LEVELS.map, data = img.data;
     for (let row = 0; row < n; row++) {
       for (let col = 0; col < n; col++) {
-        const c = colourOf(grid[row * n + col] / 255), o = ((n - 1 - row) * n + col) * 4;
-        img.data[o] = c[0]; img.data[o + 1] = c[1]; img.data[o + 2] = c[2]; img.data[o + 3] = 255;
+        const c = 3 * grid[row * n + col], o = ((n - 1 - row) * n + col) * 4;
+        data[o] = levels[c]; data[o + 1] = levels[c + 1]; data[o + 2] = levels[c + 2]; data[o + 3] = 255;
       }
     }
     sctx.putImageData(img, 0, 0);
@@ -178,6 +189,18 @@ function render({ model, el }) {
   canvas.style.width = WIDTH + "px";
   el.appendChild(canvas);
   let drawn = 0, pending = false, alive = true;
+  let shownFrame = 0, ackedAt = -Infinity, ackTimer = null;
+
+  // Tell the kernel which frame is on screen (it sends more only while few wait), at most
+  // every ACK_EVERY ms: each answer is a message the kernel handles, with a busy and an idle
+  // status that JupyterLab's toolbar redraws for, while the trainer has most of the CPU.
+  function ack() {
+    ackTimer = null;
+    if (!alive || model.get("drawn") === shownFrame) return;
+    ackedAt = performance.now();
+    model.set("drawn", shownFrame);
+    model.save_changes();
+  }
 
   function draw() {
     pending = false;
@@ -206,8 +229,10 @@ function render({ model, el }) {
     el.dataset.run = String(model.get("run"));
     el.dataset.drawnAt = String(performance.now());
     el.dataset.diverged = m.diverged ? "1" : "0";
-    const frame = model.get("frame");
-    if (model.get("drawn") !== frame) { model.set("drawn", frame); model.save_changes(); }
+    shownFrame = model.get("frame");
+    const wait = ACK_EVERY - (performance.now() - ackedAt);
+    if (wait <= 0) ack();
+    else if (ackTimer === null) ackTimer = setTimeout(ack, wait);
   }
 
   function schedule() {
@@ -223,6 +248,7 @@ function render({ model, el }) {
   schedule();
   return () => {
     alive = false;
+    if (ackTimer !== null) clearTimeout(ackTimer);
     themeWatch.disconnect();
     model.off("change:frame", schedule);
     model.off("change:texts", schedule);

@@ -45,10 +45,12 @@ from .view import (
 CURVE_POINTS = 400  # the loss panel is ~350 px wide: more points than that show nothing new
 STALE = 0.5  # seconds to wait for the front end to draw before sending the next frame anyway
 # Frames sent and not yet drawn. A frame's round trip (kernel → browser → drawn → kernel) is
-# ~120 ms on 2 cores, so 3 in flight held the kernel to ~24 frames/s. Five interleaved pairs in
-# Chromium (median): 3 → 19.3 draws/s, 5 → 21.3; a change while training 78 vs 76 ms; steps/s
-# the same within noise. Past 5 the browser's share of the CPU is the limit, not the queue.
-IN_FLIGHT = 5
+# ~120 ms on 2 cores, and the browser answers at most every 100 ms (board.js ACK_EVERY): 8 in
+# flight let the kernel send ~36 frames/s. An answer per draw (with 5 in flight) had cost 50
+# status changes a second that JupyterLab's toolbar laid out again for: the browser bench went
+# from 19.5–21 draws/s to 32, a change while training from 78 to 31 ms (with TCP_NODELAY on
+# the kernel websocket, jupyter_config/nyumon_websocket.py), steps/s not lower.
+IN_FLIGHT = 8
 TEST_POINT, WRONG = 1.0, 2.0  # flags in a point's 4th column (added)
 NO_CANVAS = Message(
     ja="この画面では図を描けません（下に静止画があります）",
