@@ -241,6 +241,10 @@ def measure() -> dict[str, tuple[list[float], list[float]]]:
         with running_lab(Path(tmp), lang="en", env=env) as lab:
             browser = p.chromium.launch(executable_path=CHROMIUM)
             course, tf = course_page(browser, lab), tf_page(browser)
+            # the second playground, shown last, trains and has paused the first: pause it,
+            # let the first finish (else the first wait below runs out its 60 s)
+            output(course, 1).locator("button", has_text="Pause").click()
+            output(course, 0).locator("button", has_text="Run").click()
             course_done(course)
             for control in ("activation", "hidden", "lr"):
                 ours, theirs = [], []

@@ -231,18 +231,31 @@ class Session:
             self._thread.start()
 
     def _claim(self) -> None:
-        """Pause every other session that is training, and let it say so.
+        """Pause every other session that is training or about to, and let it say so.
+
+        About to: a slider of it was dragged and its new run waits for the drag to end. That
+        start must not take the turn back from the playground the learner pressed Run on
+        since; Run on the paused one starts its new run.
 
         The others' locks are not taken (two sessions claiming at once must not deadlock):
-        a paused trainer only waits on its ``_resume`` event, which is safe to clear.
+        a paused trainer only waits on its ``_resume`` event, which is safe to clear, and a
+        pending start checks that it is still its session's ``_timer`` before it starts.
         """
         with _turn:
             for other in list(_sessions):
-                if other is not self and other.status == RUNNING and other._alive():
+                if other is self:
+                    continue
+                timer = other._timer
+                if other.status == RUNNING and other._alive():
                     other._resume.clear()
-                    other.status = YIELDED
-                    if other.run is not None:
-                        other.on_update(other)
+                elif other.status == WAITING and timer is not None:
+                    other._timer = None
+                    timer.cancel()
+                else:
+                    continue
+                other.status = YIELDED
+                if other.run is not None:
+                    other.on_update(other)
 
     def _publish(self, run: Run, cancel: threading.Event) -> None:
         if run is self.run and not cancel.is_set():

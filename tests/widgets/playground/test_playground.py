@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 import torch
@@ -184,6 +185,44 @@ def test_minibatches_cover_the_training_set_each_epoch():
     assert torch.cat(seen).shape == run.x_train.shape
     assert torch.equal(torch.cat(seen).sort(dim=0).values, run.x_train.sort(dim=0).values)
     assert run.epochs == 0 and train(run.config, 10).epochs == 1.0
+
+
+def test_a_halted_run_stops_before_its_next_step():
+    run = Run(make_config(task="xor"))
+    asked = []
+
+    def halt() -> bool:  # asked before each step; true from the fourth question on
+        asked.append(run.steps)
+        return len(asked) > 3
+
+    run.train(1000, halt=halt)
+    assert run.steps == 3 and asked == [0, 1, 2, 3]
+    run.train(5)  # no halt: all of them
+    assert run.steps == 8
+
+
+def test_pause_and_stop_halt_the_chunk_in_flight():
+    session = Session(make_config(task="spiral"), max_steps=10**7)
+    halts = []
+    train = Run.train
+
+    def watched(run, n, halt=None):  # what the trainer checks before each step
+        halts.append(halt)
+        train(run, n, halt)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Run, "train", watched)
+        session.start()
+        assert until(lambda: halts and session.run.steps > 0)
+        halt = halts[-1]
+        assert halt is not None and not halt()  # training: go on
+        session.pause()
+        assert halt()  # the chunk in flight ends before its next step
+        session.proceed()
+        assert not halt()
+        session.stop()
+        assert halt()
+        assert session.wait(10)
 
 
 def updates(session_kwargs=None, **config):
@@ -364,6 +403,27 @@ def test_starting_a_session_pauses_the_one_training_and_it_says_so():
         second.stop()
     assert first.wait(10) and second.wait(10)
     assert first.status == second.status == "stopped"
+
+
+def test_a_start_pending_after_a_drag_yields_to_a_playground_started_since():
+    dragged = Session(make_config(task="xor"), max_steps=10**7, debounce=0.3)
+    pressed = Session(make_config(task="circle"), max_steps=10**7)
+    try:
+        dragged.set(hidden=3)  # starts at once
+        dragged.set(hidden=4)  # within the drag: its start waits for the drag to end
+        assert dragged.status == WAITING
+        pressed.start()  # Run on another playground meanwhile
+        assert dragged.status == YIELDED and dragged.run.config.hidden == 4
+        time.sleep(0.5)  # past the drag's end: no start takes the turn back
+        assert pressed.status == RUNNING and dragged.status == YIELDED
+        assert dragged.run.steps == 0 and until(lambda: pressed.run.steps > 0)
+        dragged.proceed()  # Run on the dragged one: its new run trains
+        assert until(lambda: dragged.run.steps > 0) and dragged.run.config.hidden == 4
+        assert pressed.status == YIELDED
+    finally:
+        dragged.stop()
+        pressed.stop()
+    assert dragged.wait(10) and pressed.wait(10)
 
 
 def test_a_preview_run_also_pauses_the_one_training():
