@@ -7,8 +7,8 @@ import json
 import os
 import socket
 import subprocess
-from pathlib import Path
 
+import psutil
 import pytest
 import websocket
 
@@ -77,28 +77,21 @@ def test_a_learners_setting_goes_to_their_home_not_the_repository(lab):
 
 def peer_socket(pid: int, port: int, peer_port: int) -> socket.socket:
     """A copy of process ``pid``'s TCP socket from ``port`` to ``peer_port`` (pidfd_getfd)."""
-    inodes = set()
-    for line in Path(f"/proc/{pid}/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        local, remote = (int(a.rsplit(":", 1)[1], 16) for a in fields[1:3])
-        if (local, remote) == (port, peer_port):
-            inodes.add(fields[9])
-    for fd in os.listdir(f"/proc/{pid}/fd"):
-        try:
-            target = os.readlink(f"/proc/{pid}/fd/{fd}")
-        except OSError:
-            continue
-        if target.startswith("socket:[") and target[8:-1] in inodes:
-            pidfd = os.pidfd_open(pid)
-            try:
-                libc = ctypes.CDLL(None, use_errno=True)
-                copy = libc.syscall(438, pidfd, int(fd), 0)  # SYS_pidfd_getfd (x86-64, arm64)
-                if copy < 0:
-                    raise OSError(ctypes.get_errno(), "pidfd_getfd")
-            finally:
-                os.close(pidfd)
-            return socket.socket(fileno=copy)
-    raise AssertionError(f"process {pid} has no socket from port {port} to {peer_port}")
+    fds = [
+        conn.fd
+        for conn in psutil.Process(pid).net_connections(kind="tcp")
+        if conn.laddr.port == port and conn.raddr and conn.raddr.port == peer_port
+    ]
+    assert fds, f"process {pid} has no socket from port {port} to {peer_port}"
+    pidfd = os.pidfd_open(pid)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        copy = libc.syscall(438, pidfd, fds[0], 0)  # SYS_pidfd_getfd (x86-64, arm64)
+        if copy < 0:
+            raise OSError(ctypes.get_errno(), "pidfd_getfd")
+    finally:
+        os.close(pidfd)
+    return socket.socket(fileno=copy)
 
 
 def test_the_kernel_websocket_sends_each_message_at_once(lab):
